@@ -1,0 +1,125 @@
+// The set of distinct states found so far: an append-only arena of packed
+// states (state i lives at words[i*W .. i*W+W)), the parent index and
+// transition id of each (for shortest-trace reconstruction), and an
+// open-addressing visited table of arena indices. Typed arrays only: no JS
+// object per state.
+
+const EMPTY = 0; // table slots hold index + 1
+
+/** Parent of an initial state. */
+export const NO_PARENT = 0xffffffff;
+
+/** murmur3-style mix of a packed state. */
+export function hashWords(w: Uint32Array, off: number, n: number): number {
+  let h = 0x9747b28c ^ n;
+  for (let i = 0; i < n; i++) {
+    let k = Math.imul(w[off + i]!, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export class StateStore {
+  words: Uint32Array;
+  parents: Uint32Array;
+  actions: Uint16Array | Uint32Array;
+  private table: Uint32Array;
+  private mask: number;
+  private capacity: number;
+  count = 0;
+
+  constructor(
+    readonly stateWords: number,
+    transitionCount: number,
+    initialCapacity = 1 << 12,
+  ) {
+    this.capacity = initialCapacity;
+    this.words = new Uint32Array(initialCapacity * stateWords);
+    this.parents = new Uint32Array(initialCapacity);
+    this.actions = transitionCount < 0xffff ? new Uint16Array(initialCapacity) : new Uint32Array(initialCapacity);
+    this.table = new Uint32Array(initialCapacity * 2);
+    this.mask = this.table.length - 1;
+  }
+
+  /** Bytes held by the store (allocated capacity, not just what is used). */
+  get bytes(): number {
+    return this.words.byteLength + this.parents.byteLength + this.actions.byteLength + this.table.byteLength;
+  }
+
+  has(s: Uint32Array): boolean {
+    return this.table[this.probe(s)] !== EMPTY;
+  }
+
+  /**
+   * Adds the state in s[0..W) unless present. Returns its new index, or -1
+   * if it was already stored.
+   */
+  add(s: Uint32Array, parent: number, action: number): number {
+    const slot = this.probe(s);
+    if (this.table[slot] !== EMPTY) return -1;
+    const idx = this.count;
+    if (idx === this.capacity) this.growArena();
+    const W = this.stateWords;
+    this.words.set(s.subarray(0, W), idx * W);
+    this.parents[idx] = parent;
+    this.actions[idx] = action;
+    this.table[slot] = idx + 1;
+    this.count = idx + 1;
+    if (this.count * 4 > this.table.length * 3) this.growTable();
+    return idx;
+  }
+
+  /** The slot holding s, or the empty slot where it belongs (linear probing). */
+  private probe(s: Uint32Array): number {
+    const W = this.stateWords;
+    const words = this.words;
+    const table = this.table;
+    const mask = this.mask;
+    let slot = hashWords(s, 0, W) & mask;
+    for (;;) {
+      const e = table[slot]!;
+      if (e === EMPTY) return slot;
+      const base = (e - 1) * W;
+      let k = 0;
+      while (k < W && words[base + k] === s[k]) k++;
+      if (k === W) return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** Grows by 1.5x: keeps peak memory (and bytes/state) lower than doubling. */
+  private growArena(): void {
+    const cap = Math.ceil(this.capacity * 1.5);
+    const W = this.stateWords;
+    const words = new Uint32Array(cap * W);
+    words.set(this.words);
+    const parents = new Uint32Array(cap);
+    parents.set(this.parents);
+    const actions = this.actions instanceof Uint16Array ? new Uint16Array(cap) : new Uint32Array(cap);
+    actions.set(this.actions);
+    this.words = words;
+    this.parents = parents;
+    this.actions = actions;
+    this.capacity = cap;
+  }
+
+  private growTable(): void {
+    const W = this.stateWords;
+    const table = new Uint32Array(this.table.length * 2);
+    const mask = table.length - 1;
+    for (let i = 0; i < this.count; i++) {
+      let slot = hashWords(this.words, i * W, W) & mask;
+      while (table[slot] !== EMPTY) slot = (slot + 1) & mask;
+      table[slot] = i + 1;
+    }
+    this.table = table;
+    this.mask = mask;
+  }
+}

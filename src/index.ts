@@ -1,0 +1,19 @@
+// The public authoring API. Models and specs import only this module.
+
+export {
+  domain,
+  bool,
+  int,
+  enumOf,
+  ref,
+  optional,
+  array,
+  record,
+  thread,
+  type Domain,
+  type Type,
+  type Infer,
+  type DeepReadonly,
+} from './spec/schema.ts';
+export { model, Model, type ActionDef, type ThreadDef, type StepDef, type StepParams, type ParamSchema } from './spec/model.ts';
+export { spec, type Spec, type SpecDef, type Verdict } from './spec/spec.ts';

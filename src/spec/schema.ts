@@ -1,0 +1,186 @@
+// The state schema vocabulary. A schema value describes the shape and the
+// finite range of a state (or of an action parameter); the TypeScript type of
+// the state is inferred from it, the packed layout (src/state) and the Z3
+// sorts (src/symbolic) are derived from it.
+
+/** A finite set of named individuals (pages, processes, VAs). */
+export interface Domain {
+  readonly kind: 'domain';
+  readonly name: string;
+  readonly size: number;
+  /** Element names for output; element i is written names[i]. */
+  readonly names: readonly string[];
+  /** Elements are interchangeable (declared for symmetry reduction). */
+  readonly symmetric: boolean;
+}
+
+export interface BoolType { readonly kind: 'bool'; readonly __t?: boolean }
+export interface IntType { readonly kind: 'int'; readonly min: number; readonly max: number; readonly __t?: number }
+export interface EnumType<E extends string = string> {
+  readonly kind: 'enum';
+  readonly values: readonly E[];
+  readonly __t?: E;
+}
+export interface RefType { readonly kind: 'ref'; readonly domain: Domain; readonly __t?: number }
+export interface OptionalType<T extends Type = Type> {
+  readonly kind: 'optional';
+  readonly inner: T;
+  readonly __t?: Infer<T> | null;
+}
+export interface ArrayType<T extends Type = Type> {
+  readonly kind: 'array';
+  readonly elem: T;
+  readonly length: number;
+  /** When the array is indexed by a domain (one element per page, ...). */
+  readonly index?: Domain;
+  readonly __t?: Infer<T>[];
+}
+export type Fields = { readonly [name: string]: Type };
+export interface RecordType<F extends Fields = Fields> {
+  readonly kind: 'record';
+  readonly fields: F;
+  readonly __t?: { -readonly [K in keyof F]: Infer<F[K]> };
+}
+
+export type Type =
+  | BoolType
+  | IntType
+  | EnumType
+  | RefType
+  | OptionalType<any>
+  | ArrayType<any>
+  | RecordType<any>;
+
+/** The TypeScript type of the values a schema describes. */
+export type Infer<T> = T extends Domain ? number : T extends { readonly __t?: infer V } ? V : never;
+
+/** Deeply read-only view, used for the current state handed to actions. */
+export type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function fail(msg: string): never {
+  throw new SchemaError(msg);
+}
+
+export class SchemaError extends Error {
+  override name = 'SchemaError';
+}
+
+function checkInt(n: number, what: string): void {
+  if (!Number.isSafeInteger(n)) fail(`${what} must be an integer, got ${String(n)}`);
+}
+
+/**
+ * domain('Page', 3) has elements Page0..Page2; domain('Proc', ['parent',
+ * 'child']) has elements named parent and child. Elements are the numbers
+ * 0..size-1 in the state.
+ */
+export function domain(
+  name: string,
+  sizeOrNames: number | readonly string[],
+  opts: { symmetric?: boolean } = {},
+): Domain {
+  if (!NAME.test(name)) fail(`domain name '${name}' must be an identifier`);
+  const names =
+    typeof sizeOrNames === 'number'
+      ? Array.from({ length: sizeOrNames }, (_, i) => `${name}${i}`)
+      : [...sizeOrNames];
+  if (typeof sizeOrNames === 'number') checkInt(sizeOrNames, `size of domain ${name}`);
+  if (names.length < 1) fail(`domain ${name} must have at least one element`);
+  if (new Set(names).size !== names.length) fail(`domain ${name} has duplicate element names`);
+  return Object.freeze({ kind: 'domain', name, size: names.length, names, symmetric: !!opts.symmetric });
+}
+
+export const bool = (): BoolType => ({ kind: 'bool' });
+
+export function int(min: number, max: number): IntType {
+  checkInt(min, 'int min');
+  checkInt(max, 'int max');
+  if (max < min) fail(`int(${min}, ${max}): max is below min`);
+  if (max - min >= 2 ** 31) fail(`int(${min}, ${max}): range wider than 2^31`);
+  return { kind: 'int', min, max };
+}
+
+export function enumOf<const E extends string>(...values: E[]): EnumType<E> {
+  if (values.length < 1) fail('enumOf() needs at least one value');
+  if (new Set(values).size !== values.length) fail(`enumOf(${values.join(', ')}) has duplicates`);
+  return { kind: 'enum', values };
+}
+
+export const ref = (d: Domain): RefType => ({ kind: 'ref', domain: d });
+
+export const optional = <T extends Type>(inner: T): OptionalType<T> => ({ kind: 'optional', inner });
+
+/** array(elem, 3) has 3 elements; array(elem, Page) has one per page. */
+export function array<T extends Type>(elem: T, length: number | Domain): ArrayType<T> {
+  if (typeof length === 'number') {
+    checkInt(length, 'array length');
+    if (length < 1) fail('array length must be at least 1');
+    return { kind: 'array', elem, length };
+  }
+  return { kind: 'array', elem, length: length.size, index: length };
+}
+
+export function record<const F extends Fields>(fields: F): RecordType<F> {
+  for (const k of Object.keys(fields)) if (!NAME.test(k)) fail(`field name '${k}' must be an identifier`);
+  return { kind: 'record', fields };
+}
+
+/**
+ * The state of a thread: its program counter (the step labels plus 'done')
+ * and its locals. thread(['walk', 'wp'], { va: int(0, 1) }).
+ */
+export function thread<const L extends string, const F extends Fields = {}>(
+  labels: readonly L[],
+  locals?: F,
+): RecordType<{ pc: EnumType<L | 'done'> } & F> {
+  if (labels.includes('done' as L)) fail(`thread labels must not include 'done' (it is added)`);
+  return record({ pc: enumOf<L | 'done'>(...labels, 'done'), ...(locals ?? ({} as F)) }) as any;
+}
+
+/** Every value of a finite type, in encoding order. */
+export function valuesOf(t: Type | Domain): unknown[] {
+  switch (t.kind) {
+    case 'domain':
+      return Array.from({ length: t.size }, (_, i) => i);
+    case 'bool':
+      return [false, true];
+    case 'int':
+      return Array.from({ length: t.max - t.min + 1 }, (_, i) => t.min + i);
+    case 'enum':
+      return [...t.values];
+    case 'ref':
+      return Array.from({ length: t.domain.size }, (_, i) => i);
+    case 'optional':
+      return [null, ...valuesOf(t.inner)];
+    default:
+      return fail(`cannot enumerate the values of a ${t.kind}`);
+  }
+}
+
+/** The schema's values for describing types in messages. */
+export function describeType(t: Type | Domain): string {
+  switch (t.kind) {
+    case 'domain':
+      return `${t.name}{${t.names.join(',')}}`;
+    case 'bool':
+      return 'bool';
+    case 'int':
+      return `int(${t.min}..${t.max})`;
+    case 'enum':
+      return `enum(${t.values.join('|')})`;
+    case 'ref':
+      return `ref(${t.domain.name})`;
+    case 'optional':
+      return `optional(${describeType(t.inner)})`;
+    case 'array':
+      return `array(${describeType(t.elem)}, ${t.index ? t.index.name : t.length})`;
+    case 'record':
+      return `record{${Object.keys(t.fields).join(',')}}`;
+  }
+}

@@ -1,0 +1,118 @@
+// Flattens a model's actions and thread steps into transitions: one per
+// action and combination of parameter values. Both engines and the trace
+// writer work on transitions; a transition's id is its index.
+
+import type { Domain, Type } from './schema.ts';
+import { valuesOf } from './schema.ts';
+import type { Model, ParamSchema } from './model.ts';
+import { SpecError } from './errors.ts';
+
+export interface Transition {
+  readonly id: number;
+  /** The action or thread name. */
+  readonly action: string;
+  /** The step label, for thread steps. */
+  readonly step?: string;
+  /** Human-readable: inc(i=2), gupFast[parent].grab. */
+  readonly label: string;
+  /** Parameter values as the state holds them (domain elements as numbers). */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Race-diagram column. */
+  readonly actor: string;
+  readonly kernel?: string;
+  /** For thread steps: where the thread's record lives, the instance, and the step's successor label. */
+  readonly thread?: { readonly name: string; readonly self: number; readonly fallthrough: string };
+  enabled(s: any): boolean;
+  /** Writes the successor into n, which must hold a copy of s. */
+  fire(s: any, n: any): void;
+}
+
+function combinations(schema: ParamSchema | undefined): Record<string, unknown>[] {
+  let out: Record<string, unknown>[] = [{}];
+  for (const [name, t] of Object.entries(schema ?? {})) {
+    const vals = valuesOf(t);
+    const next: Record<string, unknown>[] = [];
+    for (const o of out) for (const v of vals) next.push({ ...o, [name]: v });
+    out = next;
+  }
+  return out.map((o) => Object.freeze(o));
+}
+
+/** How a parameter value is written: domain elements by name. */
+export function formatParam(t: Domain | Type | undefined, v: unknown): string {
+  if (t && t.kind === 'domain') return t.names[v as number] ?? String(v);
+  if (t && t.kind === 'ref') return t.domain.names[v as number] ?? String(v);
+  return String(v);
+}
+
+function formatParams(schema: ParamSchema | undefined, p: Record<string, unknown>, skip?: string): string {
+  const parts = Object.keys(schema ?? {})
+    .filter((k) => k !== skip)
+    .map((k) => `${k}=${formatParam(schema![k], p[k])}`);
+  return parts.length ? `(${parts.join(', ')})` : '';
+}
+
+export function buildTransitions(m: Model<any, any>): Transition[] {
+  const out: Transition[] = [];
+  for (const { name, def } of m.actions) {
+    const guard = def.guard;
+    const apply = def.apply;
+    for (const params of combinations(def.params)) {
+      const label = name + formatParams(def.params, params);
+      const actor = typeof def.actor === 'function' ? def.actor(params as any) : (def.actor ?? name);
+      out.push({
+        id: out.length,
+        action: name,
+        label,
+        params,
+        actor,
+        kernel: def.kernel,
+        enabled: guard ? (s) => guard(s, params as any) : () => true,
+        fire: (s, n) => apply(s, n, params as any),
+      });
+    }
+  }
+  for (const { name, def, labels } of m.threads) {
+    const instances = def.instances;
+    const selves = instances ? instances.size : 1;
+    const at = def.at;
+    for (let self = 0; self < selves; self++) {
+      const who = instances ? `${name}[${instances.names[self]}]` : name;
+      const actor = def.actor ? (instances ? `${def.actor}[${instances.names[self]}]` : def.actor) : who;
+      labels.forEach((lab, i) => {
+        const step = def.steps[lab]!;
+        const fallthrough = labels[i + 1] ?? 'done';
+        const guard = step.guard;
+        const apply = step.apply;
+        for (const own of combinations(step.params)) {
+          if ('self' in own) throw new SpecError(`thread ${name} step ${lab}: 'self' is a reserved parameter name`);
+          const params = Object.freeze({ self, ...own });
+          const enabled = guard
+            ? (s: any) => at(s, self).pc === lab && guard(s, params)
+            : (s: any) => at(s, self).pc === lab;
+          const fire = apply
+            ? (s: any, n: any) => {
+                const to = apply(s, n, params);
+                at(n, self).pc = to ?? fallthrough;
+              }
+            : (_s: any, n: any) => {
+                at(n, self).pc = fallthrough;
+              };
+          out.push({
+            id: out.length,
+            action: name,
+            step: lab,
+            label: `${who}.${lab}${formatParams(step.params, own)}`,
+            params,
+            actor,
+            kernel: step.kernel,
+            thread: { name, self, fallthrough },
+            enabled,
+            fire,
+          });
+        }
+      });
+    }
+  }
+  return out;
+}

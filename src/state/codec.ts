@@ -1,0 +1,280 @@
+// Packed encode/decode of states, generated per schema as straight-line
+// JavaScript (one shift and mask per field, no per-state allocation), plus
+// the slow-path helpers used by traces: snapshots, printing, diffs.
+
+import type { Domain, RecordType, Type } from '../spec/schema.ts';
+import { describeType } from '../spec/schema.ts';
+import { layoutOf, type Layout, type Leaf } from './layout.ts';
+
+/** A value that does not fit its declared type, or a state of the wrong shape. */
+export class ValueRangeError extends Error {
+  override name = 'ValueRangeError';
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly expected: string,
+  ) {
+    super(`${field} = ${showRaw(value)}, outside ${expected}`);
+  }
+}
+
+function showRaw(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `array of length ${v.length}`;
+  if (typeof v === 'object' && v !== null) return 'an object';
+  return String(v);
+}
+
+export interface Codec {
+  readonly schema: RecordType;
+  readonly layout: Layout;
+  readonly words: number;
+  /** Packs o into w[off .. off+words); throws ValueRangeError. */
+  encode(o: any, w: Uint32Array, off: number): void;
+  /** A fresh state object with the schema's shape (default values). */
+  create(): any;
+  /** A fresh state decoded from w[off ..]. */
+  snapshot(w: Uint32Array, off: number): any;
+  /**
+   * A decoder bound to one reusable object: restores that object's own
+   * nested arrays and records (an action may have replaced them) and writes
+   * every field. Used for the explorer's current and next state.
+   */
+  bindDecoder(o: any): (w: Uint32Array, off: number) => void;
+  /** Deep copy through the packed form. */
+  clone(o: any): any;
+  equal(a: any, b: any): boolean;
+  /** One-line rendering: { c: [1, 2], owner: parent }. */
+  format(o: any): string;
+  /** Fields that differ, by printable path. */
+  diff(a: any, b: any): FieldChange[];
+}
+
+export interface FieldChange {
+  readonly field: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+const access = (base: string, path: readonly (string | number)[]): string =>
+  base + path.map((p) => (typeof p === 'number' ? `[${p}]` : `[${JSON.stringify(p)}]`)).join('');
+
+/** Arrays and records on the way to the leaves, parents first. */
+function containers(root: Type): { path: (string | number)[]; name: string; type: Type }[] {
+  const out: { path: (string | number)[]; name: string; type: Type }[] = [];
+  const walk = (t: Type, path: (string | number)[], name: string): void => {
+    if (t.kind === 'record') {
+      if (path.length) out.push({ path, name, type: t });
+      for (const [k, ft] of Object.entries(t.fields as Record<string, Type>))
+        walk(ft, [...path, k], name ? `${name}.${k}` : k);
+    } else if (t.kind === 'array') {
+      out.push({ path, name, type: t });
+      for (let i = 0; i < t.length; i++) walk(t.elem as Type, [...path, i], `${name}[${t.index ? t.index.names[i] : i}]`);
+    }
+  };
+  walk(root, [], '');
+  return out;
+}
+
+function encodeLeaf(l: Leaf, i: number): string {
+  const t = l.type;
+  const scalar = (tt: Type, out: string): string => {
+    switch (tt.kind) {
+      case 'bool':
+        return `${out} = v === true ? 1 : v === false ? 0 : bad(${i}, v);`;
+      case 'int':
+        return `${out} = v - ${tt.min}; if (!(${out} >= 0 && ${out} <= ${tt.max - tt.min}) || (${out} | 0) !== ${out}) bad(${i}, v);`;
+      case 'ref':
+        return `${out} = v; if (!(${out} >= 0 && ${out} < ${tt.domain.size}) || (${out} | 0) !== ${out}) bad(${i}, v);`;
+      case 'enum':
+        return `switch (v) { ${tt.values.map((e, k) => `case ${JSON.stringify(e)}: ${out} = ${k}; break;`).join(' ')} default: bad(${i}, v); }`;
+      default:
+        throw new Error(`unreachable: ${tt.kind}`);
+    }
+  };
+  const body = t.kind === 'optional' ? `if (v === null) x = 0; else { ${scalar(t.inner, 'x')} x += 1; }` : scalar(t, 'x');
+  return `v = ${access('o', l.path)}; ${body} w${l.word} |= x << ${l.shift};`;
+}
+
+function decodeLeaf(l: Leaf, i: number, base: string): string {
+  const raw = `((w${l.word} >>> ${l.shift}) & ${2 ** l.bits - 1})`;
+  const t = l.type;
+  const scalar = (tt: Type, x: string): string => {
+    switch (tt.kind) {
+      case 'bool':
+        return `${x} !== 0`;
+      case 'int':
+        return tt.min === 0 ? x : `${x} + ${tt.min}`;
+      case 'ref':
+        return x;
+      case 'enum':
+        return `E${i}[${x}]`;
+      default:
+        throw new Error(`unreachable: ${tt.kind}`);
+    }
+  };
+  const value = t.kind === 'optional' ? `(x = ${raw}) === 0 ? null : ${scalar(t.inner, '(x - 1)')}` : scalar(t, raw);
+  return `${access(base, l.path)} = ${value};`;
+}
+
+function enumTables(leaves: readonly Leaf[]): { names: string[]; values: unknown[] } {
+  const names: string[] = [];
+  const values: unknown[] = [];
+  leaves.forEach((l, i) => {
+    const t = l.type.kind === 'optional' ? l.type.inner : l.type;
+    if (t.kind === 'enum') {
+      names.push(`E${i}`);
+      values.push(t.values);
+    }
+  });
+  return { names, values };
+}
+
+function defaultValue(t: Type): unknown {
+  switch (t.kind) {
+    case 'bool':
+      return false;
+    case 'int':
+      return t.min;
+    case 'enum':
+      return t.values[0];
+    case 'ref':
+      return 0;
+    case 'optional':
+      return null;
+    case 'array':
+      return Array.from({ length: t.length }, () => defaultValue(t.elem));
+    case 'record':
+      return Object.fromEntries(Object.entries(t.fields as Record<string, Type>).map(([k, ft]) => [k, defaultValue(ft)]));
+  }
+}
+
+export function codecFor(schema: RecordType): Codec {
+  const layout = layoutOf(schema);
+  const { leaves, words } = layout;
+  const conts = containers(schema);
+  const wordNames = Array.from({ length: words }, (_, k) => `w${k}`);
+
+  const bad = (i: number, v: unknown): never => {
+    const l = leaves[i]!;
+    throw new ValueRangeError(l.name, v, describeType(l.type));
+  };
+  const badShape = (i: number, v: unknown): never => {
+    if (i < 0) throw new ValueRangeError('state', v, 'a record');
+    const c = conts[i]!;
+    throw new ValueRangeError(c.name, v, describeType(c.type));
+  };
+  const shapeChecks = conts
+    .map((c, i) =>
+      c.type.kind === 'array'
+        ? `v = ${access('o', c.path)}; if (!Array.isArray(v) || v.length !== ${c.type.length}) badShape(${i}, v);`
+        : `v = ${access('o', c.path)}; if (typeof v !== 'object' || v === null) badShape(${i}, v);`,
+    )
+    .join('\n');
+  const encode = new Function(
+    'bad',
+    'badShape',
+    `return function encode(o, w, off) {
+      let v, x; let ${wordNames.map((n) => `${n} = 0`).join(', ')};
+      if (typeof o !== 'object' || o === null) badShape(-1, o);
+      ${shapeChecks}
+      ${leaves.map(encodeLeaf).join('\n')}
+      ${wordNames.map((n, k) => `w[off + ${k}] = ${n};`).join(' ')}
+    };`,
+  )(bad, badShape) as Codec['encode'];
+
+  const enums = enumTables(leaves);
+  const loadWords = `const ${wordNames.map((n, k) => `${n} = w[off + ${k}]`).join(', ')}; let x;`;
+  const decodeBody = leaves.map((l, i) => decodeLeaf(l, i, 'o')).join('\n');
+  const decodeTo = new Function(...enums.names, `return function decodeTo(w, off, o) { ${loadWords}\n${decodeBody} };`)(
+    ...enums.values,
+  ) as (w: Uint32Array, off: number, o: any) => void;
+
+  const create = (): any => defaultValue(schema);
+
+  const bindDecoder = (o: any): ((w: Uint32Array, off: number) => void) => {
+    // Canonical nested objects of o, restored before every decode.
+    const refs = conts.map((c) => c.path.reduce((acc: any, p) => acc[p], o));
+    const restore = conts
+      .map((c, i) => {
+        const parent = access('o', c.path.slice(0, -1));
+        const key = c.path[c.path.length - 1]!;
+        const set = `${parent}[${typeof key === 'number' ? key : JSON.stringify(key)}] = R${i};`;
+        return c.type.kind === 'array' ? `${set} R${i}.length = ${c.type.length};` : set;
+      })
+      .join('\n');
+    return new Function(
+      ...enums.names,
+      ...conts.map((_, i) => `R${i}`),
+      'o',
+      `return function decodeBound(w, off) { ${loadWords}\n${restore}\n${decodeBody} };`,
+    )(...enums.values, ...refs, o) as (w: Uint32Array, off: number) => void;
+  };
+
+  const scratch = new Uint32Array(words);
+  const scratch2 = new Uint32Array(words);
+  const snapshot = (w: Uint32Array, off: number): any => {
+    const o = create();
+    decodeTo(w, off, o);
+    return o;
+  };
+  const codec: Codec = {
+    schema,
+    layout,
+    words,
+    encode,
+    create,
+    snapshot,
+    bindDecoder,
+    clone(o) {
+      encode(o, scratch, 0);
+      return snapshot(scratch, 0);
+    },
+    equal(a, b) {
+      encode(a, scratch, 0);
+      encode(b, scratch2, 0);
+      for (let k = 0; k < words; k++) if (scratch[k] !== scratch2[k]) return false;
+      return true;
+    },
+    format: (o) => formatValue(schema, o),
+    diff(a, b) {
+      const out: FieldChange[] = [];
+      for (const l of leaves) {
+        const va = l.path.reduce((acc: any, p) => acc?.[p], a);
+        const vb = l.path.reduce((acc: any, p) => acc?.[p], b);
+        if (va !== vb) out.push({ field: l.name, from: formatValue(l.type, va), to: formatValue(l.type, vb) });
+      }
+      return out;
+    },
+  };
+  return codec;
+}
+
+function refName(d: Domain, v: unknown): string {
+  return typeof v === 'number' && d.names[v] !== undefined ? d.names[v]! : String(v);
+}
+
+/** Values as a reader of a trace wants them: refs by element name, null as '-'. */
+export function formatValue(t: Type, v: unknown): string {
+  switch (t.kind) {
+    case 'bool':
+    case 'int':
+    case 'enum':
+      return String(v);
+    case 'ref':
+      return refName(t.domain, v);
+    case 'optional':
+      return v === null ? '-' : formatValue(t.inner, v);
+    case 'array': {
+      const a = v as unknown[];
+      if (t.index) return `{${a.map((e, i) => `${t.index!.names[i]}: ${formatValue(t.elem, e)}`).join(', ')}}`;
+      return `[${a.map((e) => formatValue(t.elem, e)).join(', ')}]`;
+    }
+    case 'record': {
+      const o = v as Record<string, unknown>;
+      return `{${Object.entries(t.fields as Record<string, Type>)
+        .map(([k, ft]) => `${k}: ${formatValue(ft, o[k])}`)
+        .join(', ')}}`;
+    }
+  }
+}
