@@ -1,0 +1,44 @@
+// The same Counters model in SPIN (../shared/peers/Counters.pml), built as its
+// header says for a breadth-first safety run, timed in the same bench run.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface SpinRun {
+  stored: number;
+  transitions: number;
+  seconds: number;
+  memoryMB: number;
+}
+
+export function spinAvailable(): boolean {
+  return spawnSync('spin', ['-V'], { encoding: 'utf8' }).status === 0;
+}
+
+export function peerModel(): string | undefined {
+  const p = resolve(import.meta.dirname, '../../shared/peers/Counters.pml');
+  return existsSync(p) ? p : undefined;
+}
+
+export function runSpinCounters(N: number, K: number): SpinRun {
+  const pml = peerModel();
+  if (!pml) throw new Error('../shared/peers/Counters.pml not found');
+  const dir = mkdtempSync(join(tmpdir(), 'mmcheck-spin-'));
+  copyFileSync(pml, join(dir, 'Counters.pml'));
+  execFileSync('spin', [`-DN=${N}`, `-DK=${K}`, '-a', 'Counters.pml'], { cwd: dir });
+  execFileSync('gcc', ['-O2', '-DBFS', '-DSAFETY', '-DNOREDUCE', '-DMEMLIM=16000', '-o', 'pan', 'pan.c'], { cwd: dir });
+  const out = execFileSync('./pan', ['-m10000'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const num = (re: RegExp): number => {
+    const m = re.exec(out);
+    if (!m) throw new Error(`unexpected SPIN output:\n${out}`);
+    return Number(m[1]);
+  };
+  return {
+    stored: num(/([\d.e+]+) states, stored/),
+    transitions: num(/([\d.e+]+) transitions/),
+    seconds: num(/pan: elapsed time ([\d.e+]+) seconds/),
+    memoryMB: num(/([\d.]+)\s+total actual memory usage/),
+  };
+}

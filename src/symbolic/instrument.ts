@@ -1,0 +1,285 @@
+// Finds the source of the functions a spec hands to the model builder, with
+// the values of the variables they close over. JavaScript does not expose a
+// closure's environment, so the spec's own modules (spec file and the model
+// files it imports, not the mmcheck API under src/) are loaded a second time
+// from an instrumented copy in which every function registers itself:
+//
+//   (s, { i }) => s.c[i]! < K
+//     becomes
+//   __mmReg((s, { i }) => s.c[i]! < K, "<file>", 7, { K: () => K })
+//
+// The model is then built by running that copy for the variant, so every
+// configuration value, domain and helper is the one the explicit engine
+// sees; the symbolic front end interprets only the bodies of the registered
+// functions (src/symbolic/interpret.ts), reading free variables through the
+// recorded thunks. Line structure is kept, and the front end works on the
+// original file's syntax tree, so errors point at the user's source.
+
+import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Project, ts } from 'ts-morph';
+import { SpecError } from '../spec/errors.ts';
+
+export type FunctionNode =
+  | ts.ArrowFunction
+  | ts.FunctionExpression
+  | ts.FunctionDeclaration
+  | ts.MethodDeclaration;
+
+export interface SourceUnit {
+  readonly file: string;
+  readonly sf: ts.SourceFile;
+  readonly functions: readonly FunctionNode[];
+}
+
+export interface Registered {
+  readonly unit: SourceUnit;
+  readonly node: FunctionNode;
+  /** Free variables of the function, read lazily (the closure sees their current value). */
+  readonly captured: Readonly<Record<string, () => unknown>>;
+}
+
+/** The mmcheck sources: imported as they are, never instrumented. */
+const SRC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const REGISTER = '__mmcheckSymbolicRegister';
+const registry = new WeakMap<Function, Registered>();
+const units = new Map<string, SourceUnit>();
+
+(globalThis as any)[REGISTER] = (fn: Function, file: string, idx: number, captured: Record<string, () => unknown>) => {
+  const unit = units.get(file);
+  if (unit && typeof fn === 'function') registry.set(fn, { unit, node: unit.functions[idx]!, captured });
+  return fn;
+};
+
+/** The source and environment of a function defined in an instrumented module. */
+export function registered(fn: unknown): Registered | undefined {
+  return typeof fn === 'function' ? registry.get(fn) : undefined;
+}
+
+const project = new Project({ useInMemoryFileSystem: false, skipAddingFilesFromTsConfig: true, compilerOptions: { allowJs: true } });
+let tempRoot: string | undefined;
+/** Instrumented copies already written in this process: original path -> mtime. */
+const written = new Map<string, number>();
+
+/** Names resolved by the interpreter itself (globals it models). */
+const GLOBALS = new Set([
+  'undefined', 'NaN', 'Infinity', 'Math', 'Array', 'Object', 'Number', 'Boolean', 'String', 'JSON',
+  'console', 'globalThis', 'Error', 'Set', 'Map', 'structuredClone',
+]);
+
+export function isFunctionNode(n: ts.Node): n is FunctionNode {
+  return (
+    ts.isArrowFunction(n) ||
+    ts.isFunctionExpression(n) ||
+    ts.isFunctionDeclaration(n) ||
+    (ts.isMethodDeclaration(n) && ts.isObjectLiteralExpression(n.parent))
+  );
+}
+
+/** Names a binding pattern or identifier declares. */
+export function boundNames(name: ts.BindingName, out: string[] = []): string[] {
+  if (ts.isIdentifier(name)) out.push(name.text);
+  else
+    for (const el of name.elements) {
+      if (ts.isOmittedExpression(el)) continue;
+      boundNames(el.name, out);
+    }
+  return out;
+}
+
+/** Names declared directly in a scope node (block-level lets/consts/functions, params, ...). */
+function declaredIn(scope: ts.Node, cache: Map<ts.Node, Set<string>>): Set<string> {
+  let set = cache.get(scope);
+  if (set) return set;
+  set = new Set();
+  const addVarList = (list: ts.VariableDeclarationList) => {
+    for (const d of list.declarations) for (const n of boundNames(d.name)) set!.add(n);
+  };
+  const addStatements = (stmts: readonly ts.Statement[]) => {
+    for (const st of stmts) {
+      if (ts.isVariableStatement(st)) addVarList(st.declarationList);
+      else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) set!.add(st.name.text);
+    }
+  };
+  if (isFunctionNode(scope)) {
+    for (const p of scope.parameters) for (const n of boundNames(p.name)) set.add(n);
+    if ((ts.isFunctionExpression(scope) || ts.isFunctionDeclaration(scope)) && scope.name) set.add(scope.name.text);
+  } else if (ts.isBlock(scope) || ts.isSourceFile(scope) || ts.isModuleBlock(scope)) addStatements(scope.statements);
+  else if (ts.isCaseBlock(scope)) for (const c of scope.clauses) addStatements(c.statements);
+  else if (ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) {
+    const init = ts.isForStatement(scope) ? scope.initializer : scope.initializer;
+    if (init && ts.isVariableDeclarationList(init)) addVarList(init);
+  } else if (ts.isCatchClause(scope) && scope.variableDeclaration) {
+    for (const n of boundNames(scope.variableDeclaration.name)) set.add(n);
+  }
+  cache.set(scope, set);
+  return set;
+}
+
+/** Is this identifier a reference to a variable (not a property name, type, or declaration)? */
+function isValueReference(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if (ts.isPropertyAccessExpression(p) && p.name === id) return false;
+  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === id) return false;
+  if (ts.isBindingElement(p)) return p.propertyName !== id && false;
+  if ((ts.isParameter(p) || ts.isVariableDeclaration(p)) && p.name === id) return false;
+  if ((ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p) || ts.isClassDeclaration(p)) && p.name === id) return false;
+  if (ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p)) return false;
+  if (ts.isImportSpecifier(p) || ts.isExportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p)) return false;
+  if (ts.isQualifiedName(p) || ts.isTypeReferenceNode(p)) return false;
+  return true;
+}
+
+/** Free variables of a function: referenced inside, declared outside it. */
+function freeVariables(fn: FunctionNode, cache: Map<ts.Node, Set<string>>): string[] {
+  const out = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isTypeNode(n) || ts.isTypeParameterDeclaration(n) || ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n))
+      return;
+    if (ts.isIdentifier(n)) {
+      if (!isValueReference(n) || GLOBALS.has(n.text) || out.has(n.text)) return;
+      for (let a: ts.Node = n.parent; ; a = a.parent) {
+        if (declaredIn(a, cache).has(n.text)) return;
+        if (a === fn) break;
+      }
+      out.add(n.text);
+      return;
+    }
+    // A shorthand `{ i }` in an object literal reads variable i.
+    ts.forEachChild(n, visit);
+  };
+  if (fn.body) visit(fn.body);
+  for (const p of fn.parameters) if (p.initializer) visit(p.initializer);
+  return [...out];
+}
+
+interface Edit {
+  readonly pos: number;
+  readonly text: string;
+  /** Among edits at one position: lower first. */
+  readonly order: number;
+}
+
+function depthOf(n: ts.Node): number {
+  let d = 0;
+  for (let a = n.parent; a; a = a.parent) d++;
+  return d;
+}
+
+/** The instrumented text of one module, and its functions in registration order. */
+function instrument(file: string, text: string, rewriteImport: (spec: string) => string): { text: string; unit: SourceUnit } {
+  const sfw = project.createSourceFile(`${file}.__mmcheck_orig.ts`, text, { overwrite: true });
+  const sf = sfw.compilerNode;
+  const functions: FunctionNode[] = [];
+  const cache = new Map<ts.Node, Set<string>>();
+  const edits: Edit[] = [];
+  const key = JSON.stringify(file);
+  const visit = (n: ts.Node): void => {
+    if (
+      (ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) &&
+      n.moduleSpecifier &&
+      ts.isStringLiteral(n.moduleSpecifier)
+    ) {
+      const spec = n.moduleSpecifier;
+      const to = rewriteImport(spec.text);
+      if (to !== spec.text) edits.push({ pos: spec.getStart(sf), text: `\0${spec.getEnd()}\0${JSON.stringify(to)}`, order: 0 });
+    }
+    if (isFunctionNode(n) && n.body) {
+      const idx = functions.push(n) - 1;
+      const caps = freeVariables(n, cache)
+        .map((v) => `${JSON.stringify(v)}: () => ${v}`)
+        .join(', ');
+      const reg = (what: string) => `${REGISTER}(${what}, ${key}, ${idx}, {${caps}})`;
+      const d = depthOf(n);
+      if (ts.isFunctionDeclaration(n)) {
+        if (n.name) {
+          // Hoisted: register at the top of the enclosing body.
+          const body = n.parent;
+          const at = ts.isSourceFile(body) ? 0 : ts.isBlock(body) ? body.getStart(sf) + 1 : n.getEnd();
+          edits.push({ pos: at, text: `;globalThis.${reg(n.name.text)};`, order: -1000 });
+        }
+      } else if (ts.isMethodDeclaration(n)) {
+        const name = n.name.getText(sf);
+        // apply(s, n) { ... }  ->  apply: reg(function (s, n) { ... })
+        edits.push({ pos: n.getStart(sf), text: `\0${n.name.getEnd()}\0${name}: globalThis.${REGISTER}(function `, order: d });
+        edits.push({
+          pos: n.getEnd(),
+          text: `, ${key}, ${idx}, {${caps}})`,
+          order: -d,
+        });
+      } else {
+        edits.push({ pos: n.getStart(sf), text: `globalThis.${REGISTER}(`, order: d });
+        edits.push({ pos: n.getEnd(), text: `, ${key}, ${idx}, {${caps}})`, order: -d });
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  // Apply edits back to front; "\0end\0text" replaces [pos, end) with text.
+  edits.sort((a, b) => b.pos - a.pos || b.order - a.order);
+  let out = text;
+  for (const e of edits) {
+    if (e.text.startsWith('\0')) {
+      const [, end, rep] = e.text.split('\0');
+      out = out.slice(0, e.pos) + rep + out.slice(Number(end));
+    } else out = out.slice(0, e.pos) + e.text + out.slice(e.pos);
+  }
+  const unit: SourceUnit = { file, sf, functions };
+  return { text: out, unit };
+}
+
+function isUnderSrc(path: string): boolean {
+  return path === SRC_DIR || path.startsWith(SRC_DIR + '/');
+}
+
+function copyPath(file: string): string {
+  tempRoot ??= mkdtempSync(join(tmpdir(), 'mmcheck-symbolic-'));
+  return join(tempRoot, file);
+}
+
+/** Writes the instrumented copy of `file` and of the user modules it imports; returns the copy's path. */
+function instrumentTree(file: string): string {
+  const mtime = statSync(file).mtimeMs;
+  const dest = copyPath(file);
+  if (written.get(file) === mtime) return dest;
+  written.set(file, mtime);
+  const text = ts.sys.readFile(file);
+  if (text === undefined) throw new SpecError(`symbolic engine: cannot read ${file}`);
+  const deps: string[] = [];
+  const { text: out, unit } = instrument(file, text, (spec) => {
+    if (!spec.startsWith('.') && !spec.startsWith('/')) return spec;
+    const target = resolve(dirname(file), spec);
+    if (isUnderSrc(target)) return pathToFileURL(target).href;
+    if (existsSync(target)) deps.push(target);
+    return spec;
+  });
+  units.set(file, unit);
+  mkdirSync(dirname(dest), { recursive: true });
+  writeFileSync(dest, out);
+  for (const d of deps) instrumentTree(d);
+  return dest;
+}
+
+/**
+ * Loads the instrumented copy of a spec module and returns its exports.
+ * Each call with changed sources yields fresh modules (new temp path).
+ */
+export async function loadInstrumented(file: string): Promise<Record<string, unknown>> {
+  if (isUnderSrc(file)) throw new SpecError(`symbolic engine: specs must live outside src/ (${file})`);
+  const changed = [...written.entries()].some(([f, m]) => existsSync(f) && statSync(f).mtimeMs !== m);
+  if (changed) {
+    tempRoot = undefined;
+    written.clear();
+  }
+  const dest = instrumentTree(file);
+  return (await import(pathToFileURL(dest).href)) as Record<string, unknown>;
+}
+
+/** file:line:col of a node in its original source. */
+export function where(unit: SourceUnit, node: ts.Node): string {
+  const { line, character } = unit.sf.getLineAndCharacterOfPosition(node.getStart(unit.sf));
+  return `${unit.file}:${line + 1}:${character + 1}`;
+}

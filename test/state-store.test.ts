@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { StateStore } from '../src/explicit/state-store.ts';
+
+describe('StateStore', () => {
+  it('stores each distinct state once across many growths', () => {
+    const W = 3;
+    const store = new StateStore(W, 10, 4); // tiny start: forces arena and table growth
+    const ref = new Map<string, number>();
+    const s = new Uint32Array(W);
+    let seed = 1;
+    for (let i = 0; i < 60000; i++) {
+      // few distinct values per word, so duplicates are common
+      for (let k = 0; k < W; k++) {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        s[k] = (seed >>> 8) % 40;
+      }
+      const key = s.join(',');
+      const idx = store.add(s, i % 1000, i % 7);
+      if (ref.has(key)) expect(idx).toBe(-1);
+      else {
+        expect(idx).toBe(ref.size);
+        ref.set(key, idx);
+      }
+    }
+    expect(store.count).toBe(ref.size);
+    for (const [key, idx] of ref) {
+      const words = key.split(',').map(Number);
+      expect(Array.from(store.words.subarray(idx * W, idx * W + W))).toEqual(words);
+      expect(store.has(Uint32Array.from(words))).toBe(true);
+    }
+    expect(store.has(Uint32Array.from([99, 99, 99]))).toBe(false);
+  });
+
+  it('keeps parents and transition ids through growth', () => {
+    const store = new StateStore(1, 70000, 2);
+    for (let i = 0; i < 5000; i++) store.add(Uint32Array.of(i * 7919), i - 1, 65536 + i);
+    for (let i = 1; i < 5000; i++) {
+      expect(store.parents[i]).toBe(i - 1);
+      expect(store.actions[i]).toBe(65536 + i); // over 16 bits: the store widened its id array
+    }
+  });
+
+  it('tells apart states that differ only in their last word', () => {
+    const W = 8;
+    const store = new StateStore(W, 1, 2);
+    const s = new Uint32Array(W);
+    for (let i = 0; i < 4096; i++) {
+      s[W - 1] = i;
+      expect(store.add(s, 0, 0)).toBe(i);
+    }
+    for (let i = 0; i < 4096; i++) {
+      s[W - 1] = i;
+      expect(store.add(s, 0, 0)).toBe(-1);
+    }
+    expect(store.bytes).toBeGreaterThan(4096 * W * 4);
+  });
+});

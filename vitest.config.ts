@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+    // Z3 (WebAssembly, threads) and spawned CLI processes are happier in forks.
+    pool: 'forks',
+  },
+});
