@@ -200,7 +200,7 @@ export function codecFor(schema: RecordType): Codec {
         const parent = access('o', c.path.slice(0, -1));
         const key = c.path[c.path.length - 1]!;
         const set = `${parent}[${typeof key === 'number' ? key : JSON.stringify(key)}] = R${i};`;
-        return c.type.kind === 'array' ? `${set} R${i}.length = ${c.type.length};` : set;
+        return c.type.kind === 'array' ? `${set} if (R${i}.length !== ${c.type.length}) R${i}.length = ${c.type.length};` : set;
       })
       .join('\n');
     return new Function(

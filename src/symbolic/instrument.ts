@@ -124,7 +124,7 @@ function isValueReference(id: ts.Identifier): boolean {
   const p = id.parent;
   if (ts.isPropertyAccessExpression(p) && p.name === id) return false;
   if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === id) return false;
-  if (ts.isBindingElement(p)) return p.propertyName !== id && false;
+  if (ts.isBindingElement(p)) return p.initializer === id;
   if ((ts.isParameter(p) || ts.isVariableDeclaration(p)) && p.name === id) return false;
   if ((ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p) || ts.isClassDeclaration(p)) && p.name === id) return false;
   if (ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p)) return false;

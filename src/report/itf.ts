@@ -1,0 +1,244 @@
+// Traces in the Informal Trace Format (ITF) of Apalache and Quint
+// (https://apalache-mc.org/docs/adr/015adr-trace.html), so that their tools
+// can read our counterexamples, and the reader that turns one back into
+// plain state objects for --replay.
+//
+// Mapping of the schema: bool -> JSON boolean; int -> {"#bigint": "5"};
+// enum -> its value as a string; ref -> the domain element's name as a
+// string (a constant of an uninterpreted type, as Apalache writes them);
+// optional -> the variant {"tag": "Some", "value": v} or
+// {"tag": "None", "value": {"#tup": []}} (Quint's Option); array (also when
+// indexed by a domain) -> JSON list in index order; record -> JSON object.
+
+import type { Trace } from '../spec/results.ts';
+import type { BuiltModel } from '../spec/spec.ts';
+import type { Domain, RecordType, Type } from '../spec/schema.ts';
+import { describeType } from '../spec/schema.ts';
+import type { Transition } from '../spec/transitions.ts';
+
+export const ITF_FORMAT_DESCRIPTION = 'https://apalache-mc.org/docs/adr/015adr-trace.html';
+
+export type ItfValue = boolean | string | ItfValue[] | { [key: string]: ItfValue };
+
+export interface ItfStepMeta {
+  readonly index: number;
+  /** The transition's label, which --replay looks up: inc(i=Counter1), proc[p0].wait. */
+  readonly action?: string;
+  /** The action or thread name. */
+  readonly actionName?: string;
+  readonly step?: string;
+  readonly actor?: string;
+  readonly kernel?: string;
+  readonly params?: { readonly [name: string]: ItfValue };
+}
+
+export interface ItfTrace {
+  readonly '#meta': {
+    readonly format: 'ITF';
+    readonly 'format-description': string;
+    /** The spec file, relative to the repository root. */
+    readonly source: string;
+    readonly spec: string;
+    readonly variant: string;
+    readonly property: string;
+    readonly kind: Trace['kind'];
+    readonly description: string;
+  };
+  readonly vars: readonly string[];
+  readonly states: readonly ({ readonly '#meta': ItfStepMeta } & { readonly [v: string]: ItfValue })[];
+}
+
+/** A malformed ITF document (or one that does not fit the spec's schema). */
+export class ItfError extends Error {
+  override name = 'ItfError';
+}
+
+export function encodeValue(t: Type, v: unknown): ItfValue {
+  switch (t.kind) {
+    case 'bool':
+      return v as boolean;
+    case 'int':
+      return { '#bigint': String(v) };
+    case 'enum':
+      return v as string;
+    case 'ref':
+      return t.domain.names[v as number] ?? String(v);
+    case 'optional':
+      return v === null
+        ? { tag: 'None', value: { '#tup': [] } }
+        : { tag: 'Some', value: encodeValue(t.inner, v) };
+    case 'array':
+      return (v as unknown[]).map((e) => encodeValue(t.elem, e));
+    case 'record':
+      return Object.fromEntries(
+        Object.entries(t.fields as Record<string, Type>).map(([k, ft]) => [k, encodeValue(ft, (v as any)[k])]),
+      );
+  }
+}
+
+function encodeState(schema: RecordType, s: any): { [v: string]: ItfValue } {
+  return encodeValue(schema, s) as { [v: string]: ItfValue };
+}
+
+/** The parameter schema of a transition (self included for thread steps). */
+function paramTypes(built: BuiltModel, t: Transition): Record<string, Domain | Type> {
+  if (t.thread) {
+    const th = built.model.threads.find((x) => x.name === t.action);
+    const own = (t.step && th?.def.steps[t.step]?.params) ?? {};
+    const self: Domain | Type = th?.def.instances ?? { kind: 'int', min: 0, max: 0 };
+    return { self, ...own };
+  }
+  return { ...(built.model.actions.find((a) => a.name === t.action)?.def.params ?? {}) };
+}
+
+function encodeParam(t: Domain | Type | undefined, v: unknown): ItfValue {
+  if (!t) return typeof v === 'number' ? { '#bigint': String(v) } : (v as ItfValue);
+  if (t.kind === 'domain') return t.names[v as number] ?? String(v);
+  return encodeValue(t, v);
+}
+
+export function stepMeta(built: BuiltModel, t: Transition, index: number): ItfStepMeta {
+  const types = paramTypes(built, t);
+  const params = Object.fromEntries(Object.entries(t.params).map(([k, v]) => [k, encodeParam(types[k], v)]));
+  return {
+    index,
+    action: t.label,
+    actionName: t.action,
+    ...(t.step ? { step: t.step } : {}),
+    actor: t.actor,
+    ...(t.kernel ? { kernel: t.kernel } : {}),
+    params,
+  };
+}
+
+const DESCRIPTIONS: Record<Trace['kind'], string> = {
+  violation: 'a shortest counterexample: the property fails in the last state (or on the last step)',
+  deadlock: 'a shortest trace to a state where no transition is enabled',
+  witness: 'a shortest trace to a state where the sometimes property holds',
+  cti: 'a counterexample to induction: state 0 satisfies the invariant, state 1 violates it; state 0 need not be reachable',
+};
+
+/** The ITF document of a trace. `source` is the spec file relative to the repository root. */
+export function toItf(trace: Trace, built: BuiltModel, source: string): ItfTrace {
+  const schema = built.model.schema;
+  return {
+    '#meta': {
+      format: 'ITF',
+      'format-description': ITF_FORMAT_DESCRIPTION,
+      source,
+      spec: built.spec.name,
+      variant: built.variant,
+      property: trace.property,
+      kind: trace.kind,
+      description: `mmcheck: ${DESCRIPTIONS[trace.kind]}`,
+    },
+    vars: Object.keys(schema.fields),
+    states: [
+      { '#meta': { index: 0 }, ...encodeState(schema, trace.initial) },
+      ...trace.steps.map((st, i) => ({ '#meta': stepMeta(built, st.transition, i + 1), ...encodeState(schema, st.state) })),
+    ],
+  };
+}
+
+/** The ITF document as pretty JSON text (what is written to <property>.json). */
+export function itfText(itf: ItfTrace): string {
+  return JSON.stringify(itf, null, 2) + '\n';
+}
+
+// ---------------------------------------------------------------- reading
+
+export interface ItfHeader {
+  readonly source?: string;
+  readonly spec: string;
+  readonly variant: string;
+  readonly property: string;
+  readonly kind: Trace['kind'];
+}
+
+export interface ReadTrace {
+  readonly header: ItfHeader;
+  /** Plain state objects, state 0 first. */
+  readonly states: readonly any[];
+  /** The transition label recorded for state i (i >= 1); undefined for state 0. */
+  readonly actions: readonly (string | undefined)[];
+}
+
+const KINDS = new Set(['violation', 'deadlock', 'witness', 'cti']);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks the document's shape and reads its #meta; the states are decoded by decodeItf. */
+export function readItfHeader(doc: unknown): ItfHeader {
+  if (!isObject(doc)) throw new ItfError('not an ITF trace: the document is not a JSON object');
+  const meta = doc['#meta'];
+  if (!isObject(meta)) throw new ItfError('not an mmcheck ITF trace: no "#meta" object');
+  for (const k of ['spec', 'variant', 'property', 'kind'])
+    if (typeof meta[k] !== 'string') throw new ItfError(`not an mmcheck ITF trace: "#meta".${k} is missing or not a string`);
+  if (!KINDS.has(meta.kind as string))
+    throw new ItfError(`"#meta".kind is '${String(meta.kind)}', not one of ${[...KINDS].join(', ')}`);
+  if (!Array.isArray(doc.states) || doc.states.length === 0) throw new ItfError('the trace has no "states" list');
+  return {
+    source: typeof meta.source === 'string' ? meta.source : undefined,
+    spec: meta.spec as string,
+    variant: meta.variant as string,
+    property: meta.property as string,
+    kind: meta.kind as Trace['kind'],
+  };
+}
+
+export function decodeValue(t: Type, v: unknown, where: string): unknown {
+  const bad = (): never => {
+    throw new ItfError(`${where}: ${JSON.stringify(v)} is not an ITF value of type ${describeType(t)}`);
+  };
+  switch (t.kind) {
+    case 'bool':
+      return typeof v === 'boolean' ? v : bad();
+    case 'int': {
+      // ITF writes integers as {"#bigint": "5"}; plain JSON numbers are accepted too.
+      const n = isObject(v) && typeof v['#bigint'] === 'string' && /^-?\d+$/.test(v['#bigint']) ? Number(v['#bigint']) : typeof v === 'number' ? v : bad();
+      return Number.isSafeInteger(n) ? n : bad();
+    }
+    case 'enum':
+      return typeof v === 'string' ? v : bad();
+    case 'ref': {
+      if (typeof v !== 'string') return bad();
+      const i = t.domain.names.indexOf(v);
+      if (i < 0) throw new ItfError(`${where}: '${v}' is not an element of ${t.domain.name} (${t.domain.names.join(', ')})`);
+      return i;
+    }
+    case 'optional': {
+      if (!isObject(v) || (v.tag !== 'Some' && v.tag !== 'None')) return bad();
+      return v.tag === 'None' ? null : decodeValue(t.inner, v.value, where);
+    }
+    case 'array':
+      if (!Array.isArray(v)) return bad();
+      return v.map((e, i) => decodeValue(t.elem, e, `${where}[${t.index ? (t.index.names[i] ?? i) : i}]`));
+    case 'record': {
+      if (!isObject(v)) return bad();
+      const out: Record<string, unknown> = {};
+      for (const [k, ft] of Object.entries(t.fields as Record<string, Type>)) {
+        if (!(k in v)) throw new ItfError(`${where ? `${where}.` : ''}${k} is missing`);
+        out[k] = decodeValue(ft, v[k], where ? `${where}.${k}` : k);
+      }
+      return out;
+    }
+  }
+}
+
+/** Reads every state of an ITF document into plain objects of the schema's shape. */
+export function decodeItf(doc: unknown, schema: RecordType): ReadTrace {
+  const header = readItfHeader(doc);
+  const states = (doc as { states: unknown[] }).states;
+  const out: any[] = [];
+  const actions: (string | undefined)[] = [];
+  states.forEach((st, i) => {
+    if (!isObject(st)) throw new ItfError(`state ${i} is not a JSON object`);
+    const meta = isObject(st['#meta']) ? st['#meta'] : {};
+    if (i > 0 && typeof meta.action !== 'string')
+      throw new ItfError(`state ${i} does not name the action that led to it ("#meta".action)`);
+    actions.push(i > 0 ? (meta.action as string) : undefined);
+    const vars: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(st)) if (k !== '#meta') vars[k] = v;
+    out.push(decodeValue(schema, vars, `state ${i}`));
+  });
+  return { header, states: out, actions };
+}

@@ -1,0 +1,232 @@
+// The values the symbolic interpreter computes with. Concrete JavaScript
+// values (numbers, strings, booleans, null, arrays, objects, domains, config)
+// stay as they are, so configuration and parameters fold away; values that
+// depend on the state are wrapped Z3 terms:
+//   SymBool, SymInt        booleans and integers
+//   SymStr                 a string (enum value), as the id of an interned string
+//   SymOpt                 null or a value (optional fields, returns of `label | void`)
+//   Choice                 one of several objects/arrays, e.g. n.pages[s.page] when
+//                          s.page is symbolic; reads and writes go to every option
+//                          under its condition, so aliasing works as in JavaScript
+//   Filtered               the result of arr.filter(...): only .length and friends
+// Arrays and records of the state are plain JS arrays/objects of such values.
+
+import type { Z3, ZBool, ZInt } from './z3.ts';
+
+export class SymBool {
+  constructor(readonly e: ZBool) {}
+}
+export class SymInt {
+  constructor(readonly e: ZInt) {}
+}
+export class SymStr {
+  constructor(readonly e: ZInt) {}
+}
+export class SymOpt {
+  constructor(
+    readonly isNull: BoolLike,
+    /** The value when not null (undefined if it is always null). */
+    readonly val: SVal,
+  ) {}
+}
+export class Choice {
+  constructor(readonly opts: readonly { readonly c: BoolLike; readonly v: SVal }[]) {}
+}
+export class Filtered {
+  constructor(readonly items: readonly { readonly c: BoolLike; readonly v: SVal }[]) {}
+}
+
+export type BoolLike = boolean | SymBool;
+export type SVal = unknown;
+
+export class MergeError extends Error {}
+
+export function isSym(v: unknown): boolean {
+  return v instanceof SymBool || v instanceof SymInt || v instanceof SymStr || v instanceof SymOpt || v instanceof Choice || v instanceof Filtered;
+}
+
+/** Strings as integers: one id per distinct string, shared by all enums. */
+export class StringTable {
+  private readonly ids = new Map<string, number>();
+  private readonly strs: string[] = [];
+  id(s: string): number {
+    let i = this.ids.get(s);
+    if (i === undefined) {
+      i = this.strs.push(s) - 1;
+      this.ids.set(s, i);
+    }
+    return i;
+  }
+  str(id: number): string {
+    const s = this.strs[id];
+    if (s === undefined) throw new Error(`symbolic engine: no string with id ${id}`);
+    return s;
+  }
+}
+
+/** Term construction with constant folding. */
+export class Algebra {
+  constructor(
+    readonly z: Z3,
+    readonly strings: StringTable,
+  ) {}
+
+  bool(b: BoolLike): ZBool {
+    return typeof b === 'boolean' ? this.z.Bool.val(b) : b.e;
+  }
+  int(v: number | SymInt): ZInt {
+    return typeof v === 'number' ? this.z.Int.val(v) : v.e;
+  }
+  strId(v: string | SymStr): ZInt {
+    return typeof v === 'string' ? this.z.Int.val(this.strings.id(v)) : v.e;
+  }
+
+  not(a: BoolLike): BoolLike {
+    return typeof a === 'boolean' ? !a : new SymBool(this.z.Not(a.e));
+  }
+  and(...xs: BoolLike[]): BoolLike {
+    const syms: ZBool[] = [];
+    for (const x of xs) {
+      if (x === false) return false;
+      if (x !== true) syms.push(x.e);
+    }
+    if (syms.length === 0) return true;
+    return new SymBool(syms.length === 1 ? syms[0]! : this.z.And(...syms));
+  }
+  or(...xs: BoolLike[]): BoolLike {
+    const syms: ZBool[] = [];
+    for (const x of xs) {
+      if (x === true) return true;
+      if (x !== false) syms.push(x.e);
+    }
+    if (syms.length === 0) return false;
+    return new SymBool(syms.length === 1 ? syms[0]! : this.z.Or(...syms));
+  }
+
+  isNullish(v: SVal): BoolLike {
+    if (v === null || v === undefined) return true;
+    if (v instanceof SymOpt) return v.isNull;
+    return false;
+  }
+
+  /** JavaScript truthiness. */
+  truthy(v: SVal): BoolLike {
+    if (v instanceof SymBool) return v;
+    if (v instanceof SymInt) return new SymBool(this.z.Not(v.e.eq(0)));
+    if (v instanceof SymStr) return new SymBool(this.z.Not(v.e.eq(this.strings.id(''))));
+    if (v instanceof SymOpt) return this.and(this.not(v.isNull), v.val === undefined ? false : this.truthy(v.val));
+    if (isSym(v)) return true;
+    return !!v;
+  }
+
+  /** === (and ==: null and undefined are not told apart). */
+  eq(a: SVal, b: SVal): BoolLike {
+    if (a instanceof SymOpt || b instanceof SymOpt || a === null || a === undefined || b === null || b === undefined) {
+      const oa = this.toOpt(a);
+      const ob = this.toOpt(b);
+      const bothNull = this.and(oa.isNull, ob.isNull);
+      if (oa.val === undefined || ob.val === undefined) return bothNull;
+      return this.or(bothNull, this.and(this.not(oa.isNull), this.not(ob.isNull), this.eq(oa.val, ob.val)));
+    }
+    if (!isSym(a) && !isSym(b)) return a === b;
+    if (a instanceof SymBool || b instanceof SymBool) {
+      if (!(typeof a === 'boolean' || a instanceof SymBool) || !(typeof b === 'boolean' || b instanceof SymBool)) return false;
+      return new SymBool(this.bool(a).eq(this.bool(b)));
+    }
+    if (a instanceof SymInt || b instanceof SymInt) {
+      if (!(typeof a === 'number' || a instanceof SymInt) || !(typeof b === 'number' || b instanceof SymInt)) return false;
+      if (typeof a === 'number' && !Number.isInteger(a)) return false;
+      if (typeof b === 'number' && !Number.isInteger(b)) return false;
+      return new SymBool(this.int(a).eq(this.int(b)));
+    }
+    if (a instanceof SymStr || b instanceof SymStr) {
+      if (!(typeof a === 'string' || a instanceof SymStr) || !(typeof b === 'string' || b instanceof SymStr)) return false;
+      return new SymBool(this.strId(a).eq(this.strId(b)));
+    }
+    if (a instanceof Choice || b instanceof Choice) {
+      // Object identity: true under the options that are that object.
+      const ca = a instanceof Choice ? a.opts : [{ c: true as BoolLike, v: a }];
+      const cb = b instanceof Choice ? b.opts : [{ c: true as BoolLike, v: b }];
+      const parts: BoolLike[] = [];
+      for (const x of ca) for (const y of cb) if (x.v === y.v) parts.push(this.and(x.c, y.c));
+      return this.or(...parts);
+    }
+    throw new MergeError('cannot compare these values');
+  }
+
+  toOpt(v: SVal): SymOpt {
+    if (v instanceof SymOpt) return v;
+    if (v === null || v === undefined) return new SymOpt(true, undefined);
+    return new SymOpt(false, v);
+  }
+
+  /** c ? a : b, for values of the same kind. Objects and arrays become a Choice (references). */
+  merge(c: BoolLike, a: SVal, b: SVal): SVal {
+    if (c === true) return a;
+    if (c === false) return b;
+    if (a === b) return a;
+    const nullish = (v: SVal) => v === null || v === undefined || v instanceof SymOpt;
+    if (nullish(a) || nullish(b)) {
+      const oa = this.toOpt(a);
+      const ob = this.toOpt(b);
+      const isNull = this.mergeBool(c, oa.isNull, ob.isNull);
+      if (isNull === true) return a === undefined || b === undefined ? undefined : null;
+      const val = oa.val === undefined ? ob.val : ob.val === undefined ? oa.val : this.merge(c, oa.val, ob.val);
+      if (isNull === false) return val;
+      return new SymOpt(isNull, val);
+    }
+    if ((typeof a === 'boolean' || a instanceof SymBool) && (typeof b === 'boolean' || b instanceof SymBool))
+      return this.mergeBool(c, a, b);
+    if ((typeof a === 'number' || a instanceof SymInt) && (typeof b === 'number' || b instanceof SymInt))
+      return new SymInt(this.z.If(c.e, this.int(a), this.int(b)) as ZInt);
+    if ((typeof a === 'string' || a instanceof SymStr) && (typeof b === 'string' || b instanceof SymStr))
+      return new SymStr(this.z.If(c.e, this.strId(a), this.strId(b)) as ZInt);
+    const isRef = (v: SVal) => v instanceof Choice || (typeof v === 'object' && v !== null && !isSym(v));
+    if (isRef(a) && isRef(b)) {
+      const opts: { c: BoolLike; v: SVal }[] = [];
+      const add = (cond: BoolLike, v: SVal) => {
+        if (v instanceof Choice) for (const o of v.opts) add(this.and(cond, o.c), o.v);
+        else {
+          const same = opts.find((o) => o.v === v);
+          if (same) (same as { c: BoolLike }).c = this.or(same.c, cond);
+          else if (cond !== false) opts.push({ c: cond, v });
+        }
+      };
+      add(c, a);
+      add(this.not(c), b);
+      return opts.length === 1 ? opts[0]!.v : new Choice(opts);
+    }
+    throw new MergeError(`cannot merge ${describe(a)} with ${describe(b)} under a state-dependent condition`);
+  }
+
+  mergeBool(c: BoolLike, a: BoolLike, b: BoolLike): BoolLike {
+    if (c === true) return a;
+    if (c === false) return b;
+    if (a === b) return a;
+    if (a === true) return this.or(c, b);
+    if (a === false) return this.and(this.not(c), b);
+    if (b === true) return this.or(this.not(c), a);
+    if (b === false) return this.and(c, a);
+    return new SymBool(this.z.If(c.e, a.e, b.e) as ZBool);
+  }
+
+  /** Merges a list of exclusive, exhaustive options into one value. */
+  select(opts: readonly { c: BoolLike; v: SVal }[]): SVal {
+    let acc = opts[opts.length - 1]!.v;
+    for (let i = opts.length - 2; i >= 0; i--) acc = this.merge(opts[i]!.c, opts[i]!.v, acc);
+    return acc;
+  }
+}
+
+export function describe(v: SVal): string {
+  if (v instanceof SymBool) return 'a state-dependent boolean';
+  if (v instanceof SymInt) return 'a state-dependent integer';
+  if (v instanceof SymStr) return 'a state-dependent string';
+  if (v instanceof SymOpt) return 'a value that may be null';
+  if (v instanceof Choice) return 'a state-dependent object';
+  if (v instanceof Filtered) return 'a filtered array';
+  if (Array.isArray(v)) return 'an array';
+  if (v === null) return 'null';
+  if (typeof v === 'function') return 'a function';
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+}
