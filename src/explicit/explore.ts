@@ -12,7 +12,8 @@ import type { PropertyResult, RunResult, RunStatus, Trace } from '../spec/result
 import type { Transition } from '../spec/transitions.ts';
 import { SpecError } from '../spec/errors.ts';
 import { codecFor, ValueRangeError, type Codec } from '../state/codec.ts';
-import { NO_PARENT, StateStore } from './state-store.ts';
+import { NO_PARENT, StateStore, StoreFullError } from './state-store.ts';
+import { totalmem } from 'node:os';
 import { buildTrace } from './trace.ts';
 
 export interface ExploreProgress {
@@ -68,7 +69,9 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
   const checkDeadlock = opts.deadlock ?? built.spec.deadlock;
   const maxStates = opts.maxStates ?? Infinity;
   const maxDepth = opts.maxDepth ?? Infinity;
-  const maxRss = opts.maxMemoryMB !== undefined ? opts.maxMemoryMB * 1024 * 1024 : Infinity;
+  // Without a stated budget, stop at 3/4 of the machine rather than be killed by it.
+  const maxMemoryMB = opts.maxMemoryMB ?? Math.floor((totalmem() * 0.75) / 2 ** 20);
+  const maxRss = maxMemoryMB * 2 ** 20;
   const progressEvery = opts.progressEveryMs ?? 250;
 
   const always = model.properties.filter((p) => p.kind === 'always');
@@ -202,6 +205,10 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
           if (!(terminal ? terminal(S) : false) && !allThreadsDone(S)) found.set(DEADLOCK_PROPERTY, { idx: cur });
         }
       } catch (e) {
+        if (e instanceof StoreFullError) {
+          stopFor(`memory: ${e.message} for the state store`);
+          break;
+        }
         throw runtimeError(e, cur);
       }
     }
@@ -214,7 +221,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
       lastCheck = now;
       const rss = process.memoryUsage.rss();
       opts.onProgress?.(progress(now, rss));
-      if (rss > maxRss) stopFor(`max-memory ${opts.maxMemoryMB} MB`);
+      if (rss > maxRss) stopFor(`max-memory ${maxMemoryMB} MB`);
       await new Promise((r) => setImmediate(r));
       if (opts.signal?.aborted && status === 'complete') {
         status = 'interrupted';

@@ -26,6 +26,21 @@ export function hashWords(w: Uint32Array, off: number, n: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** The store could not allocate more memory: the run ends as incomplete. */
+export class StoreFullError extends Error {
+  override name = 'StoreFullError';
+}
+
+/** Allocation failures of typed arrays surface as RangeError; name them. */
+function allocate<T>(make: () => T, bytes: number): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof RangeError) throw new StoreFullError(`could not allocate ${Math.round(bytes / 2 ** 20)} MB more`);
+    throw e;
+  }
+}
+
 export class StateStore {
   words: Uint32Array;
   parents: Uint32Array;
@@ -98,11 +113,12 @@ export class StateStore {
   private growArena(): void {
     const cap = Math.ceil(this.capacity * 1.5);
     const W = this.stateWords;
-    const words = new Uint32Array(cap * W);
+    const words = allocate(() => new Uint32Array(cap * W), cap * W * 4);
     words.set(this.words);
-    const parents = new Uint32Array(cap);
+    const parents = allocate(() => new Uint32Array(cap), cap * 4);
     parents.set(this.parents);
-    const actions = this.actions instanceof Uint16Array ? new Uint16Array(cap) : new Uint32Array(cap);
+    const wide = this.actions instanceof Uint32Array;
+    const actions = allocate(() => (wide ? new Uint32Array(cap) : new Uint16Array(cap)), cap * (wide ? 4 : 2));
     actions.set(this.actions);
     this.words = words;
     this.parents = parents;
@@ -112,7 +128,7 @@ export class StateStore {
 
   private growTable(): void {
     const W = this.stateWords;
-    const table = new Uint32Array(this.table.length * 2);
+    const table = allocate(() => new Uint32Array(this.table.length * 2), this.table.length * 8);
     const mask = table.length - 1;
     for (let i = 0; i < this.count; i++) {
       let slot = hashWords(this.words, i * W, W) & mask;

@@ -154,6 +154,50 @@ export class Algebra {
     throw new MergeError('cannot compare these values');
   }
 
+  /** a ?? b */
+  coalesce(a: SVal, b: SVal): SVal {
+    if (a === null || a === undefined) return b;
+    if (!(a instanceof SymOpt)) return a;
+    if (a.val === undefined) return this.merge(a.isNull, b, null);
+    return this.merge(a.isNull, b, a.val);
+  }
+
+  /** obj[key] for a concrete key; through Choice and nullable values. */
+  get(obj: SVal, key: string | number): SVal {
+    if (obj instanceof Choice) return this.select(obj.opts.map((o) => ({ c: o.c, v: this.get(o.v, key) })));
+    if (obj instanceof SymOpt) {
+      if (obj.val === undefined) throw new MergeError(`reads .${key} of null`);
+      return this.get(obj.val, key);
+    }
+    if (obj instanceof Filtered) {
+      if (key !== 'length') throw new MergeError(`only .length of a filtered array is supported, not .${key}`);
+      const terms = obj.items.map((it) => (it.c === true ? 1 : it.c === false ? 0 : it.c));
+      return this.sum(terms.map((t) => (typeof t === 'number' ? t : new SymInt(this.z.If(t.e, this.z.Int.val(1), this.z.Int.val(0)) as ZInt))));
+    }
+    if (obj === null || obj === undefined) throw new MergeError(`reads .${key} of ${String(obj)}`);
+    if (isSym(obj)) throw new MergeError(`reads .${key} of ${describe(obj)}`);
+    return (obj as any)[key];
+  }
+
+  /** arr[i] for a state-dependent index i (out of range reads the last element). */
+  index(arr: readonly SVal[], i: SymInt): SVal {
+    if (arr.length === 0) return undefined;
+    return this.select(arr.map((v, j) => ({ c: new SymBool(i.e.eq(j)) as BoolLike, v })));
+  }
+
+  sum(xs: (number | SymInt)[]): number | SymInt {
+    let k = 0;
+    const syms: ZInt[] = [];
+    for (const x of xs) {
+      if (typeof x === 'number') k += x;
+      else syms.push(x.e);
+    }
+    if (syms.length === 0) return k;
+    let acc = syms[0]!;
+    for (const s of syms.slice(1)) acc = acc.add(s);
+    return new SymInt(k === 0 ? acc : acc.add(k));
+  }
+
   toOpt(v: SVal): SymOpt {
     if (v instanceof SymOpt) return v;
     if (v === null || v === undefined) return new SymOpt(true, undefined);
