@@ -29,26 +29,31 @@ export function jugsModel({ big, small, goal }: JugsConfig) {
   const m = model(record({ big: int(0, big), small: int(0, small) }));
   m.init({ big: 0, small: 0 });
   m.action('fillSmall', {
+    actor: 'jugs',
     apply: (_s, n) => {
       n.small = small;
     },
   });
   m.action('fillBig', {
+    actor: 'jugs',
     apply: (_s, n) => {
       n.big = big;
     },
   });
   m.action('emptySmall', {
+    actor: 'jugs',
     apply: (_s, n) => {
       n.small = 0;
     },
   });
   m.action('emptyBig', {
+    actor: 'jugs',
     apply: (_s, n) => {
       n.big = 0;
     },
   });
   m.action('smallToBig', {
+    actor: 'jugs',
     doc: 'pour the small jug into the big one until the big is full or the small empty',
     apply: (s, n) => {
       const room = big - s.big;
@@ -58,6 +63,7 @@ export function jugsModel({ big, small, goal }: JugsConfig) {
     },
   });
   m.action('bigToSmall', {
+    actor: 'jugs',
     doc: 'pour the big jug into the small one until the small is full or the big empty',
     apply: (s, n) => {
       const room = small - s.small;

@@ -52,7 +52,7 @@ export async function loadSpecFile(file: string, root: string): Promise<Spec<any
       .find((l) => l.includes(file));
     const name = err?.name && err.name !== 'Error' && !String(err.message).startsWith(err.name) ? `${err.name}: ` : '';
     throw new SpecError(
-      `cannot load ${relative(root, file) || file}: ${name}${err?.message ?? String(e)}${frame ? `\n  ${frame.trim()}` : ''}`,
+      `cannot load ${relative(root, file) || file}: ${name}${err?.message ?? String(e)}${frame ? `\n  ${frame.trim().split(file).join(relative(root, file) || file)}` : ''}`,
     );
   }
   return isSpec(mod.default) ? mod.default : undefined;

@@ -171,7 +171,11 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
         for (let t = 0; t < transitions.length; t++) {
           tr = transitions[t]!;
           phase = 'guard';
-          if (!tr.enabled(S)) continue;
+          const en: unknown = tr.enabled(S);
+          if (en !== true) {
+            if (en === false) continue;
+            throw new SpecError(`${where}: the guard of ${tr.label} returned ${String(en)}, not a boolean`);
+          }
           enabled++;
           phase = 'apply';
           decodeN(store.words, base);
@@ -179,7 +183,10 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
           phase = 'encode';
           codec.encode(N, next, 0);
           generated++;
-          if (sample) sameTwice(tr, base);
+          if (sample) {
+            unchanged(base);
+            sameTwice(tr, base);
+          }
           phase = 'property';
           for (const p of pendingAction) {
             if (!evalProp(p, S, N)) {
@@ -198,8 +205,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
         }
         tr = undefined;
         phase = 'state';
-        codec.encode(S, again, 0);
-        for (let k = 0; k < W; k++) if (again[k] !== store.words[base + k]) blameWriter(base);
+        unchanged(base);
         if (enabled === 0 && checkDeadlock && !found.has(DEADLOCK_PROPERTY)) {
           phase = 'terminal';
           if (!(terminal ? terminal(S) : false) && !allThreadsDone(S)) found.set(DEADLOCK_PROPERTY, { idx: cur });
@@ -265,22 +271,38 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
 
   /** Some guard or apply wrote into the current state: find which, by re-running each. */
   function blameWriter(base: number): never {
+    const state = codec.format(codec.snapshot(store.words, base));
     for (const t of transitions) {
       decodeS(store.words, base);
-      const en = t.enabled(S);
-      if (en) {
-        decodeN(store.words, base);
-        t.fire(S, N);
+      let changed: string | undefined;
+      try {
+        if (t.enabled(S)) {
+          decodeN(store.words, base);
+          t.fire(S, N);
+        }
+        codec.encode(S, again, 0);
+        for (let k = 0; k < W; k++) if (again[k] !== store.words[base + k]) changed = '';
+      } catch (e) {
+        if (!(e instanceof ValueRangeError)) throw e;
+        changed = ` (${e.message})`;
       }
-      codec.encode(S, again, 0);
-      for (let k = 0; k < W; k++)
-        if (again[k] !== store.words[base + k])
-          throw new SpecError(
-            `${where}: ${t.label} modified the current state s (write the next state n instead)` +
-              `\n  state: ${codec.format(codec.snapshot(store.words, base))}`,
-          );
+      if (changed !== undefined)
+        throw new SpecError(
+          `${where}: ${t.label} modified the current state s${changed}; write the next state n instead` +
+            `\n  state: ${state}`,
+        );
     }
     throw new SpecError(`${where}: the current state was modified during exploration (write only n)`);
+  }
+
+  /** After a sampled transition: s must be as stored. */
+  function unchanged(base: number): void {
+    try {
+      codec.encode(S, again, 0);
+    } catch {
+      blameWriter(base);
+    }
+    for (let k = 0; k < W; k++) if (again[k] !== store.words[base + k]) blameWriter(base);
   }
 
   function runtimeError(e: unknown, idx: number): Error {
@@ -288,8 +310,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     const state = describeState(codec, codec.snapshot(store.words, idx * W));
     const who = tr ? `${tr.step ? 'step' : 'action'} ${tr.label}` : phase === 'terminal' ? 'the terminal predicate' : 'exploration';
     if (e instanceof ValueRangeError) {
-      const what = phase === 'state' ? 'the current state' : `${who} set`;
-      return new SpecError(`${where}: ${what} ${e.field} to ${e.message.slice(e.field.length + 3)}\n  from state: ${state}`);
+      return new SpecError(`${where}: ${who} set ${e.field} to ${e.message.slice(e.field.length + 3)}\n  from state: ${state}`);
     }
     return new SpecError(`${where}: ${who} threw in its ${phase}: ${errText(e)}\n  in state: ${state}`);
   }

@@ -45,7 +45,8 @@ export interface ItfTrace {
     readonly description: string;
   };
   readonly vars: readonly string[];
-  readonly states: readonly ({ readonly '#meta': ItfStepMeta } & { readonly [v: string]: ItfValue })[];
+  /** Each state: "#meta" (an ItfStepMeta) and one entry per variable. */
+  readonly states: readonly { readonly [key: string]: ItfValue | ItfStepMeta }[];
 }
 
 /** A malformed ITF document (or one that does not fit the spec's schema). */

@@ -9,7 +9,7 @@ import type { BuiltModel } from '../spec/spec.ts';
 import type { Type } from '../spec/schema.ts';
 import type { Transition } from '../spec/transitions.ts';
 import { codecFor, formatValue } from '../state/codec.ts';
-import { ascii, indentWrap, LINE_WIDTH, pad, wrap } from './text.ts';
+import { ascii, indentWrap, LINE_WIDTH, pad, wrap, wrapValue } from './text.ts';
 
 /** More actors than this and the diagram folds into a single column. */
 export const MAX_COLUMNS = 3;
@@ -47,7 +47,7 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
       : 'Initial state:',
   );
   for (const [field, type] of Object.entries(built.model.schema.fields as Record<string, Type>))
-    say(`${field}: ${formatValue(type, trace.initial[field])}`, 2, 4);
+    lines.push(...wrapValue(`${field}: ${formatValue(type, trace.initial[field])}`, LINE_WIDTH - 2, 4).map((l) => `  ${l}`));
   lines.push('');
 
   // Columns, in order of first appearance.

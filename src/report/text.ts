@@ -73,3 +73,30 @@ export function pad(text: string, n: number): string {
 export function count(n: number): string {
   return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
+
+/**
+ * Wraps a formatted value ({a: 1, b: {c: 2}}) preferring breaks after its
+ * commas, so that no "key: value" pair is split; falls back to wrap() for a
+ * pair longer than a line.
+ */
+export function wrapValue(text: string, width: number, hang = 0): string[] {
+  const pairs = ascii(text).match(/[^,]*(?:,\s*|$)/g)?.filter((t) => t !== '') ?? [''];
+  const out: string[] = [];
+  let line = '';
+  for (const tok of pairs) {
+    if (line.trim() !== '' && line.length + tok.trimEnd().length > width) {
+      out.push(line.trimEnd());
+      line = ' '.repeat(hang);
+    }
+    if (line.length + tok.trimEnd().length > width) {
+      const lead = line.trim() === '' ? line.length : 0;
+      const parts = lead || line === ''
+        ? wrap(tok, width - lead, hang).map((l) => ' '.repeat(lead) + l)
+        : wrap(line + tok, width, hang);
+      out.push(...parts.slice(0, -1));
+      line = parts[parts.length - 1]! + (tok.endsWith(' ') ? ' ' : '');
+    } else line += tok;
+  }
+  out.push(line.trimEnd());
+  return out;
+}

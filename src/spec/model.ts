@@ -20,7 +20,7 @@ export interface ActionDef<S, P extends ParamSchema> {
   apply: (s: DeepReadonly<S>, n: S, p: ParamValues<P>) => void;
   /** The kernel function it abstracts, e.g. 'mm/memory.c: do_wp_page'. */
   kernel?: string;
-  /** The column of the race diagram: a name, or computed from the parameters. */
+  /** The column of the race diagram: a name, or computed from the parameters (default 'env'). */
   actor?: string | ((p: ParamValues<P>) => string);
   doc?: string;
 }

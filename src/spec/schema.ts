@@ -135,12 +135,15 @@ export function record<const F extends Fields>(fields: F): RecordType<F> {
  * The state of a thread: its program counter (the step labels plus 'done')
  * and its locals. thread(['walk', 'wp'], { va: int(0, 1) }).
  */
-export function thread<const L extends string, const F extends Fields = {}>(
+export function thread<const L extends string>(labels: readonly L[]): RecordType<{ pc: EnumType<L | 'done'> }>;
+export function thread<const L extends string, const F extends Fields>(
   labels: readonly L[],
-  locals?: F,
-): RecordType<{ pc: EnumType<L | 'done'> } & F> {
-  if (labels.includes('done' as L)) fail(`thread labels must not include 'done' (it is added)`);
-  return record({ pc: enumOf<L | 'done'>(...labels, 'done'), ...(locals ?? ({} as F)) }) as any;
+  locals: F,
+): RecordType<{ pc: EnumType<L | 'done'> } & F>;
+export function thread(labels: readonly string[], locals: Fields = {}): RecordType {
+  if (labels.includes('done')) fail(`thread labels must not include 'done' (it is added)`);
+  if ('pc' in locals) fail(`'pc' is the thread's program counter, not a local`);
+  return record({ pc: enumOf(...labels, 'done'), ...locals });
 }
 
 /** Every value of a finite type, in encoding order. */

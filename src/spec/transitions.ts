@@ -27,6 +27,9 @@ export interface Transition {
   fire(s: any, n: any): void;
 }
 
+/** The race-diagram column of actions that name no actor. */
+export const DEFAULT_ACTOR = 'env';
+
 function combinations(schema: ParamSchema | undefined): Record<string, unknown>[] {
   let out: Record<string, unknown>[] = [{}];
   for (const [name, t] of Object.entries(schema ?? {})) {
@@ -59,7 +62,7 @@ export function buildTransitions(m: Model<any, any>): Transition[] {
     const apply = def.apply;
     for (const params of combinations(def.params)) {
       const label = name + formatParams(def.params, params);
-      const actor = typeof def.actor === 'function' ? def.actor(params as any) : (def.actor ?? name);
+      const actor = typeof def.actor === 'function' ? def.actor(params as any) : (def.actor ?? DEFAULT_ACTOR);
       out.push({
         id: out.length,
         action: name,

@@ -236,7 +236,11 @@ function isUnderSrc(path: string): boolean {
 }
 
 function copyPath(file: string): string {
-  tempRoot ??= mkdtempSync(join(tmpdir(), 'mmcheck-symbolic-'));
+  if (!tempRoot) {
+    tempRoot = mkdtempSync(join(tmpdir(), 'mmcheck-symbolic-'));
+    // The copies are ES modules, as the originals (package.json "type": "module").
+    writeFileSync(join(tempRoot, 'package.json'), '{ "type": "module" }\n');
+  }
   return join(tempRoot, file);
 }
 

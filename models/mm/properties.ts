@@ -1,0 +1,198 @@
+// The kernel's promises for fork x GUP x COW (mm-primer §4) as pure
+// predicates over the model state. "Who sees whose write" is in the state:
+// each page carries the writer of its content, each GUP holder the page it
+// holds, so no property needs to look at the past.
+
+import { CHILD, PARENT, type ROState } from './state.ts';
+import type { Scenario } from './scenario.ts';
+import type { MmModel } from './paths.ts';
+
+/** Property names, as they appear in expectations and verdict tables. */
+export const PROP = {
+  P1: 'P1-parent-write-private',
+  P2: 'P2-child-write-private',
+  P3: 'P3-rw-pin-stable',
+  P4: 'P4-ro-pin-coherent',
+  P5: 'P5-pinned-stays-with-parent',
+  P6: 'P6-pinned-is-exclusive',
+  P7: 'P7-writable-is-exclusive',
+  P12: 'P12-refcounts-exact',
+  P13: 'P13-gup-fast-vs-fork',
+  P14: 'P14-has-pinned-first',
+} as const;
+export type PropId = keyof typeof PROP;
+
+/** Not a kernel property: the scenario's page bound was large enough. */
+export const PAGES_SUFFICE = 'model-pages-suffice';
+
+/** P1: no page the child can read (its PTE, its GUP references) holds a parent store made after fork returned. */
+export function parentWritePrivate(s: ROState, sc: Scenario): boolean {
+  return noForeignData(s, sc, CHILD, 'parent');
+}
+
+/** P2: no page the parent can read holds a store the child made. */
+export function childWritePrivate(s: ROState, sc: Scenario): boolean {
+  return noForeignData(s, sc, PARENT, 'child');
+}
+
+function noForeignData(s: ROState, sc: Scenario, reader: number, writer: 'parent' | 'child'): boolean {
+  const c = s.pte[reader].page;
+  if (c !== null && s.page[c].data === writer) return false;
+  for (let h = 0; h < sc.holders.length; h++) {
+    const g = s.gup[h];
+    if (sc.holders[h].owner === reader && g.held && g.page !== null && s.page[g.page].data === writer) return false;
+  }
+  return true;
+}
+
+/** P3: a held R/W pin's page is still the page the pinner maps at the VA (until it unmaps the VA itself). */
+export function rwPinStable(s: ROState, sc: Scenario): boolean {
+  for (let h = 0; h < sc.holders.length; h++) {
+    const H = sc.holders[h];
+    const g = s.gup[h];
+    if (H.pin && H.write && g.held && g.mapValid && s.pte[H.owner].page !== g.page) return false;
+  }
+  return true;
+}
+
+/** P4: through a held R/O pin the holder reads what the pinner reads at the VA. */
+export function roPinCoherent(s: ROState, sc: Scenario): boolean {
+  for (let h = 0; h < sc.holders.length; h++) {
+    const H = sc.holders[h];
+    const g = s.gup[h];
+    const mapped = s.pte[H.owner].page;
+    if (H.pin && !H.write && g.held && g.mapValid && g.page !== null && mapped !== null) {
+      if (s.page[g.page].data !== s.page[mapped].data) return false;
+    }
+  }
+  return true;
+}
+
+/** P5: a page the parent had pinned when fork copied the VA is not mapped by the child. */
+export function pinnedStaysWithParent(s: ROState, sc: Scenario): boolean {
+  for (let h = 0; h < sc.holders.length; h++) {
+    const H = sc.holders[h];
+    const g = s.gup[h];
+    if (H.owner === PARENT && H.pin && g.held && g.preFork && s.pte[CHILD].page === g.page) return false;
+  }
+  return true;
+}
+
+/** P6 (I3): a page with a returned pin is AnonExclusive (a gup_fast attempt that will undo itself is exempt). */
+export function pinnedIsExclusive(s: ROState, sc: Scenario): boolean {
+  for (let h = 0; h < sc.holders.length; h++) {
+    const g = s.gup[h];
+    if (sc.holders[h].pin && g.held && g.page !== null && !s.page[g.page].excl) return false;
+  }
+  return true;
+}
+
+/**
+ * Fork holds both PTLs between folio_try_dup_anon_rmap_pte and setting the
+ * child PTE (pc 'copy'): the page is counted for a child PTE that is not
+ * there yet, and the parent PTE is still writable. Lock-holding readers
+ * cannot see this state; P7 and P12 are checked whenever the PTL is free.
+ * (Lockless gup_fast can see it: that is B4, checked by P5/P6/P13.)
+ */
+export function forkHoldsPtl(s: ROState): boolean {
+  return s.fork.pc === 'copy';
+}
+
+/** P7 (I1): a writable PTE maps an AnonExclusive page mapped once. */
+export function writableIsExclusive(s: ROState): boolean {
+  if (forkHoldsPtl(s)) return true;
+  for (let i = 0; i < s.pte.length; i++) {
+    const p = s.pte[i].page;
+    if (p !== null && s.pte[i].w && !(s.page[p].excl && s.page[p].map === 1)) return false;
+  }
+  return true;
+}
+
+/**
+ * P12 (I5, I6): every page's counters equal what references it: mapcount the
+ * PTEs, refcount the PTEs plus GUP references (held or grabbed by gup_fast),
+ * pins the FOLL_PIN ones; a page is free exactly when its refcount is 0.
+ * So no count goes negative, nothing is freed while referenced, nothing
+ * free is mapped or pinned, and nothing leaks.
+ */
+export function refcountsExact(s: ROState, sc: Scenario): boolean {
+  if (forkHoldsPtl(s)) return true;
+  for (let p = 0; p < s.page.length; p++) {
+    const pg = s.page[p];
+    let maps = 0;
+    for (let i = 0; i < s.pte.length; i++) {
+      if (s.pte[i].page === p) maps++;
+    }
+    let refs = 0;
+    let pins = 0;
+    for (let h = 0; h < sc.holders.length; h++) {
+      const g = s.gup[h];
+      if ((g.held || g.grabbed) && g.page === p) {
+        refs++;
+        if (sc.holders[h].pin) pins++;
+      }
+    }
+    if (pg.map !== maps || pg.pins !== pins || pg.ref !== maps + refs) return false;
+    if (pg.free !== (pg.ref === 0)) return false;
+  }
+  return true;
+}
+
+/**
+ * P13: a FOLL_PIN returned by gup_fast is ordered before or after fork's copy
+ * of the VA: either fork saw the pin (the child got a copy) or the pin came
+ * after the write-protect (and faulted an exclusive page). Either way the
+ * other mm does not map the pinned page.
+ */
+export function gupFastLinearizable(s: ROState, sc: Scenario): boolean {
+  for (let h = 0; h < sc.holders.length; h++) {
+    const H = sc.holders[h];
+    const g = s.gup[h];
+    if (H.pin && g.held && g.viaFast && s.pte[1 - H.owner].page === g.page) return false;
+  }
+  return true;
+}
+
+/** P14: MMF_HAS_PINNED is never cleared, and is set in an mm before any pin of its pages is visible. */
+export function hasPinnedFirst(s: ROState, n: ROState, sc: Scenario): boolean {
+  for (let i = 0; i < s.mm.length; i++) {
+    if (s.mm[i].hasPinned && !n.mm[i].hasPinned) return false;
+  }
+  for (let h = 0; h < sc.holders.length; h++) {
+    const g = n.gup[h];
+    if (sc.holders[h].pin && (g.held || g.grabbed) && !n.mm[sc.holders[h].owner].hasPinned) return false;
+  }
+  return true;
+}
+
+const DOCS: Record<PropId, string> = {
+  P1: 'P1 fork isolation parent->child: the child never reads a parent store made after fork',
+  P2: 'P2 fork isolation child->parent: the parent never reads a child store',
+  P3: 'P3 R/W pin stability: the pinner keeps mapping the pinned page',
+  P4: 'P4 R/O pin coherence: the pin shows what the pinner reads at the VA',
+  P5: 'P5 a page pinned when fork copies it is not mapped by the child',
+  P6: 'P6 (I3) a pinned anon page is AnonExclusive',
+  P7: 'P7 (I1) a writable anon PTE maps an exclusive page mapped once',
+  P12: 'P12 (I5, I6) refcount, mapcount and pin count match the references',
+  P13: 'P13 a gup_fast pin is linearizable with fork',
+  P14: 'P14 MMF_HAS_PINNED is set before any pin is visible, never cleared',
+};
+
+/** Registers the chosen properties (and the page-bound check) on m. */
+export function addProperties(m: MmModel, sc: Scenario, ids: readonly PropId[]): void {
+  m.always(PAGES_SUFFICE, (s) => !s.oom, { doc: 'no allocation ran out of model pages (bound check)' });
+  for (const id of ids) {
+    const name = PROP[id];
+    const doc = DOCS[id];
+    if (id === 'P1') m.always(name, (s) => parentWritePrivate(s, sc), { doc });
+    if (id === 'P2') m.always(name, (s) => childWritePrivate(s, sc), { doc });
+    if (id === 'P3') m.always(name, (s) => rwPinStable(s, sc), { doc });
+    if (id === 'P4') m.always(name, (s) => roPinCoherent(s, sc), { doc });
+    if (id === 'P5') m.always(name, (s) => pinnedStaysWithParent(s, sc), { doc });
+    if (id === 'P6') m.always(name, (s) => pinnedIsExclusive(s, sc), { doc });
+    if (id === 'P7') m.always(name, (s) => writableIsExclusive(s), { doc });
+    if (id === 'P12') m.always(name, (s) => refcountsExact(s, sc), { doc });
+    if (id === 'P13') m.always(name, (s) => gupFastLinearizable(s, sc), { doc });
+    if (id === 'P14') m.transition(name, (s, n) => hasPinnedFirst(s, n, sc), { doc });
+  }
+}

@@ -1,0 +1,121 @@
+// Human-readable output of a check: per variant the bounds, one line per
+// property, statistics and TLC's closing lines; race diagrams of violations.
+
+import type pc from 'picocolors';
+
+type Colors = ReturnType<typeof pc.createColors>;
+import type { PropertyResult, RunResult } from '../spec/results.ts';
+import { renderRaceDiagram } from '../report/race-diagram.ts';
+import { asExpected, tlcClosingLines, verdictCell, verdictTable, type VerdictRow } from '../report/tables.ts';
+import { count, pad } from '../report/text.ts';
+import { relative } from 'node:path';
+import type { SpecOutcome, VariantOutcome } from './run.ts';
+
+export const seconds = (run: RunResult): string => `${run.stats.seconds.toFixed(2)} s`;
+
+/** A path as the user should see it: relative to the working directory when inside it. */
+export function shownPath(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+}
+
+/** What a verdict covers, in words. */
+function coverage(r: PropertyResult, run: RunResult): string {
+  if (r.trace) {
+    const n = r.trace.steps.length;
+    const what = r.trace.kind === 'witness' ? 'witness' : r.trace.kind === 'cti' ? 'counterexample to induction' : 'trace';
+    return `${what} of ${n} step${n === 1 ? '' : 's'}`;
+  }
+  if (r.verdict === 'unknown') return `not decided (${run.limit ?? run.status})`;
+  if (run.engine === 'explicit' && run.status === 'complete') {
+    if (r.kind === 'sometimes' && r.verdict === 'violated')
+      return `unreachable in all ${count(run.stats.distinct)} reachable states`;
+    return `for all ${count(run.stats.distinct)} reachable states (depth ${run.stats.depth})`;
+  }
+  return r.bound ?? '';
+}
+
+/** Statistics and the closing lines of one run. */
+export function statsLines(run: RunResult): string[] {
+  const s = run.stats;
+  const out = [
+    `${count(s.distinct)} distinct states, ${count(s.generated)} generated, depth ${s.depth}, ` +
+      `${s.seconds.toFixed(2)} s, ${count(s.statesPerSecond)} states/s, ${count(s.bytesPerState)} bytes/state`,
+  ];
+  if (run.status !== 'complete') out.push(`${run.status === 'interrupted' ? 'Interrupted' : 'Incomplete'}: ${run.limit ?? run.status}; the statistics are partial.`);
+  out.push(...tlcClosingLines(s).trimEnd().split('\n').filter((l) => run.status === 'complete' || !l.startsWith('The depth of the complete')));
+  return out;
+}
+
+export function variantReport(
+  o: VariantOutcome,
+  c: Colors,
+  opts: { quiet: boolean; diagrams: 'all' | 'unexpected' },
+): string {
+  const { built, run, rows, files } = o;
+  const lines: string[] = [];
+  const vdoc = built.spec.variantDoc(built.variant);
+  lines.push(c.bold(`${built.spec.name} / ${built.variant}`) + (vdoc ? `: ${vdoc}` : ''));
+  lines.push(`  bounds: ${built.bounds}; engine: ${run.engine}`);
+  const w = Math.max(8, ...rows.map((r) => r.result.property.length));
+  lines.push(c.dim(`  ${pad('property', w)}  ${pad('kind', 9)}  ${pad('expected', 8)}  got`));
+  for (const r of rows) {
+    const ok = asExpected(r);
+    const mark = ok ? c.green('ok') : r.result.verdict === 'unknown' ? c.yellow('??') : c.red('UNEXPECTED');
+    const line =
+      `  ${pad(r.result.property, w)}  ${pad(r.result.kind, 9)}  ${pad(r.expected ?? '-', 8)}  ` +
+      `${pad(r.result.verdict, 8)}  ${mark}`;
+    const cov = coverage(r.result, run);
+    // Keep lines under 80 columns where the coverage fits; colours do not take columns.
+    const visible = line.length - (mark.length - (ok ? 2 : r.result.verdict === 'unknown' ? 2 : 10));
+    if (visible + 2 + cov.length < 80) lines.push(`${line}  ${cov}`);
+    else lines.push(line, `      ${cov}`);
+  }
+  if (!opts.quiet) {
+    lines.push(...statsLines(run));
+    for (const r of rows) {
+      const f = files.get(r.result.property);
+      if (f) lines.push(`${r.result.trace!.kind === 'witness' ? 'witness' : 'counterexample'}: ${shownPath(f[0]!).replace(/\.txt$/, '')}.{txt,json}`);
+    }
+    for (const r of rows) {
+      const t = r.result.trace;
+      if (!t || t.kind === 'witness') continue;
+      if (opts.diagrams === 'unexpected' && asExpected(r)) continue;
+      lines.push('', renderRaceDiagram(t, built, run).trimEnd());
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The all-specs summary: the verdict table, then the surprises. */
+export function allSpecsReport(outcomes: readonly SpecOutcome[], c: Colors, quiet: boolean): string {
+  const rows: VerdictRow[] = outcomes.flatMap((o) => o.variants.flatMap((v) => v.rows));
+  const lines = [verdictTable(rows, seconds).trimEnd()];
+  if (!quiet) {
+    for (const o of outcomes)
+      for (const v of o.variants)
+        for (const r of v.rows) {
+          const t = r.result.trace;
+          if (t && t.kind !== 'witness' && !asExpected(r)) lines.push('', renderRaceDiagram(t, v.built, v.run).trimEnd());
+        }
+  }
+  const total = outcomes.flatMap((o) => o.variants.map((v) => v.run.stats));
+  lines.push(
+    '',
+    `${outcomes.length} specs, ${total.length} runs, ${rows.length} verdicts; ` +
+      `${count(total.reduce((a, s) => a + s.distinct, 0))} distinct states in ${total.reduce((a, s) => a + s.seconds, 0).toFixed(2)} s`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+export function verdictSummary(rows: readonly VerdictRow[], c: Colors): string {
+  const surprises = rows.filter((r) => r.result.verdict !== 'unknown' && !asExpected(r));
+  const unknown = rows.filter((r) => r.result.verdict === 'unknown');
+  if (surprises.length)
+    return c.red(
+      `${surprises.length} verdict(s) not as expected: ` +
+        surprises.map((r) => `${r.spec}/${r.variant}/${r.result.property} ${verdictCell(r.result)} (expected ${r.expected ?? 'nothing'})`).join('; '),
+    );
+  if (unknown.length) return c.yellow(`incomplete: ${unknown.length} verdict(s) not decided within the limits`);
+  return c.green(`all ${rows.length} verdicts as expected`);
+}

@@ -1,0 +1,104 @@
+// The --json document: a public contract (docs/cli.md, test/cli.test.ts).
+
+import type { Verdict } from '../spec/spec.ts';
+import { asExpected } from '../report/tables.ts';
+import { shownPath } from './human.ts';
+import type { SpecOutcome } from './run.ts';
+
+export interface JsonResult {
+  variant: string;
+  property: string;
+  kind: string;
+  expected: Verdict | null;
+  verdict: 'holds' | 'violated' | 'unknown';
+  engine: string;
+  distinctStates: number;
+  generatedStates: number;
+  depth: number;
+  traceLength: number | null;
+  traceFiles: string[];
+  seconds: number;
+  asExpected: boolean;
+  bound: string | null;
+}
+
+export interface JsonRun {
+  variant: string;
+  engine: string;
+  status: 'complete' | 'incomplete' | 'interrupted';
+  limit: string | null;
+  bounds: string;
+  distinctStates: number;
+  generatedStates: number;
+  depth: number;
+  queue: number;
+  seconds: number;
+  statesPerSecond: number;
+  bytesPerState: number;
+}
+
+export interface JsonSpec {
+  spec: string;
+  results: JsonResult[];
+  stats: {
+    distinctStates: number;
+    generatedStates: number;
+    seconds: number;
+    unexpected: number;
+    unknown: number;
+    runs: JsonRun[];
+  };
+}
+
+export function specJson(o: SpecOutcome): JsonSpec {
+  const results: JsonResult[] = [];
+  const runs: JsonRun[] = [];
+  for (const v of o.variants) {
+    const { run } = v;
+    const s = run.stats;
+    for (const r of v.rows) {
+      results.push({
+        variant: r.variant,
+        property: r.result.property,
+        kind: r.result.kind,
+        expected: r.expected ?? null,
+        verdict: r.result.verdict,
+        engine: run.engine,
+        distinctStates: s.distinct,
+        generatedStates: s.generated,
+        depth: s.depth,
+        traceLength: r.result.trace ? r.result.trace.steps.length : null,
+        traceFiles: (v.files.get(r.result.property) ?? []).map(shownPath),
+        seconds: s.seconds,
+        asExpected: asExpected(r),
+        bound: r.result.bound ?? null,
+      });
+    }
+    runs.push({
+      variant: v.built.variant,
+      engine: run.engine,
+      status: run.status,
+      limit: run.limit ?? null,
+      bounds: run.bounds,
+      distinctStates: s.distinct,
+      generatedStates: s.generated,
+      depth: s.depth,
+      queue: s.queue,
+      seconds: s.seconds,
+      statesPerSecond: s.statesPerSecond,
+      bytesPerState: s.bytesPerState,
+    });
+  }
+  return {
+    spec: o.found.spec.name,
+    results,
+    stats: {
+      distinctStates: runs.reduce((a, r) => a + r.distinctStates, 0),
+      generatedStates: runs.reduce((a, r) => a + r.generatedStates, 0),
+      seconds: runs.reduce((a, r) => a + r.seconds, 0),
+      unexpected: results.filter((r) => r.verdict !== 'unknown' && !r.asExpected).length,
+      unknown: results.filter((r) => r.verdict === 'unknown').length,
+      runs,
+    },
+  };
+}

@@ -1,0 +1,218 @@
+// mmcheck check [spec] [options]: the command line. Arguments are parsed by
+// commander; this module maps outcomes to exit codes (0 as expected,
+// 1 unexpected verdict, 2 spec or usage error, 3 incomplete, 130 interrupted).
+
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import pc from 'picocolors';
+import { SpecError } from '../spec/errors.ts';
+import { SchemaError } from '../spec/schema.ts';
+import { ValueRangeError } from '../state/codec.ts';
+import { ItfError } from '../report/itf.ts';
+import { asExpected, verdictMatrix, type VerdictRow } from '../report/tables.ts';
+import { discoverSpecs, findSpec } from './discover.ts';
+import { EXIT, UsageError } from './errors.ts';
+import { allSpecsReport, shownPath, variantReport, verdictSummary } from './human.ts';
+import { specJson } from './json.ts';
+import { progressLine, type Progress } from './progress.ts';
+import { replay } from './replay.ts';
+import { checkSpec, selectVariants, type Engine, type RunOptions, type SpecOutcome } from './run.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+interface CheckFlags {
+  variant?: string;
+  maxStates?: number;
+  maxDepth?: number;
+  maxMemory?: number;
+  json?: boolean;
+  quiet?: boolean;
+  witness?: boolean;
+  replay?: string;
+  deadlock: boolean;
+  matrix?: boolean;
+  engine: Engine;
+  depth?: number;
+  k?: number;
+  out?: string;
+  specsDir?: string;
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return n;
+}
+
+let progress: Progress = progressLine(false);
+const out = (s: string): void => void process.stdout.write(s);
+
+function exitCodeOf(outcomes: readonly SpecOutcome[]): number {
+  const runs = outcomes.flatMap((o) => o.variants);
+  const rows: VerdictRow[] = runs.flatMap((v) => v.rows);
+  if (runs.some((v) => v.run.status === 'interrupted')) return EXIT.interrupted;
+  if (rows.some((r) => r.result.verdict !== 'unknown' && !asExpected(r))) return EXIT.unexpected;
+  if (rows.some((r) => r.result.verdict === 'unknown')) return EXIT.incomplete;
+  return EXIT.ok;
+}
+
+async function check(specArg: string | undefined, f: CheckFlags): Promise<number> {
+  const specsDir = f.specsDir ? resolve(f.specsDir) : join(ROOT, 'specs');
+  const outDir = f.out ? resolve(f.out) : join(ROOT, 'counterexamples');
+  const c = pc.createColors(!!process.stdout.isTTY && !f.json);
+
+  if (f.replay) {
+    const r = await replay(resolve(f.replay), specArg, specsDir, ROOT);
+    if (f.json) {
+      out(JSON.stringify({ replay: shownPath(resolve(f.replay)), ...r.header, steps: r.steps, reproduces: r.reproduces, reason: r.reason }, null, 2) + '\n');
+    } else {
+      const h = r.header;
+      out(`replaying ${shownPath(resolve(f.replay))}: spec ${h.spec}, variant ${h.variant}, ${h.property} (${h.kind}, ${r.steps} steps)\n`);
+      if (!f.quiet) out(r.log.map((l) => l + '\n').join(''));
+      out(r.reproduces ? c.green(`reproduces: ${r.reason}\n`) : c.red(`does not reproduce: ${r.reason}\n`));
+    }
+    return r.reproduces ? EXIT.ok : EXIT.unexpected;
+  }
+
+  if (f.engine === 'explicit' && (f.depth !== undefined || f.k !== undefined))
+    throw new UsageError(`--depth and --k apply to --engine bmc and --engine induction, not to the explicit engine (use --max-depth)`);
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    // The explicit engine stops at its next check and prints partial statistics;
+    // the symbolic engine cannot be stopped mid-query, so it (or a second ^C) exits now.
+    if (interrupts > 1 || f.engine !== 'explicit') {
+      progress.clear();
+      process.stderr.write('mmcheck: interrupted\n');
+      process.exit(EXIT.interrupted);
+    }
+    controller.abort();
+  });
+  progress = progressLine(!!process.stderr.isTTY && !f.quiet);
+  const opts: RunOptions = {
+    variant: f.variant,
+    maxStates: f.maxStates,
+    maxDepth: f.maxDepth,
+    maxMemoryMB: f.maxMemory,
+    deadlock: f.deadlock === false ? false : undefined,
+    witness: !!f.witness,
+    engine: f.engine,
+    depth: f.depth,
+    k: f.k,
+    outDir,
+    root: ROOT,
+    signal: controller.signal,
+  };
+  const hooks = {
+    onVariantStart: (spec: string, variant: string) => progress.show(spec, variant),
+    onProgress: (spec: string, variant: string, p: Parameters<Progress['show']>[2]) => progress.show(spec, variant, p),
+  };
+
+  if (specArg !== undefined) {
+    const found = await findSpec(specArg, specsDir, ROOT);
+    selectVariants(found, f.variant);
+    const streaming = !f.json && !f.matrix;
+    const outcome = await checkSpec(found, opts, {
+      ...hooks,
+      onVariantDone: (o) => {
+        progress.clear();
+        if (streaming) out(variantReport(o, c, { quiet: !!f.quiet, diagrams: 'all' }) + '\n');
+      },
+    });
+    if (f.json) out(JSON.stringify(specJson(outcome), null, 2) + '\n');
+    else {
+      if (f.matrix) out(verdictMatrix(found.spec.name, outcome.variants.flatMap((v) => v.rows)) + '\n');
+      out(verdictSummary(outcome.variants.flatMap((v) => v.rows), c) + '\n');
+    }
+    return exitCodeOf([outcome]);
+  }
+
+  if (f.variant !== undefined) throw new UsageError('--variant needs a spec: mmcheck check <spec> --variant <name>');
+  const specs = await discoverSpecs(specsDir, ROOT);
+  if (specs.length === 0) throw new UsageError(`no specs found under ${shownPath(specsDir)}`);
+  const outcomes: SpecOutcome[] = [];
+  for (const found of specs) {
+    const o = await checkSpec(found, opts, { ...hooks, onVariantDone: () => progress.clear() });
+    outcomes.push(o);
+    if (o.variants.some((v) => v.run.status === 'interrupted')) break;
+  }
+  progress.clear();
+  if (f.json) out(JSON.stringify({ specs: outcomes.map(specJson) }, null, 2) + '\n');
+  else {
+    if (f.matrix) for (const o of outcomes) out(verdictMatrix(o.found.spec.name, o.variants.flatMap((v) => v.rows)) + '\n');
+    out(allSpecsReport(outcomes, c, !!f.quiet));
+    out(verdictSummary(outcomes.flatMap((o) => o.variants.flatMap((v) => v.rows)), c) + '\n');
+  }
+  return exitCodeOf(outcomes);
+}
+
+function program(result: { code: number }): Command {
+  const prog = new Command('mmcheck')
+    .description('Model checker for concurrency designs in Linux memory management')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError(true);
+  prog
+    .command('check')
+    .description('check one spec (by name or file path), or every spec under specs/')
+    .argument('[spec]', 'spec name or path to a spec file; none: every spec under specs/')
+    .option('--variant <name>', 'check only this variant')
+    .option('--max-states <n>', 'stop (incomplete) after n distinct states', positiveInt)
+    .option('--max-depth <n>', 'explore at most n BFS levels (initial states are level 1)', positiveInt)
+    .option('--max-memory <MB>', 'stop (incomplete) when resident memory exceeds this', positiveInt)
+    .option('--json', 'print one JSON document on stdout')
+    .option('--quiet', 'no progress line, no statistics, no race diagrams')
+    .option('--witness', 'also write a trace for each sometimes property that holds')
+    .option('--replay <file.json>', 're-execute an ITF trace and say whether it still reproduces')
+    .option('--no-deadlock', 'do not check deadlock freedom')
+    .option('--matrix', 'print the variant x property verdict matrix in markdown')
+    .addOption(new Option('--engine <engine>', 'checking engine').choices(['explicit', 'bmc', 'induction']).default('explicit'))
+    .option('--depth <k>', 'bounded model checking depth (--engine bmc)', positiveInt)
+    .option('--k <k>', 'k for k-induction (--engine induction)', positiveInt)
+    .option('--out <dir>', 'counterexample directory (default: counterexamples/ at the repository root)')
+    .option('--specs-dir <dir>', 'where specs are discovered (default: specs/ at the repository root)')
+    .exitOverride()
+    .action(async (specArg: string | undefined, flags: CheckFlags) => {
+      result.code = await check(specArg, flags);
+    });
+  return prog;
+}
+
+/** Errors in the user's input or spec: the message alone, no stack. */
+function isUserError(e: unknown): e is Error {
+  return (
+    e instanceof SpecError ||
+    e instanceof UsageError ||
+    e instanceof SchemaError ||
+    e instanceof ValueRangeError ||
+    e instanceof ItfError
+  );
+}
+
+async function main(argv: string[]): Promise<number> {
+  const result = { code: EXIT.ok as number };
+  try {
+    await program(result).parseAsync(argv);
+    return result.code;
+  } catch (e) {
+    progress.clear();
+    if (e instanceof CommanderError) {
+      // Commander has printed its message and the help, which lists what exists.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (isUserError(e)) {
+      process.stderr.write(`mmcheck: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(
+      `mmcheck: internal error (a bug in mmcheck, not in your spec; please report it with this output):\n` +
+        `${(e as Error)?.stack ?? String(e)}\n`,
+    );
+    return EXIT.usage;
+  }
+}
+
+process.exit(await main(process.argv));

@@ -1,0 +1,197 @@
+// Bounded model checking: the transition relation unrolled from the initial
+// states, one depth at a time. At depth d the solver holds Init(S0) and
+// Next(S0,S1) ... Next(S(d-1),Sd); a property is checked at Sd only after it
+// was unsatisfiable at every smaller depth, so the first counterexample found
+// has the minimal number of steps, the length BFS finds.
+
+import type { PropertyResult, Trace } from '../spec/results.ts';
+import { DEADLOCK_PROPERTY } from '../spec/model.ts';
+import { SpecError } from '../spec/errors.ts';
+import type { SymSystem } from './system.ts';
+import { decodeAct, decodeState, replay } from './trace.ts';
+import type { ZBool, ZExpr, ZInt } from './z3.ts';
+import type { Model as ZModel, Solver } from 'z3-solver';
+
+/** The unrolled path S0 -> S1 -> ... with one solver. */
+export class Unrolling {
+  readonly solver: Solver<'main'>;
+  readonly S: ZExpr[][] = [];
+  readonly acts: ZInt[] = [];
+  constructor(
+    readonly sys: SymSystem,
+    readonly solverSeconds: number[],
+    /** Start from Init (BMC) or from any state in range (k-induction). */
+    fromInit = true,
+  ) {
+    this.solver = new sys.z.Solver();
+    this.S.push(sys.enc.vars('s0.'));
+    if (fromInit) this.solver.add(this.state(sys.init, 0));
+    this.solver.add(this.state(sys.enc.range(sys.X), 0));
+  }
+
+  get depth(): number {
+    return this.S.length - 1;
+  }
+
+  /** Adds S(d+1) and Next(Sd, S(d+1)). */
+  extend(): void {
+    const d = this.depth;
+    const S = this.sys.enc.vars(`s${d + 1}.`);
+    const act = this.sys.z.Int.const(`act${d}`);
+    this.S.push(S);
+    this.acts.push(act);
+    this.solver.add(this.step(this.sys.next, d));
+    this.solver.add(this.state(this.sys.enc.range(this.sys.X), d + 1));
+  }
+
+  /** A formula over X, at state i. */
+  state(f: ZBool, i: number): ZBool {
+    const { X } = this.sys;
+    return this.sys.z.substitute(f, ...X.map((x, j) => [x, this.S[i]![j]!] as [ZExpr, ZExpr])) as ZBool;
+  }
+
+  /** A formula over X, X2 and act, at step i -> i+1. */
+  step(f: ZBool, i: number): ZBool {
+    const { X, X2, act } = this.sys;
+    const pairs: [ZExpr, ZExpr][] = [
+      ...X.map((x, j) => [x, this.S[i]![j]!] as [ZExpr, ZExpr]),
+      ...X2.map((x, j) => [x, this.S[i + 1]![j]!] as [ZExpr, ZExpr]),
+      [act, this.acts[i]!],
+    ];
+    return this.sys.z.substitute(f, ...pairs) as ZBool;
+  }
+
+  async check(...assumptions: ZBool[]): Promise<ZModel<'main'> | undefined> {
+    const t0 = performance.now();
+    const r = await this.solver.check(...assumptions);
+    this.solverSeconds.push((performance.now() - t0) / 1000);
+    if (r === 'unknown') throw new Error(`Z3 returned unknown: ${this.solver.reasonUnknown()}`);
+    return r === 'sat' ? this.solver.model() : undefined;
+  }
+
+  /** The path S0..Sd of a model as a trace. */
+  trace(m: ZModel<'main'>, d: number, kind: Trace['kind'], property: string): Trace {
+    const states = this.S.slice(0, d + 1).map((S) => decodeState(this.sys, m, S));
+    const acts = this.acts.slice(0, d).map((a) => decodeAct(this.sys, m, a));
+    return replay(this.sys, kind, property, states, acts);
+  }
+}
+
+interface Target {
+  readonly name: string;
+  readonly kind: PropertyResult['kind'];
+  /** What to look for at depth d (the bad state, or the witness), if checkable there. */
+  readonly at: (u: Unrolling, d: number) => ZBool | undefined;
+}
+
+export interface BmcOutcome {
+  readonly results: PropertyResult[];
+  readonly depthReached: number;
+}
+
+/**
+ * Checks every property of the system to the given depth (number of steps).
+ * `only` restricts the properties (by name); deadlockFree is checked when the
+ * spec checks deadlocks.
+ */
+export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[], only?: ReadonlySet<string>): Promise<BmcOutcome> {
+  const z = sys.z;
+  const targets: Target[] = [];
+  for (const p of sys.props) {
+    if (only && !only.has(p.entry.name)) continue;
+    const name = p.entry.name;
+    if (p.entry.kind === 'always') targets.push({ name, kind: 'always', at: (u, d) => u.state(z.Not(p.holds), d) });
+    else if (p.entry.kind === 'sometimes') targets.push({ name, kind: 'sometimes', at: (u, d) => u.state(p.holds, d) });
+    else targets.push({ name, kind: 'transition', at: (u, d) => (d === 0 ? undefined : u.step(z.Not(p.holds), d - 1)) });
+  }
+  if (sys.built.spec.deadlock && (!only || only.has(DEADLOCK_PROPERTY)))
+    targets.push({ name: DEADLOCK_PROPERTY, kind: 'deadlock', at: (u, d) => u.state(sys.deadlock, d) });
+
+  const u = new Unrolling(sys, solverSeconds);
+  const found = new Map<string, PropertyResult>();
+  let d = 0;
+  for (; ; d++) {
+    // A transition that throws or leaves the declared ranges is an error in the spec, as in the explicit engine.
+    const err = u.state(sys.error, d);
+    const open = targets.filter((t) => !found.has(t.name));
+    const goals = open.map((t) => ({ t, f: t.at(u, d) })).filter((g) => g.f !== undefined) as { t: Target; f: ZBool }[];
+    const any = await u.check(z.Or(err, ...goals.map((g) => g.f)));
+    if (any) {
+      const me = await u.check(err);
+      if (me) reportError(sys, u.trace(me, d, 'violation', 'error'));
+      for (const g of goals) {
+        const m = await u.check(g.f);
+        if (!m) continue;
+        const witness = g.t.kind === 'sometimes';
+        const kind = witness ? 'witness' : g.t.kind === 'deadlock' ? 'deadlock' : 'violation';
+        found.set(g.t.name, {
+          property: g.t.name,
+          kind: g.t.kind,
+          verdict: witness ? 'holds' : 'violated',
+          trace: u.trace(m, d, kind, g.t.name),
+          bound: witness ? `witness of ${d} steps (BMC)` : `shortest counterexample: ${d} steps (BMC)`,
+        });
+      }
+    }
+    if (d >= depth || found.size === targets.length) break;
+    u.extend();
+  }
+  const results = targets.map(
+    (t) =>
+      found.get(t.name) ?? {
+        property: t.name,
+        kind: t.kind,
+        verdict: t.kind === 'sometimes' ? ('unknown' as const) : ('holds' as const),
+        bound: t.kind === 'sometimes' ? `no witness within ${d} steps (BMC)` : `no violation within ${d} steps (BMC)`,
+      },
+  );
+  return { results, depthReached: d };
+}
+
+/** Names the transition that throws or leaves a range, as the explicit engine would. */
+function reportError(sys: SymSystem, trace: Trace): never {
+  const s = trace.steps.length ? trace.steps[trace.steps.length - 1]!.state : trace.initial;
+  const path = trace.steps.map((st) => st.transition.label).join(', ') || '(initial state)';
+  for (const t of sys.built.transitions) {
+    if (!t.enabled(s)) continue;
+    const n = structuredClone(s);
+    try {
+      t.fire(s, n);
+    } catch (e) {
+      throw new SpecError(`spec ${sys.built.spec.name}: ${t.label} throws after ${path}: ${(e as Error).message}`);
+    }
+    const bad = outOfRange(sys, n);
+    if (bad) throw new SpecError(`spec ${sys.built.spec.name}: ${t.label} after ${path} sets ${bad}`);
+  }
+  throw new SpecError(`spec ${sys.built.spec.name}: a transition throws or leaves its range after ${path}`);
+}
+
+function outOfRange(sys: SymSystem, state: any): string | undefined {
+  const visit = (t: any, v: any, path: string): string | undefined => {
+    switch (t.kind) {
+      case 'record':
+        for (const k of Object.keys(t.fields)) {
+          const r = visit(t.fields[k], v?.[k], path ? `${path}.${k}` : k);
+          if (r) return r;
+        }
+        return undefined;
+      case 'array':
+        for (let i = 0; i < t.length; i++) {
+          const r = visit(t.elem, v?.[i], `${path}[${i}]`);
+          if (r) return r;
+        }
+        return undefined;
+      case 'optional':
+        return v === null ? undefined : visit(t.inner, v, path);
+      case 'int':
+        return !sys.enc.unboundedInts && (v < t.min || v > t.max) ? `${path} = ${v}, outside ${t.min}..${t.max}` : undefined;
+      case 'ref':
+        return v < 0 || v >= t.domain.size ? `${path} = ${v}, not an element of ${t.domain.name}` : undefined;
+      case 'enum':
+        return t.values.includes(v) ? undefined : `${path} = ${JSON.stringify(v)}, not one of ${t.values.join('|')}`;
+      default:
+        return undefined;
+    }
+  };
+  return visit(sys.enc.schema, state, '');
+}

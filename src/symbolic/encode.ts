@@ -1,0 +1,251 @@
+// The state schema as Z3 variables. Every leaf of the schema is one Z3
+// constant: bool -> Bool; int and ref -> Int (with a range constraint, which
+// int fields may drop: "unbounded"); enum -> Int holding the interned id of
+// the string; optional(T) -> a Bool "is null" plus T's leaves, which are fixed
+// to a default while null so that every state has exactly one encoding.
+// Arrays and records are tuples of their elements' leaves.
+
+import type { RecordType, Type } from '../spec/schema.ts';
+import { Algebra, MergeError, SymBool, SymInt, SymOpt, SymStr, describe, type SVal } from './values.ts';
+import type { ZBool, ZExpr, ZInt } from './z3.ts';
+
+export interface Leaf {
+  readonly path: string;
+  readonly type: Type;
+  /** For the "is null" leaf of an optional. */
+  readonly isNullFlag?: boolean;
+}
+
+export class EncodingError extends Error {}
+
+export class StateEncoding {
+  readonly leaves: Leaf[] = [];
+
+  constructor(
+    readonly schema: RecordType,
+    readonly alg: Algebra,
+    /** int fields are mathematical integers (refs, enums and bools stay finite). */
+    readonly unboundedInts: boolean,
+  ) {
+    this.collect(schema, '');
+    for (const t of walkEnums(schema)) for (const v of t) alg.strings.id(v);
+  }
+
+  private collect(t: Type, path: string): void {
+    switch (t.kind) {
+      case 'record':
+        for (const [k, f] of Object.entries(t.fields)) this.collect(f as Type, path ? `${path}.${k}` : k);
+        return;
+      case 'array':
+        for (let i = 0; i < t.length; i++) this.collect(t.elem, `${path}[${i}]`);
+        return;
+      case 'optional':
+        this.leaves.push({ path: `${path}?null`, type: t, isNullFlag: true });
+        this.collect(t.inner, path);
+        return;
+      default:
+        this.leaves.push({ path, type: t });
+    }
+  }
+
+  /** Fresh Z3 constants for one state, named prefix.path. */
+  vars(prefix: string): ZExpr[] {
+    const z = this.alg.z;
+    return this.leaves.map((l) =>
+      l.isNullFlag || l.type.kind === 'bool' ? z.Bool.const(`${prefix}${l.path}`) : z.Int.const(`${prefix}${l.path}`),
+    );
+  }
+
+  /** The state as a value tree over the given constants (for the interpreter). */
+  tree(vars: readonly ZExpr[]): SVal {
+    let i = 0;
+    const build = (t: Type): SVal => {
+      switch (t.kind) {
+        case 'record': {
+          const o: Record<string, SVal> = {};
+          for (const [k, f] of Object.entries(t.fields)) o[k] = build(f as Type);
+          return o;
+        }
+        case 'array':
+          return Array.from({ length: t.length }, () => build(t.elem));
+        case 'optional': {
+          const isNull = new SymBool(vars[i++] as ZBool);
+          return new SymOpt(isNull, build(t.inner));
+        }
+        case 'bool':
+          return new SymBool(vars[i++] as ZBool);
+        case 'enum':
+          return new SymStr(vars[i++] as ZInt);
+        default:
+          return new SymInt(vars[i++] as ZInt);
+      }
+    };
+    return build(this.schema);
+  }
+
+  /** The domain of every leaf (and canonical defaults under null). */
+  range(vars: readonly ZExpr[]): ZBool {
+    const z = this.alg.z;
+    const parts: ZBool[] = [];
+    let i = 0;
+    const visit = (t: Type): ZExpr[] => {
+      switch (t.kind) {
+        case 'record':
+          return Object.values(t.fields).flatMap((f) => visit(f as Type));
+        case 'array':
+          return Array.from({ length: t.length }, () => visit(t.elem)).flat();
+        case 'optional': {
+          const isNull = vars[i++] as ZBool;
+          const inner = visit(t.inner);
+          const defs = this.defaults(t.inner);
+          parts.push(z.Implies(isNull, z.And(...inner.map((v, j) => v.eq(defs[j]!)))));
+          return [isNull, ...inner];
+        }
+        default: {
+          const v = vars[i++]!;
+          const c = this.leafRange(t, v);
+          if (c) parts.push(c);
+          return [v];
+        }
+      }
+    };
+    visit(this.schema);
+    return z.And(...parts);
+  }
+
+  private leafRange(t: Type, v: ZExpr): ZBool | undefined {
+    const z = this.alg.z;
+    switch (t.kind) {
+      case 'int':
+        return this.unboundedInts ? undefined : z.And((v as ZInt).ge(t.min), (v as ZInt).le(t.max));
+      case 'ref':
+        return z.And((v as ZInt).ge(0), (v as ZInt).le(t.domain.size - 1));
+      case 'enum':
+        return z.Or(...t.values.map((s) => (v as ZInt).eq(this.alg.strings.id(s))));
+      default:
+        return undefined;
+    }
+  }
+
+  /** Leaf values of a type's canonical default (used under null). */
+  private defaults(t: Type): ZExpr[] {
+    const z = this.alg.z;
+    switch (t.kind) {
+      case 'record':
+        return Object.values(t.fields).flatMap((f) => this.defaults(f as Type));
+      case 'array':
+        return Array.from({ length: t.length }, () => this.defaults(t.elem)).flat();
+      case 'optional':
+        return [z.Bool.val(true), ...this.defaults(t.inner)];
+      case 'bool':
+        return [z.Bool.val(false)];
+      case 'int':
+        return [z.Int.val(t.min)];
+      case 'enum':
+        return [z.Int.val(this.alg.strings.id(t.values[0]!))];
+      default:
+        return [z.Int.val(0)];
+    }
+  }
+
+  /**
+   * The leaf terms of a value (a concrete state, or the interpreter's next
+   * state). Throws EncodingError naming the field if a value has the wrong kind.
+   */
+  terms(value: SVal): ZExpr[] {
+    const alg = this.alg;
+    const z = alg.z;
+    const out: ZExpr[] = [];
+    const visit = (t: Type, v: SVal, path: string): void => {
+      try {
+        switch (t.kind) {
+          case 'record':
+            for (const [k, f] of Object.entries(t.fields)) visit(f as Type, alg.get(v, k), path ? `${path}.${k}` : k);
+            return;
+          case 'array':
+            for (let i = 0; i < t.length; i++) visit(t.elem, alg.get(v, i), `${path}[${i}]`);
+            return;
+          case 'optional': {
+            const o = alg.toOpt(v);
+            const defs = this.defaults(t.inner);
+            out.push(alg.bool(o.isNull));
+            if (o.val === undefined) {
+              out.push(...defs);
+              return;
+            }
+            const start = out.length;
+            visit(t.inner, o.val, path);
+            if (o.isNull !== false)
+              for (let j = start; j < out.length; j++) out[j] = z.If(alg.bool(o.isNull), defs[j - start]!, out[j]!) as ZExpr;
+            return;
+          }
+          case 'bool':
+            if (typeof v === 'boolean' || v instanceof SymBool) out.push(alg.bool(v));
+            else throw new EncodingError(`field ${path} (bool) gets ${describe(v)}`);
+            return;
+          case 'enum':
+            if (typeof v === 'string') {
+              if (!t.values.includes(v)) throw new EncodingError(`field ${path} gets '${v}', not one of ${t.values.join('|')}`);
+              out.push(alg.strId(v));
+            } else if (v instanceof SymStr) out.push(v.e);
+            else throw new EncodingError(`field ${path} (enum) gets ${describe(v)}`);
+            return;
+          default:
+            if ((typeof v === 'number' && Number.isInteger(v)) || v instanceof SymInt) out.push(alg.int(v as number | SymInt));
+            else throw new EncodingError(`field ${path} (${t.kind}) gets ${describe(v)}`);
+        }
+      } catch (e) {
+        if (e instanceof MergeError) throw new EncodingError(`field ${path}: ${e.message}`);
+        throw e;
+      }
+    };
+    visit(this.schema, value, '');
+    return out;
+  }
+
+  eq(a: readonly ZExpr[], b: readonly ZExpr[]): ZBool {
+    const z = this.alg.z;
+    return z.And(...a.map((x, i) => x.eq(b[i]!)));
+  }
+
+  /** A plain state object from values of the leaves (model evaluation). */
+  decode(values: readonly (boolean | number)[]): any {
+    let i = 0;
+    const build = (t: Type): any => {
+      switch (t.kind) {
+        case 'record': {
+          const o: Record<string, unknown> = {};
+          for (const [k, f] of Object.entries(t.fields)) o[k] = build(f as Type);
+          return o;
+        }
+        case 'array':
+          return Array.from({ length: t.length }, () => build(t.elem));
+        case 'optional': {
+          const isNull = values[i++];
+          const inner = build(t.inner);
+          return isNull ? null : inner;
+        }
+        case 'enum':
+          return this.alg.strings.str(values[i++] as number);
+        default:
+          return values[i++];
+      }
+    };
+    return build(this.schema);
+  }
+}
+
+function* walkEnums(t: Type): Generator<readonly string[]> {
+  switch (t.kind) {
+    case 'enum':
+      yield t.values;
+      return;
+    case 'record':
+      for (const f of Object.values(t.fields)) yield* walkEnums(f as Type);
+      return;
+    case 'array':
+    case 'optional':
+      yield* walkEnums(t.kind === 'array' ? t.elem : t.inner);
+      return;
+  }
+}
