@@ -257,6 +257,19 @@ describe('errors in a spec name what went wrong', () => {
     };
   }
 
+  it('a guard that returns a non-boolean is named (truthiness would hide a bug)', async () => {
+    const b = build(
+      'guard-number',
+      bumping(
+        () => {},
+        (s) => (s.x < 3 ? (1 as unknown as boolean) : false),
+      ),
+    );
+    const msg = await specError(b);
+    expect(msg).toContain('spec guard-number');
+    expect(msg).toContain('the guard of bump(k=1) returned 1, not a boolean');
+  });
+
   it('a throwing action: spec, variant, action with parameters, the error and the state', async () => {
     const b = build(
       'throws',

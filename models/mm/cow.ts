@@ -17,10 +17,11 @@ export function canReuse(s: ROState, p: number, k: KernelDesign): boolean {
  * read-only, the page just becomes exclusive) or copy (wp_page_copy: a new
  * exclusive page with the same content replaces the old one in the PTE, and
  * the old page loses this mapping and its reference).
+ * free is freePage(s), the page a copy would use.
  * Left out: wp_page_copy drops the PTL to allocate and re-checks pte_same
  * afterwards; here the whole fault is one atomic step.
  */
-export function wpFault(s: ROState, n: MmState, m: number, unshare: boolean, k: KernelDesign): void {
+export function wpFault(s: ROState, n: MmState, m: number, unshare: boolean, k: KernelDesign, free: number): void {
   const p = s.pte[m].page;
   if (p === null || s.pte[m].w) return;
   if (canReuse(s, p, k)) {
@@ -28,8 +29,8 @@ export function wpFault(s: ROState, n: MmState, m: number, unshare: boolean, k: 
     if (!unshare) n.pte[m].w = true;
     return;
   }
-  const q = allocPage(n, s.page[p].data);
-  if (q < 0) return;
+  const q = free;
+  if (!allocPage(n, q, s.page[p].data)) return;
   n.pte[m].page = q;
   n.pte[m].w = !unshare;
   n.page[p].map = n.page[p].map - 1;

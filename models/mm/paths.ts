@@ -13,6 +13,7 @@ import {
   PARENT,
   Proc,
   allocPage,
+  freePage,
   maybePinned,
   putRef,
   zapPte,
@@ -28,6 +29,15 @@ export function ready(s: ROState, start: Start): boolean {
   if (start === 'afterFork') return s.forked;
   if (start === 'afterChildExit') return s.forked && !s.mm[CHILD].live;
   return true;
+}
+
+/**
+ * The process has exited (only the child does): its paths that have not
+ * started yet end without running, so a test program's later steps do not
+ * wait forever for a dead process.
+ */
+export function exited(s: ROState, proc: number): boolean {
+  return s.forked && !s.mm[proc].live;
 }
 
 // ---- fork: dup_mmap -> copy_page_range -> copy_present_pte, for one VA ----
@@ -46,17 +56,20 @@ export function addFork(m: MmModel, k: MmConfig): void {
           if (k.madvDontfork) return 'unlock';
           return k.wpSeq ? 'seqBegin' : 'dup';
         },
-        kernel: 'kernel/fork.c: dup_mmap (mmap_write_lock; VM_DONTCOPY VMAs skipped)',
+        kernel: 'kernel/fork.c: dup_mmap',
+        doc: 'mmap_write_lock(parent); a VM_DONTCOPY VMA is skipped',
       },
       seqBegin: {
         apply: (s, n) => {
           n.mm[PARENT].wpSeq = s.mm[PARENT].wpSeq + 1;
           return 'dup';
         },
-        kernel: 'mm/memory.c: copy_page_range (raw_write_seqcount_begin)',
+        kernel: 'mm/memory.c: copy_page_range',
+        doc: 'raw_write_seqcount_begin(write_protect_seq): odd',
       },
       dup: {
         apply: (s, n) => {
+          const free = freePage(s);
           const p = s.pte[PARENT].page;
           if (p === null) return afterCopy;
           const early =
@@ -66,9 +79,8 @@ export function addFork(m: MmModel, k: MmConfig): void {
             (k.reuse !== 'anonExclusive' || s.page[p].excl);
           if (early) {
             // copy_present_page: the child gets a copy, the parent PTE is untouched.
-            const q = allocPage(n, s.page[p].data);
-            if (q >= 0) {
-              n.pte[CHILD].page = q;
+            if (allocPage(n, free, s.page[p].data)) {
+              n.pte[CHILD].page = free;
               n.pte[CHILD].w = true;
             }
             n.fork.copied = true;
@@ -79,7 +91,8 @@ export function addFork(m: MmModel, k: MmConfig): void {
           n.page[p].excl = false;
           return 'copy';
         },
-        kernel: 'mm/memory.c: copy_present_pte (folio_try_dup_anon_rmap_pte / copy_present_page)',
+        kernel: 'mm/memory.c: copy_present_pte',
+        doc: 'folio_try_dup_anon_rmap_pte (pin check, AnonExclusive cleared, ref/map++) or, for a maybe-pinned page, copy_present_page',
       },
       copy: {
         apply: (s, n) => {
@@ -90,14 +103,16 @@ export function addFork(m: MmModel, k: MmConfig): void {
           n.fork.copied = true;
           return afterCopy;
         },
-        kernel: 'mm/memory.c: copy_present_pte (ptep_set_wrprotect; set_pte_at child)',
+        kernel: 'mm/memory.c: copy_present_pte',
+        doc: 'ptep_set_wrprotect(parent), then set_pte_at(child) read-only; PTL released',
       },
       seqEnd: {
         apply: (s, n) => {
           n.mm[PARENT].wpSeq = s.mm[PARENT].wpSeq + 1;
           return 'unlock';
         },
-        kernel: 'mm/memory.c: copy_page_range (raw_write_seqcount_end)',
+        kernel: 'mm/memory.c: copy_page_range',
+        doc: 'raw_write_seqcount_end(write_protect_seq): even',
       },
       unlock: {
         apply: (_s, n) => {
@@ -106,7 +121,8 @@ export function addFork(m: MmModel, k: MmConfig): void {
           n.forked = true;
           return 'done';
         },
-        kernel: 'kernel/fork.c: dup_mmap (mmap_write_unlock); the child runs',
+        kernel: 'kernel/fork.c: dup_mmap',
+        doc: 'mmap_write_unlock(parent); fork returns, the child runs',
       },
     },
   });
@@ -150,15 +166,17 @@ export function addHolder(m: MmModel, k: MmConfig, sc: Scenario, h: number): voi
   const write = H.write || k.gupBreaksCow;
   const useSeq = k.wpSeq && H.pin;
   const afterHeld: 'unpin' | 'done' = H.release ? 'unpin' : 'done';
-  const mayStart = (s: ROState) => ready(s, H.start) && s.mm[o].live;
+  const mayStart = (s: ROState) => ready(s, H.start) && (s.mm[o].live || exited(s, o));
   const fast = {
     fastBegin: {
       guard: mayStart,
-      apply: (_s: ROState, n: MmState) => {
+      apply: (s: ROState, n: MmState) => {
+        if (exited(s, o)) return 'done' as const;
         n.mm[o].hasPinned = true;
         return useSeq ? ('fastSeq' as const) : ('fastPte' as const);
       },
-      kernel: 'mm/gup.c: gup_fast_fallback (mm_set_has_pinned_flag)',
+      kernel: 'mm/gup.c: gup_fast_fallback',
+      doc: 'mm_set_has_pinned_flag(MMF_HAS_PINNED) before any pin',
     },
     fastSeq: {
       apply: (s: ROState, n: MmState) => {
@@ -167,18 +185,21 @@ export function addHolder(m: MmModel, k: MmConfig, sc: Scenario, h: number): voi
         n.gup[h].seq = seq;
         return 'fastPte' as const;
       },
-      kernel: 'mm/gup.c: gup_fast (raw_read_seqcount(write_protect_seq), odd: slow path)',
+      kernel: 'mm/gup.c: gup_fast',
+      doc: 'raw_read_seqcount(write_protect_seq); odd: fall back to the slow path',
     },
     fastPte: {
       guard: mayStart,
       apply: (s: ROState, n: MmState) => {
+        if (exited(s, o)) return 'done' as const;
         const e = s.pte[o];
         if (e.page === null || (write && !e.w)) return 'slowLock' as const;
         n.gup[h].page = e.page;
         n.gup[h].w = e.w;
         return 'fastGrab' as const;
       },
-      kernel: 'mm/gup.c: gup_fast_pte_range (ptep_get_lockless, permission check)',
+      kernel: 'mm/gup.c: gup_fast_pte_range',
+      doc: 'ptep_get_lockless; FOLL_WRITE needs a writable PTE, else the slow path',
     },
     fastGrab: {
       apply: (s: ROState, n: MmState) => {
@@ -194,7 +215,8 @@ export function addHolder(m: MmModel, k: MmConfig, sc: Scenario, h: number): voi
         n.gup[h].grabbed = true;
         return 'fastRecheck' as const;
       },
-      kernel: 'mm/gup.c: try_grab_folio_fast (ref, pin bias, full barrier)',
+      kernel: 'mm/gup.c: try_grab_folio_fast',
+      doc: 'refcount +1 (fails on a freed page), pin bias, full barrier',
     },
     fastRecheck: {
       apply: (s: ROState, n: MmState) => {
@@ -211,7 +233,8 @@ export function addHolder(m: MmModel, k: MmConfig, sc: Scenario, h: number): voi
         succeed(s, n, h, p, true);
         return afterHeld;
       },
-      kernel: 'mm/gup.c: gup_fast_pte_range (re-read PTE; gup_must_unshare; undo on change)',
+      kernel: 'mm/gup.c: gup_fast_pte_range',
+      doc: 're-read the PTE; undo and fall back if it changed or gup_must_unshare',
     },
     fastSeqCheck: {
       apply: (s: ROState, n: MmState) => {
@@ -224,18 +247,21 @@ export function addHolder(m: MmModel, k: MmConfig, sc: Scenario, h: number): voi
         succeed(s, n, h, p, true);
         return afterHeld;
       },
-      kernel: 'mm/gup.c: gup_fast (read_seqcount_retry; unpin and fall back on change)',
+      kernel: 'mm/gup.c: gup_fast',
+      doc: 'read_seqcount_retry(write_protect_seq): unpin and fall back if fork ran',
     },
   };
   const slow = {
     slowLock: {
       guard: (s: ROState) => mayStart(s) && !s.mm[o].mmapW,
       apply: (s: ROState, n: MmState) => {
+        if (exited(s, o)) return 'done' as const;
         n.mm[o].mmapR = s.mm[o].mmapR + 1;
         if (H.pin) n.mm[o].hasPinned = true;
         return 'follow' as const;
       },
-      kernel: 'mm/gup.c: __get_user_pages_locked (mmap_read_lock; mm_set_has_pinned_flag)',
+      kernel: 'mm/gup.c: __get_user_pages_locked',
+      doc: 'mmap_read_lock; mm_set_has_pinned_flag for FOLL_PIN',
     },
     follow: {
       apply: (s: ROState, n: MmState) => {
@@ -249,21 +275,24 @@ export function addHolder(m: MmModel, k: MmConfig, sc: Scenario, h: number): voi
         succeed(s, n, h, p, false);
         return 'slowUnlock' as const;
       },
-      kernel: 'mm/gup.c: follow_page_pte (under PTL: can_follow_write_pte, gup_must_unshare, try_grab_folio)',
+      kernel: 'mm/gup.c: follow_page_pte',
+      doc: 'under the PTL: can_follow_write_pte, gup_must_unshare, try_grab_folio',
     },
     fault: {
       apply: (s: ROState, n: MmState) => {
-        wpFault(s, n, o, !write, k);
+        wpFault(s, n, o, !write, k, freePage(s));
         return 'follow' as const;
       },
-      kernel: 'mm/gup.c: faultin_page -> mm/memory.c: do_wp_page (WRITE or UNSHARE)',
+      kernel: 'mm/memory.c: do_wp_page',
+      doc: 'faultin_page -> handle_mm_fault(FAULT_FLAG_WRITE or FAULT_FLAG_UNSHARE)',
     },
     slowUnlock: {
       apply: (s: ROState, n: MmState) => {
         n.mm[o].mmapR = s.mm[o].mmapR - 1;
         return s.gup[h].held ? afterHeld : ('done' as const);
       },
-      kernel: 'mm/gup.c: __get_user_pages_locked (mmap_read_unlock; return to caller)',
+      kernel: 'mm/gup.c: __get_user_pages_locked',
+      doc: 'mmap_read_unlock; the reference is returned to the caller',
     },
   };
   const unpin = {
@@ -281,7 +310,7 @@ export function addHolder(m: MmModel, k: MmConfig, sc: Scenario, h: number): voi
         n.gup[h].mapValid = false;
         return 'done' as const;
       },
-      kernel: H.pin ? 'mm/gup.c: unpin_user_page (gup_put_folio)' : 'mm/swap.c: put_page',
+      kernel: H.pin ? 'mm/gup.c: unpin_user_page' : 'mm/swap.c: put_page',
     },
   };
   const steps = {
@@ -316,7 +345,7 @@ export function addDma(m: MmModel, sc: Scenario, h: number): void {
       const p = s.gup[h].page;
       if (p !== null) n.page[p].data = 'dma';
     },
-    kernel: 'device DMA through the pinned page (no CPU page table involved)',
+    kernel: '(device DMA, no kernel code)',
   });
 }
 
@@ -332,18 +361,22 @@ export function addWrite(m: MmModel, k: MmConfig, proc: number, start: Start): v
     at: (s) => s.user[proc].write,
     steps: {
       access: {
-        guard: (s) => ready(s, start) && s.mm[proc].live && (s.pte[proc].w || !s.mm[proc].mmapW),
+        guard: (s) =>
+          ready(s, start) && (exited(s, proc) || (s.mm[proc].live && (s.pte[proc].w || !s.mm[proc].mmapW))),
         apply: (s, n) => {
+          const free = freePage(s);
+          if (exited(s, proc)) return 'done';
           const p = s.pte[proc].page;
           if (p === null) return 'done'; // SIGSEGV: the VMA is gone
           if (s.pte[proc].w) {
             n.page[p].data = data;
             return 'done';
           }
-          wpFault(s, n, proc, false, k);
+          wpFault(s, n, proc, false, k, free);
           return 'store';
         },
-        kernel: 'mm/memory.c: handle_mm_fault -> do_wp_page (store to a R/O PTE faults first)',
+        kernel: 'mm/memory.c: do_wp_page',
+        doc: 'a store to a writable PTE; to a R/O one it faults (handle_mm_fault -> do_wp_page) first',
       },
       store: {
         apply: (s, n) => {
@@ -353,7 +386,7 @@ export function addWrite(m: MmModel, k: MmConfig, proc: number, start: Start): v
           n.page[p].data = data;
           return 'done';
         },
-        kernel: 'user space: the store, retried after the fault',
+        kernel: '(user store after the fault)',
       },
     },
   });
@@ -373,13 +406,16 @@ export function addUnmap(m: MmModel, sc: Scenario, proc: number, start: Start): 
     at: (s) => s.user[proc].unmap,
     steps: {
       zap: {
-        guard: (s) => ready(s, start) && s.mm[proc].live && !s.mm[proc].mmapW && s.mm[proc].mmapR === 0,
-        apply: (_s, n) => {
+        guard: (s) =>
+          ready(s, start) && (exited(s, proc) || (s.mm[proc].live && !s.mm[proc].mmapW && s.mm[proc].mmapR === 0)),
+        apply: (s, n) => {
+          if (exited(s, proc)) return 'done';
           zapPte(n, proc);
           invalidatePins(sc, n, proc);
           return 'done';
         },
-        kernel: 'mm/vma.c: do_vmi_munmap -> unmap_vmas -> zap_pte_range (mmap_write_lock)',
+        kernel: 'mm/memory.c: zap_pte_range',
+        doc: 'munmap: mmap_write_lock, unmap_vmas -> zap_pte_range, VMA removed',
       },
     },
   });
@@ -399,7 +435,8 @@ export function addChildExit(m: MmModel, sc: Scenario): void {
           invalidatePins(sc, n, CHILD);
           return 'done';
         },
-        kernel: 'kernel/exit.c: do_exit -> mmput -> exit_mmap -> unmap_vmas',
+        kernel: 'mm/mmap.c: exit_mmap',
+        doc: 'do_exit -> mmput -> exit_mmap -> unmap_vmas',
       },
     },
   });

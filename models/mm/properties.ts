@@ -36,55 +36,63 @@ export function childWritePrivate(s: ROState, sc: Scenario): boolean {
 }
 
 function noForeignData(s: ROState, sc: Scenario, reader: number, writer: 'parent' | 'child'): boolean {
+  let ok = true;
   const c = s.pte[reader].page;
-  if (c !== null && s.page[c].data === writer) return false;
+  ok = ok && !(c !== null && s.page[c].data === writer);
   for (let h = 0; h < sc.holders.length; h++) {
     const g = s.gup[h];
-    if (sc.holders[h].owner === reader && g.held && g.page !== null && s.page[g.page].data === writer) return false;
+    ok = ok && !(sc.holders[h].owner === reader && g.held && g.page !== null && s.page[g.page].data === writer);
   }
-  return true;
+  return ok;
 }
 
 /** P3: a held R/W pin's page is still the page the pinner maps at the VA (until it unmaps the VA itself). */
 export function rwPinStable(s: ROState, sc: Scenario): boolean {
+  let ok = true;
   for (let h = 0; h < sc.holders.length; h++) {
     const H = sc.holders[h];
     const g = s.gup[h];
-    if (H.pin && H.write && g.held && g.mapValid && s.pte[H.owner].page !== g.page) return false;
+    ok = ok && !(H.pin && H.write && g.held && g.mapValid && s.pte[H.owner].page !== g.page);
   }
-  return true;
+  return ok;
 }
 
-/** P4: through a held R/O pin the holder reads what the pinner reads at the VA. */
+/**
+ * P4: through a held R/O pin the holder reads what the pinner reads at the
+ * VA. (Loop bodies here test the state in expressions, not in if
+ * statements: the symbolic engine needs that, see docs/kernel-model.md.)
+ */
 export function roPinCoherent(s: ROState, sc: Scenario): boolean {
+  let ok = true;
   for (let h = 0; h < sc.holders.length; h++) {
     const H = sc.holders[h];
     const g = s.gup[h];
     const mapped = s.pte[H.owner].page;
-    if (H.pin && !H.write && g.held && g.mapValid && g.page !== null && mapped !== null) {
-      if (s.page[g.page].data !== s.page[mapped].data) return false;
-    }
+    const applies = H.pin && !H.write && g.held && g.mapValid;
+    ok = ok && !(applies && g.page !== null && mapped !== null && s.page[g.page].data !== s.page[mapped].data);
   }
-  return true;
+  return ok;
 }
 
 /** P5: a page the parent had pinned when fork copied the VA is not mapped by the child. */
 export function pinnedStaysWithParent(s: ROState, sc: Scenario): boolean {
+  let ok = true;
   for (let h = 0; h < sc.holders.length; h++) {
     const H = sc.holders[h];
     const g = s.gup[h];
-    if (H.owner === PARENT && H.pin && g.held && g.preFork && s.pte[CHILD].page === g.page) return false;
+    ok = ok && !(H.owner === PARENT && H.pin && g.held && g.preFork && s.pte[CHILD].page === g.page);
   }
-  return true;
+  return ok;
 }
 
 /** P6 (I3): a page with a returned pin is AnonExclusive (a gup_fast attempt that will undo itself is exempt). */
 export function pinnedIsExclusive(s: ROState, sc: Scenario): boolean {
+  let ok = true;
   for (let h = 0; h < sc.holders.length; h++) {
     const g = s.gup[h];
-    if (sc.holders[h].pin && g.held && g.page !== null && !s.page[g.page].excl) return false;
+    ok = ok && !(sc.holders[h].pin && g.held && g.page !== null && !s.page[g.page].excl);
   }
-  return true;
+  return ok;
 }
 
 /**
@@ -100,12 +108,12 @@ export function forkHoldsPtl(s: ROState): boolean {
 
 /** P7 (I1): a writable PTE maps an AnonExclusive page mapped once. */
 export function writableIsExclusive(s: ROState): boolean {
-  if (forkHoldsPtl(s)) return true;
+  let ok = true;
   for (let i = 0; i < s.pte.length; i++) {
     const p = s.pte[i].page;
-    if (p !== null && s.pte[i].w && !(s.page[p].excl && s.page[p].map === 1)) return false;
+    ok = ok && !(p !== null && s.pte[i].w && !(s.page[p].excl && s.page[p].map === 1));
   }
-  return true;
+  return ok || forkHoldsPtl(s);
 }
 
 /**
@@ -116,26 +124,25 @@ export function writableIsExclusive(s: ROState): boolean {
  * free is mapped or pinned, and nothing leaks.
  */
 export function refcountsExact(s: ROState, sc: Scenario): boolean {
-  if (forkHoldsPtl(s)) return true;
+  let ok = true;
   for (let p = 0; p < s.page.length; p++) {
     const pg = s.page[p];
     let maps = 0;
     for (let i = 0; i < s.pte.length; i++) {
-      if (s.pte[i].page === p) maps++;
+      maps = maps + (s.pte[i].page === p ? 1 : 0);
     }
     let refs = 0;
     let pins = 0;
     for (let h = 0; h < sc.holders.length; h++) {
       const g = s.gup[h];
-      if ((g.held || g.grabbed) && g.page === p) {
-        refs++;
-        if (sc.holders[h].pin) pins++;
-      }
+      const counted = (g.held || g.grabbed) && g.page === p;
+      refs = refs + (counted ? 1 : 0);
+      pins = pins + (counted && sc.holders[h].pin ? 1 : 0);
     }
-    if (pg.map !== maps || pg.pins !== pins || pg.ref !== maps + refs) return false;
-    if (pg.free !== (pg.ref === 0)) return false;
+    ok = ok && !(pg.map !== maps || pg.pins !== pins || pg.ref !== maps + refs);
+    ok = ok && !(pg.free !== (pg.ref === 0));
   }
-  return true;
+  return ok || forkHoldsPtl(s);
 }
 
 /**
@@ -145,24 +152,26 @@ export function refcountsExact(s: ROState, sc: Scenario): boolean {
  * other mm does not map the pinned page.
  */
 export function gupFastLinearizable(s: ROState, sc: Scenario): boolean {
+  let ok = true;
   for (let h = 0; h < sc.holders.length; h++) {
     const H = sc.holders[h];
     const g = s.gup[h];
-    if (H.pin && g.held && g.viaFast && s.pte[1 - H.owner].page === g.page) return false;
+    ok = ok && !(H.pin && g.held && g.viaFast && s.pte[1 - H.owner].page === g.page);
   }
-  return true;
+  return ok;
 }
 
 /** P14: MMF_HAS_PINNED is never cleared, and is set in an mm before any pin of its pages is visible. */
 export function hasPinnedFirst(s: ROState, n: ROState, sc: Scenario): boolean {
+  let ok = true;
   for (let i = 0; i < s.mm.length; i++) {
-    if (s.mm[i].hasPinned && !n.mm[i].hasPinned) return false;
+    ok = ok && !(s.mm[i].hasPinned && !n.mm[i].hasPinned);
   }
   for (let h = 0; h < sc.holders.length; h++) {
     const g = n.gup[h];
-    if (sc.holders[h].pin && (g.held || g.grabbed) && !n.mm[sc.holders[h].owner].hasPinned) return false;
+    ok = ok && !(sc.holders[h].pin && (g.held || g.grabbed) && !n.mm[sc.holders[h].owner].hasPinned);
   }
-  return true;
+  return ok;
 }
 
 const DOCS: Record<PropId, string> = {

@@ -144,20 +144,24 @@ export function maybePinned(s: ROState, p: number): boolean {
   return s.page[p].pins > 0;
 }
 
-/** The lowest free page, or -1. */
+/**
+ * The lowest free page, or -1. Callers compute it at the top of a step and
+ * hand it to allocPage: the symbolic engine needs loops outside
+ * state-dependent branches (and state tests in loops as expressions).
+ */
 export function freePage(s: ROState): number {
+  let q = -1;
   for (let i = 0; i < s.page.length; i++) {
-    if (s.page[i].free) return i;
+    q = q < 0 && s.page[i].free ? i : q;
   }
-  return -1;
+  return q;
 }
 
-/** A new exclusive anon page holding data, mapped once; -1 (and oom) if none is free. */
-export function allocPage(n: MmState, data: ContentValue): number {
-  const q = freePage(n);
+/** Makes free page q a new exclusive anon page holding data, mapped once; q < 0 records OOM. */
+export function allocPage(n: MmState, q: number, data: ContentValue): boolean {
   if (q < 0) {
     n.oom = true;
-    return -1;
+    return false;
   }
   const pg = n.page[q];
   pg.free = false;
@@ -166,7 +170,7 @@ export function allocPage(n: MmState, data: ContentValue): number {
   pg.pins = 0;
   pg.excl = true;
   pg.data = data;
-  return q;
+  return true;
 }
 
 /** put_page / folio_put: drop one reference; the page is freed at zero. */
@@ -188,13 +192,4 @@ export function zapPte(n: MmState, m: number): void {
   n.pte[m].w = false;
   n.page[p].map = n.page[p].map - 1;
   putRef(n, p);
-}
-
-/** Number of PTEs mapping page p. */
-export function mappings(s: ROState, p: number): number {
-  let k = 0;
-  for (let i = 0; i < s.pte.length; i++) {
-    if (s.pte[i].page === p) k++;
-  }
-  return k;
 }

@@ -15,7 +15,7 @@ import { PARENT } from '../../models/mm/state.ts';
 
 const SC = scenario(
   3,
-  [{ name: 'rdma', owner: PARENT, pin: true, write: true, longterm: true, fast: false, start: 'any', release: false }],
+  [{ name: 'rdma', owner: PARENT, pin: true, write: true, longterm: true, fast: false, start: 'any', release: true }],
   { parentWrite: 'afterChildExit', childExit: true, dma: true },
 );
 

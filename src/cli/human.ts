@@ -26,7 +26,8 @@ function coverage(r: PropertyResult, run: RunResult): string {
     const what = r.trace.kind === 'witness' ? 'witness' : r.trace.kind === 'cti' ? 'counterexample to induction' : 'trace';
     return `${what} of ${n} step${n === 1 ? '' : 's'}`;
   }
-  if (r.verdict === 'unknown') return `not decided (${run.limit ?? run.status})`;
+  if (r.verdict === 'unknown')
+    return run.status === 'complete' ? `not decided${r.bound ? `: ${r.bound}` : ` by the ${run.engine} engine`}` : `not decided (${run.limit ?? run.status})`;
   if (run.engine === 'explicit' && run.status === 'complete') {
     if (r.kind === 'sometimes' && r.verdict === 'violated')
       return `unreachable in all ${count(run.stats.distinct)} reachable states`;
@@ -38,11 +39,17 @@ function coverage(r: PropertyResult, run: RunResult): string {
 /** Statistics and the closing lines of one run. */
 export function statsLines(run: RunResult): string[] {
   const s = run.stats;
+  if (run.engine !== 'explicit') {
+    // The symbolic engine counts no states; TLC's lines would be meaningless.
+    const q = s.solverSeconds ?? [];
+    return [`${run.engine}: depth ${s.depth}, ${s.seconds.toFixed(2)} s, ${q.length} solver queries`];
+  }
   const out = [
     `${count(s.distinct)} distinct states, ${count(s.generated)} generated, depth ${s.depth}, ` +
       `${s.seconds.toFixed(2)} s, ${count(s.statesPerSecond)} states/s, ${count(s.bytesPerState)} bytes/state`,
   ];
-  if (run.status !== 'complete') out.push(`${run.status === 'interrupted' ? 'Interrupted' : 'Incomplete'}: ${run.limit ?? run.status}; the statistics are partial.`);
+  if (run.status === 'interrupted') out.push('Interrupted: the statistics are partial.');
+  else if (run.status === 'incomplete') out.push(`Incomplete: stopped at the limit ${run.limit ?? '(unknown)'}; the statistics are partial.`);
   out.push(...tlcClosingLines(s).trimEnd().split('\n').filter((l) => run.status === 'complete' || !l.startsWith('The depth of the complete')));
   return out;
 }
@@ -58,24 +65,20 @@ export function variantReport(
   lines.push(c.bold(`${built.spec.name} / ${built.variant}`) + (vdoc ? `: ${vdoc}` : ''));
   lines.push(`  bounds: ${built.bounds}; engine: ${run.engine}`);
   const w = Math.max(8, ...rows.map((r) => r.result.property.length));
-  lines.push(c.dim(`  ${pad('property', w)}  ${pad('kind', 9)}  ${pad('expected', 8)}  got`));
+  lines.push(c.dim(`  ${pad('property', w)}  ${pad('kind', 10)}  ${pad('expected', 8)}  got`));
   for (const r of rows) {
     const ok = asExpected(r);
     const mark = ok ? c.green('ok') : r.result.verdict === 'unknown' ? c.yellow('??') : c.red('UNEXPECTED');
     const line =
-      `  ${pad(r.result.property, w)}  ${pad(r.result.kind, 9)}  ${pad(r.expected ?? '-', 8)}  ` +
+      `  ${pad(r.result.property, w)}  ${pad(r.result.kind, 10)}  ${pad(r.expected ?? '-', 8)}  ` +
       `${pad(r.result.verdict, 8)}  ${mark}`;
-    const cov = coverage(r.result, run);
-    // Keep lines under 80 columns where the coverage fits; colours do not take columns.
-    const visible = line.length - (mark.length - (ok ? 2 : r.result.verdict === 'unknown' ? 2 : 10));
-    if (visible + 2 + cov.length < 80) lines.push(`${line}  ${cov}`);
-    else lines.push(line, `      ${cov}`);
+    lines.push(`${line}  ${coverage(r.result, run)}`);
   }
   if (!opts.quiet) {
     lines.push(...statsLines(run));
     for (const r of rows) {
       const f = files.get(r.result.property);
-      if (f) lines.push(`${r.result.trace!.kind === 'witness' ? 'witness' : 'counterexample'}: ${shownPath(f[0]!).replace(/\.txt$/, '')}.{txt,json}`);
+      if (f) lines.push(`${r.result.trace!.kind === 'witness' ? 'witness' : 'counterexample'}: ${shownPath(f[0]!).replace(/\.txt$/, '')}.txt, .json`);
     }
     for (const r of rows) {
       const t = r.result.trace;
@@ -109,6 +112,7 @@ export function allSpecsReport(outcomes: readonly SpecOutcome[], c: Colors, quie
 }
 
 export function verdictSummary(rows: readonly VerdictRow[], c: Colors): string {
+  const interrupted = rows.some((r) => r.run.status === 'interrupted');
   const surprises = rows.filter((r) => r.result.verdict !== 'unknown' && !asExpected(r));
   const unknown = rows.filter((r) => r.result.verdict === 'unknown');
   if (surprises.length)
@@ -116,6 +120,12 @@ export function verdictSummary(rows: readonly VerdictRow[], c: Colors): string {
       `${surprises.length} verdict(s) not as expected: ` +
         surprises.map((r) => `${r.spec}/${r.variant}/${r.result.property} ${verdictCell(r.result)} (expected ${r.expected ?? 'nothing'})`).join('; '),
     );
-  if (unknown.length) return c.yellow(`incomplete: ${unknown.length} verdict(s) not decided within the limits`);
+  if (interrupted) return c.yellow(`interrupted: ${unknown.length} verdict(s) not decided`);
+  if (unknown.length) {
+    const limits = [...new Set(unknown.filter((r) => r.run.status !== 'complete').map((r) => r.run.limit ?? r.run.status))];
+    return c.yellow(
+      `incomplete: ${unknown.length} verdict(s) not decided` + (limits.length ? ` within the limits (${limits.join(', ')})` : ''),
+    );
+  }
   return c.green(`all ${rows.length} verdicts as expected`);
 }

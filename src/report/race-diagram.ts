@@ -8,11 +8,11 @@ import type { RunResult, Trace } from '../spec/results.ts';
 import type { BuiltModel } from '../spec/spec.ts';
 import type { Type } from '../spec/schema.ts';
 import type { Transition } from '../spec/transitions.ts';
-import { codecFor, formatValue } from '../state/codec.ts';
+import { codecFor, formatValue, type FieldChange } from '../state/codec.ts';
 import { ascii, indentWrap, LINE_WIDTH, pad, wrap, wrapValue } from './text.ts';
 
 /** More actors than this and the diagram folds into a single column. */
-export const MAX_COLUMNS = 3;
+export const MAX_COLUMNS = 4;
 /** Step number gutter: "  12 ". */
 const GUTTER = 5;
 
@@ -67,16 +67,20 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
       const t = st.transition;
       const col = folded ? 0 : actors.indexOf(t.actor);
       const left = GUTTER + col * colWidth;
-      const width = folded ? LINE_WIDTH - GUTTER : colWidth - 1;
+      // A row holds one actor's step only, so its text may run past its column.
+      const width = LINE_WIDTH - left;
       const cell: string[] = [];
       cell.push(...wrap(folded ? `${t.actor}: ${stepName(t)}` : stepName(t), width, 2));
       if (t.kernel) cell.push(...wrap(`(${t.kernel})`, width, 1));
       const changes = codec.diff(prev, st.state);
-      // Changed fields are listed under the step, in its column.
-      const fieldLeft = left + 2;
+      // Changed fields are listed under the step, in its column; a list too
+      // wide for a right-hand column moves left as a block rather than
+      // breaking every line.
+      const longest = Math.max(0, ...changes.map((c) => `${c.field}: ${c.from} -> ${c.to}`.length));
+      const fieldLeft = Math.max(GUTTER + 2, Math.min(left + 2, LINE_WIDTH - longest));
       const fieldWidth = LINE_WIDTH - fieldLeft;
       const fields = changes.length
-        ? changes.flatMap((c) => wrap(`${c.field}: ${c.from} -> ${c.to}`, fieldWidth, 4))
+        ? changes.flatMap((c) => changeLines(c, fieldWidth))
         : ['(changes nothing)'];
       const num = pad(`${String(i + 1).padStart(3)}`, GUTTER);
       cell.forEach((l, k) => lines.push(((k === 0 ? num : ' '.repeat(GUTTER)) + ' '.repeat(left - GUTTER) + l).trimEnd()));
@@ -88,6 +92,19 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
 
   say(conclusion(trace, n, prop?.doc, prop?.kind === 'transition'));
   return lines.map(ascii).join('\n') + '\n';
+}
+
+/**
+ * One changed field, `field: old -> new`; when that does not fit, broken
+ * before the arrow (or after the field name), never inside a value.
+ */
+function changeLines(c: FieldChange, width: number): string[] {
+  const line = `${c.field}: ${c.from} -> ${c.to}`;
+  if (line.length <= width) return [line];
+  const more = (text: string): string[] => wrap(text, width - 4, 2).map((l) => `    ${l}`);
+  const head = `${c.field}: ${c.from}`;
+  if (head.length <= width) return [head, ...more(`-> ${c.to}`)];
+  return [...wrap(`${c.field}:`, width, 4), ...more(`${c.from} -> ${c.to}`)];
 }
 
 /** The step as its column shows it: the label without the actor's prefix. */

@@ -1,0 +1,333 @@
+// The CLI end to end, as a spawned process: exit codes, the --json contract,
+// the files written, --replay, and a named error without a stack trace for
+// each kind of bad input.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const FIX = join(ROOT, 'test/fixtures/specs');
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], opts: { interruptAfterMs?: number; bin?: boolean } = {}): Promise<Ran> {
+  const argv = opts.bin ? [join(ROOT, 'bin/mmcheck.js'), ...args] : ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args];
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', rej);
+    child.on('close', (code) => res({ code, stdout, stderr }));
+    if (opts.interruptAfterMs) {
+      // Interrupt once the search is under way: tsx has loaded and the handler is set
+      // (big.ts takes about 10 s to explore).
+      setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs);
+    }
+  });
+}
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'mmcheck-cli-'));
+const noStack = (r: Ran): void => {
+  expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  expect(r.stderr).not.toContain('internal error');
+};
+const check = (...args: string[]) => run(['check', ...args]);
+
+describe('exit codes', () => {
+  it('0: every verdict as expected, with TLC closing lines and the closed-form counts', async () => {
+    const out = tmp();
+    const r = await check('counters', '--variant', 'n3-k4', '--out', out);
+    expect(r.code).toBe(0);
+    // Counters(3, 4): (K+1)^N = 125 distinct, N*K*(K+1)^(N-1) + 2 = 302 generated.
+    expect(r.stdout).toContain('302 states generated, 125 distinct states found, 0 states left on queue.\n');
+    expect(r.stdout).toContain('The depth of the complete state graph search is 13.\n');
+    expect(r.stdout).toMatch(/Bounded +always +holds +holds +ok +for all 125 reachable states \(depth 13\)/);
+    expect(r.stdout).toContain('bounds: N=3 counters, K=4');
+    expect(r.stdout).toContain('all 3 verdicts as expected');
+  });
+
+  it('1: an unexpected verdict prints its race diagram and writes the trace files', async () => {
+    const out = tmp();
+    const r = await check(join(FIX, 'surprise.ts'), '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/NoLostUpdate +always +holds +violated +UNEXPECTED +trace of 8 steps/);
+    expect(r.stdout).toContain('mmcheck: spec surprise, variant racy');
+    expect(r.stdout).toContain('After step 8, NoLostUpdate fails');
+    expect(r.stdout).toContain('1 verdict(s) not as expected: surprise/racy/NoLostUpdate');
+    const txt = readFileSync(join(out, 'surprise/racy/NoLostUpdate.txt'), 'utf8');
+    for (const line of txt.split('\n')) {
+      expect(line.length).toBeLessThan(80);
+      expect(line).toMatch(/^[\x20-\x7e]*$/);
+    }
+    expect(txt).toContain('(lib/counter.c: read_counter)');
+    const itf = JSON.parse(readFileSync(join(out, 'surprise/racy/NoLostUpdate.json'), 'utf8'));
+    expect(itf['#meta']).toMatchObject({ format: 'ITF', source: 'test/fixtures/specs/surprise.ts', spec: 'surprise', variant: 'racy', property: 'NoLostUpdate', kind: 'violation' });
+    expect(itf.vars).toEqual(['counter', 'lock', 't']);
+    expect(itf.states).toHaveLength(9);
+    itf.states.forEach((s: any, i: number) => {
+      expect(s['#meta'].index).toBe(i);
+      expect(Object.keys(s).sort()).toEqual(['#meta', 'counter', 'lock', 't']);
+      expect(s.counter).toHaveProperty('#bigint');
+    });
+    expect(itf.states[1]['#meta']).toMatchObject({ action: 'inc[cpu0].lock', actionName: 'inc', step: 'lock', params: { self: 'cpu0' } });
+    // Witnesses only with --witness; the locked variant holds, so it has no file.
+    expect(existsSync(join(out, 'surprise/racy/BothDone.txt'))).toBe(false);
+    expect(existsSync(join(out, 'surprise/locked'))).toBe(false);
+  });
+
+  it('3: a limit ends the run as incomplete, names the limit and prints the statistics', async () => {
+    const r = await check('counters', '--variant', 'n4-k5', '--max-states', '100', '--out', tmp());
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/Bounded +always +holds +unknown/);
+    expect(r.stdout).toContain('stopped at the limit max-states 100');
+    expect(r.stdout).toMatch(/\d+ states generated, 100 distinct states found, \d+ states left on queue\./);
+    expect(r.stdout).not.toContain('The depth of the complete state graph search');
+    const d = await check('counters', '--variant', 'n4-k5', '--max-depth', '3', '--quiet', '--out', tmp());
+    expect(d.code).toBe(3);
+    expect(d.stdout).toContain('max-depth 3');
+  });
+
+  it('130: SIGINT stops the search and prints the partial statistics', async () => {
+    const r = await run(['check', join(FIX, 'big.ts'), '--out', tmp()], { interruptAfterMs: 4000 });
+    expect(r.code).toBe(130);
+    expect(r.stdout).toContain('Interrupted: the statistics are partial.');
+    expect(r.stdout).toMatch(/\d+ states generated, \d+ distinct states found, [1-9]\d* states left on queue\./);
+    expect(r.stdout).toContain('interrupted: 3 verdict(s) not decided');
+  });
+
+  it('0 through bin/mmcheck.js as well', async () => {
+    const r = await run(['check', 'peterson', '--variant', 'peterson', '--quiet'], { bin: true });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('all 3 verdicts as expected');
+  });
+});
+
+describe('bad input: a named error, exit 2, no stack trace', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown spec', ['no-such-spec'], /unknown spec 'no-such-spec'\. Specs under specs\/: .*counters.*peterson/],
+    ['unknown variant', ['counters', '--variant', 'n9'], /spec counters has no variant 'n9'\. Variants: n2-k3, n3-k4, n4-k5/],
+    ['unknown option', ['counters', '--frobnicate'], /unknown option '--frobnicate'[\s\S]*--variant <name>[\s\S]*--max-states <n>/],
+    ['bad option value', ['counters', '--max-states', 'lots'], /--max-states <n>' argument 'lots' is invalid\. expected a positive integer/],
+    ['unknown engine', ['counters', '--engine', 'magic'], /argument 'magic' is invalid\. Allowed choices are explicit, bmc, induction/],
+    ['missing spec file', ['specs/nope.ts'], /no such spec file: specs\/nope\.ts/],
+    ['a module that is no spec', [join(FIX, 'not-a-spec.ts')], /not-a-spec\.ts does not export a spec/],
+    ['a spec that fails to load', [join(FIX, 'load-error.ts')], /cannot load test\/fixtures\/specs\/load-error\.ts: SchemaError: domain name 'not an identifier' must be an identifier/],
+    ['an action that throws', [join(FIX, 'throwing-action.ts')], /spec throwing-action, variant only: action step threw in its apply: Error: boom at two\n  in state: \{x: 2\}/],
+    ['a value out of range', [join(FIX, 'out-of-range.ts')], /spec out-of-range, variant only: action step set x to 4, outside int\(0\.\.3\)\n  from state: \{x: 3\}/],
+    ['a non-deterministic action', [join(FIX, 'nondeterministic.ts')], /spec nondeterministic, variant only: flip is not deterministic/],
+    ['a missing expectation', [join(FIX, 'missing-expectation.ts')], /spec missing-expectation, variant only: no expected verdict for Never/],
+    ['--variant without a spec', ['--variant', 'x'], /--variant needs a spec/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const r = await check(...args, '--out', tmp());
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      if (what !== 'a spec that fails to load') noStack(r);
+      else expect(r.stderr.match(/^\s+at /gm)).toHaveLength(1); // the one frame in the spec file
+    });
+  }
+});
+
+describe('--json', () => {
+  const RESULT_KEYS = {
+    variant: 'string',
+    property: 'string',
+    kind: 'string',
+    expected: 'string',
+    verdict: 'string',
+    engine: 'string',
+    distinctStates: 'number',
+    generatedStates: 'number',
+    depth: 'number',
+    seconds: 'number',
+    asExpected: 'boolean',
+  } as const;
+
+  function checkSpecDoc(doc: any): void {
+    expect(Object.keys(doc).sort()).toEqual(['results', 'spec', 'stats']);
+    expect(typeof doc.spec).toBe('string');
+    for (const r of doc.results) {
+      for (const [k, t] of Object.entries(RESULT_KEYS)) expect(typeof r[k], k).toBe(t);
+      expect(['holds', 'violated', 'unknown']).toContain(r.verdict);
+      expect(['holds', 'violated']).toContain(r.expected);
+      expect(['always', 'sometimes', 'transition', 'deadlock']).toContain(r.kind);
+      expect(r.traceLength === null || Number.isInteger(r.traceLength)).toBe(true);
+      expect(Array.isArray(r.traceFiles)).toBe(true);
+      expect(r.bound === null || typeof r.bound === 'string').toBe(true);
+    }
+    for (const k of ['distinctStates', 'generatedStates', 'seconds', 'unexpected', 'unknown']) expect(typeof doc.stats[k]).toBe('number');
+    expect(Array.isArray(doc.stats.runs)).toBe(true);
+  }
+
+  it('one spec: every key of the contract, with its type', async () => {
+    const out = tmp();
+    const r = await check(join(FIX, 'surprise.ts'), '--json', '--witness', '--out', out);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    checkSpecDoc(doc);
+    expect(doc.spec).toBe('surprise');
+    expect(doc.results.map((x: any) => `${x.variant}/${x.property}`)).toEqual([
+      'racy/NoLostUpdate', 'racy/BothDone', 'racy/deadlockFree',
+      'locked/NoLostUpdate', 'locked/BothDone', 'locked/deadlockFree',
+    ]);
+    const lost = doc.results[0];
+    expect(lost).toMatchObject({ kind: 'always', expected: 'holds', verdict: 'violated', engine: 'explicit', traceLength: 8, asExpected: false, distinctStates: 37, depth: 9 });
+    expect(lost.traceFiles).toHaveLength(2);
+    for (const f of lost.traceFiles) expect(existsSync(resolve(ROOT, f))).toBe(true);
+    expect(doc.results[5]).toMatchObject({ property: 'deadlockFree', verdict: 'holds', traceLength: null, traceFiles: [] });
+    // --witness: the sometimes property's witness is written too.
+    expect(doc.results[1].traceFiles).toHaveLength(2);
+    expect(readFileSync(join(out, 'surprise/racy/BothDone.txt'), 'utf8')).toContain('BothDone holds');
+    expect(doc.stats).toMatchObject({ unexpected: 1, unknown: 0 });
+    expect(doc.stats.runs.map((x: any) => [x.variant, x.status, x.limit])).toEqual([['racy', 'complete', null], ['locked', 'complete', null]]);
+  });
+
+  it('no spec argument: { specs: [...] }, one object per spec', async () => {
+    const dir = tmp();
+    for (const name of ['counters', 'peterson'])
+      writeFileSync(join(dir, `${name}.ts`), `export { default } from ${JSON.stringify(join(ROOT, 'specs/classic', `${name}.ts`))};\n`);
+    const r = await check('--specs-dir', dir, '--json', '--out', tmp());
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(['specs']);
+    expect(doc.specs.map((s: any) => s.spec)).toEqual(['counters', 'peterson']);
+    doc.specs.forEach(checkSpecDoc);
+    expect(doc.specs[0].results.filter((x: any) => x.variant === 'n4-k5' && x.property === 'Bounded')[0]).toMatchObject({ distinctStates: 1296, generatedStates: 4 * 5 * 6 ** 3 + 2 });
+  });
+
+  it('--no-deadlock leaves deadlockFree out', async () => {
+    const r = await check('peterson', '--variant', 'flag-only', '--json', '--no-deadlock', '--out', tmp());
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results.map((x: any) => x.property)).toEqual(['MutualExclusion', 'CanEnter']);
+  });
+});
+
+describe('all specs, matrix', () => {
+  it('the all-specs run prints the verdict table and exits 1 on a surprise', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'peterson.ts'), `export { default } from ${JSON.stringify(join(ROOT, 'specs/classic/peterson.ts'))};\n`);
+    writeFileSync(join(dir, 'surprise.ts'), `export { default } from ${JSON.stringify(join(FIX, 'surprise.ts'))};\n`);
+    const r = await check('--specs-dir', dir, '--out', tmp());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^spec +variant +property +expected +got +states +time$/m);
+    expect(r.stdout).toMatch(/^peterson +turn-first +MutualExclusion +violated +violated +50 +\d+\.\d\d s$/m);
+    expect(r.stdout).toMatch(/^surprise +racy +NoLostUpdate +holds +violated !! +37 /m);
+    // The race diagram of the surprise only.
+    expect(r.stdout).toContain('mmcheck: spec surprise, variant racy');
+    expect(r.stdout).not.toContain('mmcheck: spec peterson, variant turn-first');
+  });
+
+  it('--matrix prints the variant x property table in markdown', async () => {
+    const r = await check('peterson', '--matrix', '--out', tmp());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        '| variant | MutualExclusion | CanEnter | deadlockFree | states |',
+        '|---|---|---|---|---|',
+        '| peterson | holds | holds | holds | 26 |',
+        '| turn-first | violated (6 steps) | holds | holds | 50 |',
+        '| flag-only | holds | holds | violated (2 steps) | 12 |',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('--replay', () => {
+  it('reproduces a written trace, and fails on a tampered or malformed one', async () => {
+    const out = tmp();
+    expect((await check('peterson', '--variant', 'turn-first', '--quiet', '--witness', '--out', out)).code).toBe(0);
+    const file = join(out, 'peterson/turn-first/MutualExclusion.json');
+    const ok = await check('--replay', file);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('reproduces: MutualExclusion fails in the last state (after step 6)');
+    const witness = await check('--replay', join(out, 'peterson/turn-first/CanEnter.json'));
+    expect(witness.code).toBe(0);
+    expect(witness.stdout).toContain('reproduces: CanEnter holds in the last state');
+    const asJson = await check('--replay', file, '--json');
+    expect(asJson.code).toBe(0);
+    expect(JSON.parse(asJson.stdout)).toMatchObject({ spec: 'peterson', variant: 'turn-first', property: 'MutualExclusion', kind: 'violation', steps: 6, reproduces: true });
+
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    // A recorded state that the action does not produce.
+    const tampered = structuredClone(doc);
+    tampered.states[3].turn = tampered.states[3].turn === 'p0' ? 'p1' : 'p0';
+    writeFileSync(join(out, 'tampered.json'), JSON.stringify(tampered));
+    const t = await check('--replay', join(out, 'tampered.json'));
+    expect(t.code).toBe(1);
+    expect(t.stdout).toMatch(/does not reproduce: step 3: proc\[p1\]\.flag leads to a different state than recorded \(turn: recorded p\d, replayed p\d\)/);
+    // Stopping one step short: the property holds at the end.
+    const short = structuredClone(doc);
+    short.states.pop();
+    writeFileSync(join(out, 'short.json'), JSON.stringify(short));
+    const s = await check('--replay', join(out, 'short.json'));
+    expect(s.code).toBe(1);
+    expect(s.stdout).toContain('does not reproduce: MutualExclusion holds in the last state');
+    // An action the model does not have.
+    const renamed = structuredClone(doc);
+    renamed.states[1]['#meta'].action = 'proc[p0].teleport';
+    writeFileSync(join(out, 'renamed.json'), JSON.stringify(renamed));
+    const n = await check('--replay', join(out, 'renamed.json'));
+    expect(n.code).toBe(1);
+    expect(n.stdout).toContain("step 1: the model has no transition 'proc[p0].teleport'");
+
+    writeFileSync(join(out, 'garbage.json'), '{"#meta": ');
+    const g = await check('--replay', join(out, 'garbage.json'));
+    expect(g.code).toBe(2);
+    expect(g.stderr).toMatch(/garbage\.json is not valid JSON/);
+    noStack(g);
+    const bad = structuredClone(doc);
+    bad.states[2].turn = 'p7';
+    writeFileSync(join(out, 'bad.json'), JSON.stringify(bad));
+    const b = await check('--replay', join(out, 'bad.json'));
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain("state 2.turn: 'p7' is not an element of Proc");
+    noStack(b);
+  });
+});
+
+describe('--engine', () => {
+  it('bmc: loads the symbolic engine lazily, writes <property>.bmc.* (never over the explicit goldens), replays', async () => {
+    const out = tmp();
+    const r = await check('peterson', '--variant', 'turn-first', '--engine', 'bmc', '--depth', '7', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/MutualExclusion +always +violated +violated +ok +trace of 6 steps/);
+    expect(r.stdout).toContain('a shortest counterexample (bounded model checking)');
+    expect(r.stdout).not.toContain('states generated'); // no TLC lines: BMC counts no states
+    expect(existsSync(join(out, 'peterson/turn-first/MutualExclusion.json'))).toBe(false);
+    const rep = await check('--replay', join(out, 'peterson/turn-first/MutualExclusion.bmc.json'));
+    expect(rep.code).toBe(0);
+  });
+
+  it('--depth is refused for the explicit engine', async () => {
+    const r = await check('peterson', '--depth', '3');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--depth and --k apply to --engine bmc and --engine induction');
+  });
+});
+
+describe('counterexample files', () => {
+  it('are deterministic: two runs write identical bytes', async () => {
+    const a = tmp();
+    const b = tmp();
+    await check('peterson', '--quiet', '--witness', '--out', a);
+    await check('peterson', '--quiet', '--witness', '--out', b);
+    const files = (d: string): string[] =>
+      readdirSync(d, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name).slice(d.length))
+        .sort();
+    expect(files(a)).toEqual(files(b));
+    expect(files(a).length).toBeGreaterThanOrEqual(4);
+    for (const f of files(a)) expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
+  });
+});
