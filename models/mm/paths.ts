@@ -409,9 +409,9 @@ export function addUnmap(m: MmModel, sc: Scenario, proc: number, start: Start): 
         guard: (s) =>
           ready(s, start) && (exited(s, proc) || (s.mm[proc].live && !s.mm[proc].mmapW && s.mm[proc].mmapR === 0)),
         apply: (s, n) => {
+          invalidatePins(sc, n, proc); // first: loops must not follow a state-dependent branch
           if (exited(s, proc)) return 'done';
           zapPte(n, proc);
-          invalidatePins(sc, n, proc);
           return 'done';
         },
         kernel: 'mm/memory.c: zap_pte_range',
@@ -430,9 +430,9 @@ export function addChildExit(m: MmModel, sc: Scenario): void {
       exit: {
         guard: (s) => s.forked && s.mm[CHILD].live && !s.mm[CHILD].mmapW && s.mm[CHILD].mmapR === 0,
         apply: (_s, n) => {
+          invalidatePins(sc, n, CHILD);
           zapPte(n, CHILD);
           n.mm[CHILD].live = false;
-          invalidatePins(sc, n, CHILD);
           return 'done';
         },
         kernel: 'mm/mmap.c: exit_mmap',

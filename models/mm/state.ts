@@ -103,9 +103,9 @@ export function mmSchema(Page: Domain, Holder: Domain) {
     }),
     user: array(
       record({
-        write: thread(WRITE_STEPS, {}),
-        unmap: thread(['zap'], {}),
-        exit: thread(['exit'], {}),
+        write: thread(WRITE_STEPS),
+        unmap: thread(['zap']),
+        exit: thread(['exit']),
       }),
       Proc,
     ),

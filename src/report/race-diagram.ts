@@ -62,30 +62,35 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
       lines.push(' '.repeat(GUTTER) + actors.map((a) => pad(ascii(a), colWidth - 1)).join(' ').trimEnd());
       lines.push(' '.repeat(GUTTER) + actors.map((a) => '-'.repeat(Math.min(Math.max(a.length, 4), colWidth - 1))).map((d) => pad(d, colWidth - 1)).join(' ').trimEnd());
     }
-    let prev = trace.initial;
+    const changes = trace.steps.map((st, i) => codec.diff(i === 0 ? trace.initial : trace.steps[i - 1]!.state, st.state));
+    const columnOf = (t: Transition): number => (folded ? 0 : actors.indexOf(t.actor));
+    // Changed fields are listed under the step, in its column. One indent per
+    // column for the whole trace, so the lists line up; a column whose widest
+    // change does not fit moves its lists left rather than breaking lines.
+    const fieldLeft = Array.from({ length: columns }, (_, col) => GUTTER + col * colWidth + 2);
+    trace.steps.forEach((st, i) => {
+      const col = columnOf(st.transition);
+      for (const c of changes[i]!) {
+        const fit = LINE_WIDTH - `${c.field}: ${c.from} -> ${c.to}`.length;
+        fieldLeft[col] = Math.max(GUTTER + 2, Math.min(fieldLeft[col]!, fit));
+      }
+    });
     trace.steps.forEach((st, i) => {
       const t = st.transition;
-      const col = folded ? 0 : actors.indexOf(t.actor);
+      const col = columnOf(t);
       const left = GUTTER + col * colWidth;
       // A row holds one actor's step only, so its text may run past its column.
       const width = LINE_WIDTH - left;
       const cell: string[] = [];
       cell.push(...wrap(folded ? `${t.actor}: ${stepName(t)}` : stepName(t), width, 2));
       if (t.kernel) cell.push(...wrap(`(${t.kernel})`, width, 1));
-      const changes = codec.diff(prev, st.state);
-      // Changed fields are listed under the step, in its column; a list too
-      // wide for a right-hand column moves left as a block rather than
-      // breaking every line.
-      const longest = Math.max(0, ...changes.map((c) => `${c.field}: ${c.from} -> ${c.to}`.length));
-      const fieldLeft = Math.max(GUTTER + 2, Math.min(left + 2, LINE_WIDTH - longest));
-      const fieldWidth = LINE_WIDTH - fieldLeft;
-      const fields = changes.length
-        ? changes.flatMap((c) => changeLines(c, fieldWidth))
+      const indent = fieldLeft[col]!;
+      const fields = changes[i]!.length
+        ? changes[i]!.flatMap((c) => changeLines(c, LINE_WIDTH - indent))
         : ['(changes nothing)'];
       const num = pad(`${String(i + 1).padStart(3)}`, GUTTER);
       cell.forEach((l, k) => lines.push(((k === 0 ? num : ' '.repeat(GUTTER)) + ' '.repeat(left - GUTTER) + l).trimEnd()));
-      for (const f of fields) lines.push((' '.repeat(fieldLeft) + f).trimEnd());
-      prev = st.state;
+      for (const f of fields) lines.push((' '.repeat(indent) + f).trimEnd());
     });
     lines.push('');
   }

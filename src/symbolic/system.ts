@@ -179,7 +179,7 @@ async function translate(built: BuiltModel, opts: SystemOptions): Promise<SymSys
     ...model.model.inits.map((st, i) => enc.eq(X, context(`initial state ${i + 1}`, () => enc.terms(st)))),
   );
   const deadlock = z.And(z.Not(toBool(terminal)), z.Not(toBool(allDone)), ...trans.map((t) => z.Not(t.guard)));
-  const next = z.Or(...trans.map((t, i) => z.And(act.eq(i), t.guard, enc.eq(X2, t.next))));
+  const next = z.And(act.ge(0), act.lt(trans.length), z.Or(...trans.map((t, i) => z.And(act.eq(i), t.guard, enc.eq(X2, t.next)))));
   const error = z.Or(
     ...trans.map((t) => z.Or(t.throws, z.And(t.guard, z.Not(enc.range(t.next))))),
   );
