@@ -78,8 +78,3 @@ export const KERNEL_DOCS: Record<KernelName, string> = {
   'v5.19': 'PG_anon_exclusive; R/O pins unshare possibly shared anon pages (COW fixes part 2); current design',
   'v5.19-no-wpseq': 'negative control: the v5.19 design with write_protect_seq removed from gup_fast and fork',
 };
-
-/** Spec helper: every kernel design, optionally with extra variants. */
-export function kernelVariants(): Record<KernelName, MmConfig> {
-  return { ...KERNELS };
-}

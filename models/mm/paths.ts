@@ -27,7 +27,7 @@ export type MmModel = Model<MmSchema>;
 /** The test program's order: may a path that starts at `start` begin now? */
 export function ready(s: ROState, start: Start): boolean {
   if (start === 'afterFork') return s.forked;
-  if (start === 'afterChildExit') return s.forked && !s.mm[CHILD].live;
+  if (start === 'afterChildExit') return exited(s, CHILD);
   return true;
 }
 

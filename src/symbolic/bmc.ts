@@ -9,7 +9,8 @@ import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { SymSystem } from './system.ts';
 import { decodeAct, decodeState, replay } from './trace.ts';
-import type { ZBool, ZExpr, ZInt } from './z3.ts';
+import { check, type ZBool, type ZExpr, type ZInt } from './z3.ts';
+import { newSolver } from './system.ts';
 import type { Model as ZModel, Solver } from 'z3-solver';
 
 /** The unrolled path S0 -> S1 -> ... with one solver. */
@@ -23,7 +24,7 @@ export class Unrolling {
     /** Start from Init (BMC) or from any state in range (k-induction). */
     fromInit = true,
   ) {
-    this.solver = new sys.z.Solver();
+    this.solver = newSolver(sys);
     this.S.push(sys.enc.vars('s0.'));
     if (fromInit) this.solver.add(this.state(sys.init, 0));
     this.solver.add(this.state(sys.enc.range(sys.X), 0));
@@ -37,7 +38,7 @@ export class Unrolling {
   extend(): void {
     const d = this.depth;
     const S = this.sys.enc.vars(`s${d + 1}.`);
-    const act = this.sys.z.Int.const(`act${d}`);
+    const act = this.sys.enc.alg.intConst(`act${d}`);
     this.S.push(S);
     this.acts.push(act);
     this.solver.add(this.step(this.sys.next, d));
@@ -63,10 +64,9 @@ export class Unrolling {
 
   async check(...assumptions: ZBool[]): Promise<ZModel<'main'> | undefined> {
     const t0 = performance.now();
-    const r = await this.solver.check(...assumptions);
+    const m = await check(this.solver, ...assumptions);
     this.solverSeconds.push((performance.now() - t0) / 1000);
-    if (r === 'unknown') throw new Error(`Z3 returned unknown: ${this.solver.reasonUnknown()}`);
-    return r === 'sat' ? this.solver.model() : undefined;
+    return m;
   }
 
   /** The path S0..Sd of a model as a trace. */
@@ -115,13 +115,18 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
     const err = u.state(sys.error, d);
     const open = targets.filter((t) => !found.has(t.name));
     const goals = open.map((t) => ({ t, f: t.at(u, d) })).filter((g) => g.f !== undefined) as { t: Target; f: ZBool }[];
-    const any = await u.check(z.Or(err, ...goals.map((g) => g.f)));
-    if (any) {
-      const me = await u.check(err);
-      if (me) reportError(sys, u.trace(me, d, 'violation', 'error'));
-      for (const g of goals) {
-        const m = await u.check(g.f);
-        if (!m) continue;
+    // One query for all open goals; a model settles every goal true in it, then ask again for the rest.
+    let rest = goals;
+    for (;;) {
+      const m = await u.check(z.Or(err, ...rest.map((g) => g.f)));
+      if (!m) {
+        // Proven impossible at depth d: keep as lemmas, they prune the deeper queries.
+        u.solver.add(z.Not(err), ...rest.map((g) => z.Not(g.f)));
+        break;
+      }
+      if (z.isTrue(m.eval(err, true))) reportError(sys, u.trace(m, d, 'violation', 'error'));
+      const hits = rest.filter((g) => z.isTrue(m.eval(g.f, true)));
+      for (const g of hits) {
         const witness = g.t.kind === 'sometimes';
         const kind = witness ? 'witness' : g.t.kind === 'deadlock' ? 'deadlock' : 'violation';
         found.set(g.t.name, {
@@ -132,6 +137,7 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
           bound: witness ? `witness of ${d} steps (BMC)` : `shortest counterexample: ${d} steps (BMC)`,
         });
       }
+      rest = rest.filter((g) => !hits.includes(g));
     }
     if (d >= depth || found.size === targets.length) break;
     u.extend();
@@ -163,7 +169,10 @@ function reportError(sys: SymSystem, trace: Trace): never {
     const bad = outOfRange(sys, n);
     if (bad) throw new SpecError(`spec ${sys.built.spec.name}: ${t.label} after ${path} sets ${bad}`);
   }
-  throw new SpecError(`spec ${sys.built.spec.name}: a transition throws or leaves its range after ${path}`);
+  const site = sys.trans.find((t) => t.throwSite)?.throwSite;
+  throw new SpecError(
+    `spec ${sys.built.spec.name}: after ${path}, some code throws or overflows the ${sys.enc.alg.bits}-bit integers of the symbolic engine${site ? ` (${site})` : ''}`,
+  );
 }
 
 function outOfRange(sys: SymSystem, state: any): string | undefined {

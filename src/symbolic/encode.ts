@@ -24,7 +24,7 @@ export class StateEncoding {
   constructor(
     readonly schema: RecordType,
     readonly alg: Algebra,
-    /** int fields are mathematical integers (refs, enums and bools stay finite). */
+    /** int fields are mathematical integers without upper bound (refs, enums and bools stay finite). */
     readonly unboundedInts: boolean,
   ) {
     this.collect(schema, '');
@@ -52,7 +52,7 @@ export class StateEncoding {
   vars(prefix: string): ZExpr[] {
     const z = this.alg.z;
     return this.leaves.map((l) =>
-      l.isNullFlag || l.type.kind === 'bool' ? z.Bool.const(`${prefix}${l.path}`) : z.Int.const(`${prefix}${l.path}`),
+      l.isNullFlag || l.type.kind === 'bool' ? z.Bool.const(`${prefix}${l.path}`) : this.alg.intConst(`${prefix}${l.path}`),
     );
   }
 
@@ -117,14 +117,26 @@ export class StateEncoding {
     const z = this.alg.z;
     switch (t.kind) {
       case 'int':
-        return this.unboundedInts ? undefined : z.And((v as ZInt).ge(t.min), (v as ZInt).le(t.max));
+        // Unbounded: no upper bound (counts, sequence numbers), the lower bound stays.
+        return this.unboundedInts ? this.alg.cmp('>=', v as ZInt, this.alg.num(t.min)) : this.between(v as ZInt, t.min, t.max);
       case 'ref':
-        return z.And((v as ZInt).ge(0), (v as ZInt).le(t.domain.size - 1));
+        return this.between(v as ZInt, 0, t.domain.size - 1);
       case 'enum':
-        return z.Or(...t.values.map((s) => (v as ZInt).eq(this.alg.strings.id(s))));
+      {
+        const ids = t.values.map((s) => this.alg.strings.id(s));
+        const lo = Math.min(...ids);
+        const hi = Math.max(...ids);
+        const inRange = this.between(v as ZInt, lo, hi);
+        if (hi - lo + 1 === ids.length) return inRange;
+        return z.And(inRange, z.Or(...ids.map((id) => (v as ZInt).eq(this.alg.num(id)))));
+      }
       default:
         return undefined;
     }
+  }
+
+  private between(v: ZInt, lo: number, hi: number): ZBool {
+    return this.alg.z.And(this.alg.cmp('>=', v, this.alg.num(lo)), this.alg.cmp('<=', v, this.alg.num(hi)));
   }
 
   /** Leaf values of a type's canonical default (used under null). */
@@ -140,11 +152,11 @@ export class StateEncoding {
       case 'bool':
         return [z.Bool.val(false)];
       case 'int':
-        return [z.Int.val(t.min)];
+        return [this.alg.num(t.min)];
       case 'enum':
-        return [z.Int.val(this.alg.strings.id(t.values[0]!))];
+        return [this.alg.num(this.alg.strings.id(t.values[0]!))];
       default:
-        return [z.Int.val(0)];
+        return [this.alg.num(0)];
     }
   }
 

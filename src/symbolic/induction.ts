@@ -10,10 +10,10 @@ import type { BuiltModel } from '../spec/spec.ts';
 import type { PropertyResult, Trace } from '../spec/results.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
-import { symbolicSystem, type SymSystem } from './system.ts';
+import { newSolver, symbolicSystem, type SymSystem } from './system.ts';
 import { Unrolling, bmc } from './bmc.ts';
 import { decodeAct, decodeState, replay } from './trace.ts';
-import type { ZBool } from './z3.ts';
+import { check, checkMaybe, type ZBool } from './z3.ts';
 import type { SymbolicOptions } from './index.ts';
 import type { Model as ZModel } from 'z3-solver';
 
@@ -22,15 +22,23 @@ export interface InductionOutcome {
   readonly depth: number;
 }
 
-/** One solver query: is f satisfiable? */
-async function sat(sys: SymSystem, f: ZBool, solverSeconds: number[]): Promise<ZModel<'main'> | undefined> {
-  const s = new sys.z.Solver();
+/** Integer arithmetic can be slow where bit-vectors are not: unbounded attempts get this long. */
+const UNBOUNDED_TIMEOUT_MS = 5000;
+
+/** One solver query: is f satisfiable? ('unknown' only when a timeout is given.) */
+async function sat(sys: SymSystem, f: ZBool, solverSeconds: number[], timeoutMs?: number): Promise<ZModel<'main'> | undefined | 'unknown'> {
+  const s = newSolver(sys);
+  if (timeoutMs) s.set('timeout', timeoutMs);
   s.add(f);
   const t0 = performance.now();
-  const r = await s.check();
+  const m = timeoutMs ? await checkMaybe(s) : await check(s);
   solverSeconds.push((performance.now() - t0) / 1000);
-  if (r === 'unknown') throw new Error(`Z3 returned unknown: ${s.reasonUnknown()}`);
-  return r === 'sat' ? s.model() : undefined;
+  return m;
+}
+
+/** sat() without a timeout: a model or undefined. */
+async function satSure(sys: SymSystem, f: ZBool, solverSeconds: number[]): Promise<ZModel<'main'> | undefined> {
+  return (await sat(sys, f, solverSeconds)) as ZModel<'main'> | undefined;
 }
 
 function hasInts(sys: SymSystem): boolean {
@@ -76,7 +84,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
 
   // Base case for every always property: Init => P.
   for (const p of always) {
-    const m = await sat(bounded, z.And(bounded.init, z.Not(p.holds)), solverSeconds);
+    const m = await satSure(bounded, z.And(bounded.init, z.Not(p.holds)), solverSeconds);
     if (m)
       results.set(p.entry.name, {
         property: p.entry.name,
@@ -98,7 +106,8 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   ): Promise<{ note: string } | { cti: ZModel<'main'>; sys: SymSystem }> => {
     let last: { cti: ZModel<'main'>; sys: SymSystem } | undefined;
     for (const { sys, note } of systems) {
-      const m = await sat(sys, stepQuery(sys, inv(sys)), solverSeconds);
+      const m = await sat(sys, stepQuery(sys, inv(sys)), solverSeconds, sys.enc.unboundedInts && sys !== bounded ? UNBOUNDED_TIMEOUT_MS : undefined);
+      if (m === 'unknown') continue;
       if (!m) return { note };
       last = { cti: m, sys };
     }
@@ -116,7 +125,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
       proven(name, `${r.note} (induction)`);
       for (const p of always) {
         if (results.has(p.entry.name)) continue;
-        const m = await sat(bounded, z.And(bounded.enc.range(bounded.X), propHolds(bounded, name), z.Not(p.holds)), solverSeconds);
+        const m = await satSure(bounded, z.And(bounded.enc.range(bounded.X), propHolds(bounded, name), z.Not(p.holds)), solverSeconds);
         if (!m) proven(p.entry.name, `${r.note} (implied by inductive ${name})`);
       }
     } else {
@@ -202,7 +211,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
 }
 
 /** Assumes P on S0..S(k-1) (distinct states, all in range) and asks for not P at Sk. */
-async function kStepFails(sys: SymSystem, p: ZBool, k: number, solverSeconds: number[]): Promise<boolean> {
+export async function kStepFails(sys: SymSystem, p: ZBool, k: number, solverSeconds: number[]): Promise<boolean> {
   const z = sys.z;
   const u = new Unrolling(sys, solverSeconds, false);
   for (let i = 0; i < k; i++) {
@@ -223,7 +232,7 @@ async function transitionProperty(
 ): Promise<PropertyResult> {
   const z = sys.z;
   const inv = strongest ? strongest.inv(sys) : z.Bool.val(true);
-  const m = await sat(sys, z.And(sys.enc.range(sys.X), inv, sys.next, z.Not(holds)), solverSeconds);
+  const m = await satSure(sys, z.And(sys.enc.range(sys.X), inv, sys.next, z.Not(holds)), solverSeconds);
   if (!m) return { property: name, kind: 'transition', verdict: 'holds', bound: strongest ? strongest.note : 'all states in the declared ranges' };
   return {
     property: name,
@@ -242,7 +251,7 @@ async function deadlockFreedom(
 ): Promise<PropertyResult> {
   const z = sys.z;
   const inv = strongest ? strongest.inv(sys) : z.Bool.val(true);
-  const m = await sat(sys, z.And(sys.enc.range(sys.X), inv, sys.deadlock), solverSeconds);
+  const m = await satSure(sys, z.And(sys.enc.range(sys.X), inv, sys.deadlock), solverSeconds);
   if (!m)
     return { property: DEADLOCK_PROPERTY, kind: 'deadlock', verdict: 'holds', bound: strongest ? strongest.note : 'all states in the declared ranges' };
   const r = await bmc(sys, depth, solverSeconds, new Set([DEADLOCK_PROPERTY]));

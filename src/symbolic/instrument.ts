@@ -257,8 +257,9 @@ function instrumentTree(file: string): string {
     if (!spec.startsWith('.') && !spec.startsWith('/')) return spec;
     const target = resolve(dirname(file), spec);
     if (isUnderSrc(target)) return pathToFileURL(target).href;
-    if (existsSync(target)) deps.push(target);
-    return spec;
+    if (!existsSync(target)) return spec;
+    deps.push(target);
+    return copyPath(target);
   });
   units.set(file, unit);
   mkdirSync(dirname(dest), { recursive: true });

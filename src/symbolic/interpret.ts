@@ -12,7 +12,7 @@
 
 import { ts } from 'ts-morph';
 import { SpecError } from '../spec/errors.ts';
-import { boundNames, registered, where, type FunctionNode, type SourceUnit } from './instrument.ts';
+import { registered, where, type FunctionNode, type SourceUnit } from './instrument.ts';
 import {
   Algebra,
   Choice,
@@ -111,6 +111,14 @@ export class Interpreter {
   private readonly writable = new WeakSet<object>();
 
   constructor(readonly alg: Algebra) {}
+
+  /** Integer overflow of the bit-vector encoding is an error of the check, like a throw. */
+  private overflowIf(c: BoolLike, node: ts.Node): void {
+    const c2 = this.alg.and(this.frame.alive, c);
+    if (c2 === false) return;
+    this.throws = this.alg.or(this.throws, c2);
+    this.throwSite ??= `${where(this.frame.unit, node)}: integer overflow of the ${this.alg.bits}-bit encoding`;
+  }
 
   markWritable(v: SVal): void {
     if (v instanceof SymOpt) return this.markWritable(v.val);
@@ -348,10 +356,16 @@ export class Interpreter {
       else this.eval(st.initializer, scope);
     }
     let first = true;
+    // The loop's own variables (for (let i ...)) are not seen by paths that left the loop
+    // by break or return, so the increment is unconditional: i stays a constant.
+    const own = !!st.initializer && ts.isVariableDeclarationList(st.initializer);
     this.loop(
       () => this.exec(st.statement, new Scope(scope)),
       () => {
-        if (!first && st.incrementor) this.eval(st.incrementor, scope);
+        if (!first && st.incrementor) {
+          if (own) this.unguarded(() => this.eval(st.incrementor!, scope));
+          else this.eval(st.incrementor, scope);
+        }
         first = false;
         return st.condition ? this.concreteCond(st.condition, scope, 'loop') : true;
       },
@@ -543,6 +557,18 @@ export class Interpreter {
     }
   }
 
+  /** Runs f as if every path were alive (for updates only live paths can observe). */
+  private unguarded<T>(f: () => T): T {
+    const fr = this.frame;
+    const a0 = fr.alive;
+    fr.alive = true;
+    try {
+      return f();
+    } finally {
+      fr.alive = a0;
+    }
+  }
+
   private optionalChain(obj: SVal, f: (o: SVal) => SVal): SVal {
     const n = this.alg.isNullish(obj);
     if (n === true) return undefined;
@@ -658,7 +684,7 @@ export class Interpreter {
       this.fail(node, 'a write into the current state, a parameter or a configuration value', 'write the next state n; s is read-only');
     if (key instanceof SymInt) {
       if (!Array.isArray(obj)) this.fail(node, 'a state-dependent key into a record', 'use constant field names');
-      obj.forEach((_, j) => this.setProp(obj, j, v, this.alg.and(alive, new SymBool(key.e.eq(j))), node));
+      obj.forEach((_, j) => this.setProp(obj, j, v, this.alg.and(alive, new SymBool(key.e.eq(this.alg.num(j)))), node));
       return;
     }
     if (key instanceof SymOpt && key.val !== undefined) return this.setProp(obj, key.val, v, alive, node);
@@ -723,21 +749,25 @@ export class Interpreter {
     const ints = (v: SVal) => v instanceof SymInt || (typeof v === 'number' && Number.isInteger(v));
     if (!ints(a) || !ints(b))
       this.outside(node, `the operator ${op} on ${describe(a)} and ${describe(b)}`, 'use integer arithmetic on integer fields');
-    const z = this.alg.z;
-    const x = this.alg.int(a as number | SymInt);
-    const y = this.alg.int(b as number | SymInt);
+    const alg = this.alg;
+    const x = alg.int(a as number | SymInt);
+    const y = alg.int(b as number | SymInt);
     switch (op) {
-      case '+': return new SymInt(x.add(y));
-      case '-': return new SymInt(x.sub(y));
-      case '*': return new SymInt(x.mul(y));
-      case '<': return new SymBool(x.lt(y));
-      case '<=': return new SymBool(x.le(y));
-      case '>': return new SymBool(x.gt(y));
-      case '>=': return new SymBool(x.ge(y));
+      case '+':
+      case '-':
+      case '*': {
+        const { r, ok } = alg.op(op, x, y);
+        if (ok !== true) this.overflowIf(alg.not(new SymBool(ok)), node);
+        return new SymInt(r);
+      }
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+        return new SymBool(alg.cmp(op, x, y));
       case '%': {
         if (typeof b !== 'number' || b <= 0) this.outside(node, '% by a state-dependent or non-positive divisor', 'divide by a positive constant');
-        // JavaScript's % truncates toward zero.
-        return new SymInt(z.If(x.ge(0), x.mod(y), z.Int.val(0).sub(z.Int.val(0).sub(x).mod(y))) as ZInt);
+        return new SymInt(alg.truncDivRem(x, b).r);
       }
       case '/':
         this.outside(node, '/ on state-dependent integers (JavaScript division is not integer division)', 'write Math.floor(a / c) with a positive constant c');
@@ -852,10 +882,11 @@ export class Interpreter {
     if (!isSym(a) && !isSym(b)) return floor ? Math.floor((a as number) / (b as number)) : Math.trunc((a as number) / (b as number));
     if (typeof b !== 'number' || b <= 0 || !Number.isInteger(b) || !(a instanceof SymInt))
       this.outside(d, 'division by a state-dependent or non-positive divisor', 'divide by a positive integer constant');
-    const z = this.alg.z;
-    const q = a.e.div(b); // Z3 div floors for a positive divisor
-    if (floor) return new SymInt(q);
-    return new SymInt(z.If(a.e.ge(0), q, z.Int.val(0).sub(z.Int.val(0).sub(a.e).div(b))) as ZInt);
+    const alg = this.alg;
+    const { q, r } = alg.truncDivRem(a.e, b);
+    if (!floor) return new SymInt(q);
+    // floor = trunc - 1 when the remainder is negative
+    return new SymInt(alg.z.If(alg.cmp('<', r, alg.num(0)), q.sub(alg.num(1)), q) as ZInt);
   }
 
   private callValue(fn: SVal, args: SVal[], node: ts.Node, thisArg: SVal): SVal {
@@ -889,7 +920,7 @@ export class Interpreter {
     }
     if (fn === Math.abs && args[0] instanceof SymInt) {
       const x = args[0];
-      return done(alg.merge(new SymBool(x.e.lt(0)), this.arith('-', 0, x, node), x));
+      return done(alg.merge(new SymBool(alg.cmp('<', x.e, alg.num(0))), this.arith('-', 0, x, node), x));
     }
     if ((fn === Math.floor || fn === Math.trunc || fn === Math.ceil || fn === Math.round) && args[0] instanceof SymInt) return done(args[0]);
     if (fn === Boolean) return done(alg.truthy(args[0]));

@@ -9,11 +9,13 @@ import type { BuiltModel } from '../spec/spec.ts';
 import type { Transition } from '../spec/transitions.ts';
 import type { PropertyEntry } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
+import type { Type } from '../spec/schema.ts';
 import { loadInstrumented } from './instrument.ts';
 import { Interpreter } from './interpret.ts';
 import { EncodingError, StateEncoding } from './encode.ts';
 import { Algebra, StringTable, SymOpt, type BoolLike, type SVal } from './values.ts';
-import { z3, type Z3, type ZBool, type ZExpr, type ZInt } from './z3.ts';
+import type { Solver } from 'z3-solver';
+import { simplify, z3, type Z3, type ZBool, type ZExpr, type ZInt } from './z3.ts';
 
 export interface SymTransition {
   readonly t: Transition;
@@ -89,12 +91,12 @@ async function translate(built: BuiltModel, opts: SystemOptions): Promise<SymSys
       `symbolic engine: spec ${built.spec.name} builds different transitions when loaded again; the model must be deterministic`,
     );
 
-  const alg = new Algebra(z, new StringTable());
+  const alg = new Algebra(z, new StringTable(), opts.unboundedInts ? undefined : bitWidth(built));
   const enc = new StateEncoding(built.model.schema, alg, !!opts.unboundedInts);
   const interp = new Interpreter(alg);
   const X = enc.vars('');
   const X2 = enc.vars("'");
-  const act = z.Int.const('act');
+  const act = alg.intConst('act');
   const sTree = () => enc.tree(X);
   const toBool = (v: BoolLike) => alg.bool(v);
   const context = (what: string, f: () => ZExpr[]) => {
@@ -154,16 +156,23 @@ async function translate(built: BuiltModel, opts: SystemOptions): Promise<SymSys
   }
 
   const props: SymProperty[] = [];
+  /** A property (or the terminal predicate) throws or overflows in the state. */
+  const propErrors: ZBool[] = [];
+  /** A transition property throws or overflows on a step (over X, X2). */
+  const stepErrors: ZBool[] = [];
   for (const p of model.properties) {
     const entry = built.properties.find((x) => x.name === p.name)!;
     const args = p.kind === 'transition' ? [sTree(), enc.tree(X2)] : [sTree()];
     const v = interp.run(p.pred, args, `predicate of property ${p.name}`);
-    if (interp.throws !== false) throw new SpecError(`symbolic engine: property ${p.name} can throw (${interp.throwSite})`);
+    if (interp.throws !== false) (p.kind === 'transition' ? stepErrors : propErrors).push(toBool(interp.throws));
     props.push({ entry, holds: toBool(alg.truthy(v)) });
   }
 
   let terminal: BoolLike = false;
-  if (model.model.terminalPred) terminal = alg.truthy(interp.run(model.model.terminalPred, [sTree()], 'terminal predicate'));
+  if (model.model.terminalPred) {
+    terminal = alg.truthy(interp.run(model.model.terminalPred, [sTree()], 'terminal predicate'));
+    if (interp.throws !== false) propErrors.push(toBool(interp.throws));
+  }
   let allDone: BoolLike = false;
   if (model.model.threads.length > 0) {
     const parts: BoolLike[] = [];
@@ -179,9 +188,20 @@ async function translate(built: BuiltModel, opts: SystemOptions): Promise<SymSys
     ...model.model.inits.map((st, i) => enc.eq(X, context(`initial state ${i + 1}`, () => enc.terms(st)))),
   );
   const deadlock = z.And(z.Not(toBool(terminal)), z.Not(toBool(allDone)), ...trans.map((t) => z.Not(t.guard)));
-  const next = z.And(act.ge(0), act.lt(trans.length), z.Or(...trans.map((t, i) => z.And(act.eq(i), t.guard, enc.eq(X2, t.next)))));
-  const error = z.Or(
-    ...trans.map((t) => z.Or(t.throws, z.And(t.guard, z.Not(enc.range(t.next))))),
+  const next = z.And(
+    alg.cmp('>=', act, alg.num(0)),
+    alg.cmp('<', act, alg.num(trans.length)),
+    z.Or(...trans.map((t, i) => z.And(act.eq(alg.num(i)), t.guard, enc.eq(X2, t.next)))),
+  );
+  // Simplified once here rather than in every query: most transitions cannot err at all.
+  const error = await simplify(
+    z,
+    z.Or(
+      ...propErrors,
+      // over X only: some successor of X makes a transition property throw
+      ...(stepErrors.length ? [z.And(next, z.Or(...stepErrors))] : []),
+      ...trans.map((t) => z.Or(t.throws, z.And(t.guard, z.Not(enc.range(t.next))))),
+    ),
   );
   return {
     z,
@@ -200,6 +220,38 @@ async function translate(built: BuiltModel, opts: SystemOptions): Promise<SymSys
   };
 }
 
+/**
+ * Bounded checks use signed bit-vectors (solved by bit-blasting, far faster
+ * than integer arithmetic on these models): wide enough for every declared
+ * range, element, transition id and interned string with room to spare;
+ * arithmetic that overflows anyway is reported as an error, never wrapped.
+ */
+function bitWidth(built: BuiltModel): number {
+  let max = Math.max(built.transitions.length, 1024);
+  const visit = (t: Type): void => {
+    switch (t.kind) {
+      case 'int':
+        max = Math.max(max, Math.abs(t.min), Math.abs(t.max));
+        return;
+      case 'ref':
+        max = Math.max(max, t.domain.size);
+        return;
+      case 'record':
+        for (const f of Object.values(t.fields)) visit(f as Type);
+        return;
+      case 'array':
+        max = Math.max(max, t.length);
+        visit(t.elem);
+        return;
+      case 'optional':
+        visit(t.inner);
+        return;
+    }
+  };
+  visit(built.model.schema);
+  return Math.ceil(Math.log2(max + 1)) + 6;
+}
+
 function copyTree(v: SVal): SVal {
   if (Array.isArray(v)) return v.map(copyTree);
   if (v instanceof SymOpt) return new SymOpt(v.isNull, copyTree(v.val));
@@ -215,4 +267,13 @@ function setField(obj: SVal, key: string, v: SVal, label: string): void {
   if (!obj || typeof obj !== 'object' || Array.isArray(obj))
     throw new SpecError(`symbolic engine, ${label}: the thread's 'at' must return a record of the state`);
   (obj as Record<string, SVal>)[key] = v;
+}
+
+/**
+ * A solver for the system's queries. With bit-vectors, the QF_BV solver is
+ * Z3's incremental SAT solver (bit-blasting), orders of magnitude faster on
+ * these unrollings than the default SMT core; unbounded ints need the latter.
+ */
+export function newSolver(sys: SymSystem): Solver<'main'> {
+  return sys.enc.alg.bits ? new sys.z.Solver('QF_BV') : new sys.z.Solver();
 }

@@ -14,6 +14,7 @@ export function decodeState(sys: SymSystem, m: ZModel<'main'>, vars: readonly ZE
   const vals = vars.map((v) => {
     const x = m.eval(v, true);
     if (z.isBool(x)) return z.isTrue(x);
+    if (z.isBitVecVal(x)) return signed(x);
     if (z.isIntVal(x)) return Number(x.value());
     throw new Error(`symbolic engine: no value for ${v.sexpr()} in the model`);
   });
@@ -22,8 +23,9 @@ export function decodeState(sys: SymSystem, m: ZModel<'main'>, vars: readonly ZE
 
 export function decodeAct(sys: SymSystem, m: ZModel<'main'>, act: ZInt): number {
   const x = m.eval(act, true);
-  if (!sys.z.isIntVal(x)) throw new Error('symbolic engine: no transition id in the model');
-  return Number(x.value());
+  if (sys.z.isBitVecVal(x)) return signed(x);
+  if (sys.z.isIntVal(x)) return Number(x.value());
+  throw new Error('symbolic engine: no transition id in the model');
 }
 
 export class TranslationMismatch extends Error {
@@ -65,4 +67,11 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
   return ka.every((k) => deepEqual((a as any)[k], (b as any)[k]));
+}
+
+/** The two's-complement value of a bit-vector numeral (asSignedValue() of z3-solver 5.2 returns it unsigned). */
+function signed(x: { value(): bigint; sort: { size(): number } }): number {
+  const w = BigInt(x.sort.size());
+  const v = x.value();
+  return Number(v >= 1n << (w - 1n) ? v - (1n << w) : v);
 }

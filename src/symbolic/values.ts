@@ -69,16 +69,55 @@ export class Algebra {
   constructor(
     readonly z: Z3,
     readonly strings: StringTable,
+    /** Integers as signed bit-vectors of this width (bounded checks: bit-blasted to SAT), or Z3 Ints. */
+    readonly bits?: number,
   ) {}
+
+  num(n: number): ZInt {
+    return (this.bits ? this.z.BitVec.val(n, this.bits) : this.z.Int.val(n)) as unknown as ZInt;
+  }
+  intConst(name: string): ZInt {
+    return (this.bits ? this.z.BitVec.const(name, this.bits) : this.z.Int.const(name)) as unknown as ZInt;
+  }
+  cmp(op: '<' | '<=' | '>' | '>=', x: ZInt, y: ZInt): ZBool {
+    const b = x as any;
+    if (this.bits) return op === '<' ? b.slt(y) : op === '<=' ? b.sle(y) : op === '>' ? b.sgt(y) : b.sge(y);
+    return op === '<' ? x.lt(y) : op === '<=' ? x.le(y) : op === '>' ? x.gt(y) : x.ge(y);
+  }
+  /** x op y, and the condition that it does not overflow the bit-vector width. */
+  op(op: '+' | '-' | '*', x: ZInt, y: ZInt): { r: ZInt; ok: ZBool | true } {
+    const r = op === '+' ? x.add(y) : op === '-' ? x.sub(y) : x.mul(y);
+    if (!this.bits) return { r, ok: true };
+    const b = x as any;
+    const ok =
+      op === '+'
+        ? this.z.And(b.addNoOverflow(y, true), b.addNoUnderflow(y))
+        : op === '-'
+          ? this.z.And(b.subNoOverflow(y), b.subNoUnderflow(y, true))
+          : this.z.And(b.mulNoOverflow(y, true), b.mulNoUnderflow(y));
+    return { r, ok };
+  }
+  /** Truncating division and remainder (JavaScript's Math.trunc(a / b) and a % b) by a positive constant. */
+  truncDivRem(x: ZInt, k: number): { q: ZInt; r: ZInt } {
+    const z = this.z;
+    const K = this.num(k);
+    if (this.bits) return { q: (x as any).sdiv(K), r: (x as any).srem(K) };
+    const zero = this.num(0);
+    const neg = zero.sub(x);
+    return {
+      q: z.If(x.ge(0), x.div(K), zero.sub(neg.div(K))) as ZInt,
+      r: z.If(x.ge(0), x.mod(K), zero.sub(neg.mod(K))) as ZInt,
+    };
+  }
 
   bool(b: BoolLike): ZBool {
     return typeof b === 'boolean' ? this.z.Bool.val(b) : b.e;
   }
   int(v: number | SymInt): ZInt {
-    return typeof v === 'number' ? this.z.Int.val(v) : v.e;
+    return typeof v === 'number' ? this.num(v) : v.e;
   }
   strId(v: string | SymStr): ZInt {
-    return typeof v === 'string' ? this.z.Int.val(this.strings.id(v)) : v.e;
+    return typeof v === 'string' ? this.num(this.strings.id(v)) : v.e;
   }
 
   not(a: BoolLike): BoolLike {
@@ -112,8 +151,8 @@ export class Algebra {
   /** JavaScript truthiness. */
   truthy(v: SVal): BoolLike {
     if (v instanceof SymBool) return v;
-    if (v instanceof SymInt) return new SymBool(this.z.Not(v.e.eq(0)));
-    if (v instanceof SymStr) return new SymBool(this.z.Not(v.e.eq(this.strings.id(''))));
+    if (v instanceof SymInt) return new SymBool(this.z.Not(v.e.eq(this.num(0))));
+    if (v instanceof SymStr) return new SymBool(this.z.Not(v.e.eq(this.num(this.strings.id('')))));
     if (v instanceof SymOpt) return this.and(this.not(v.isNull), v.val === undefined ? false : this.truthy(v.val));
     if (isSym(v)) return true;
     return !!v;
@@ -172,7 +211,7 @@ export class Algebra {
     if (obj instanceof Filtered) {
       if (key !== 'length') throw new MergeError(`only .length of a filtered array is supported, not .${key}`);
       const terms = obj.items.map((it) => (it.c === true ? 1 : it.c === false ? 0 : it.c));
-      return this.sum(terms.map((t) => (typeof t === 'number' ? t : new SymInt(this.z.If(t.e, this.z.Int.val(1), this.z.Int.val(0)) as ZInt))));
+      return this.sum(terms.map((t) => (typeof t === 'number' ? t : new SymInt(this.z.If(t.e, this.num(1), this.num(0)) as ZInt))));
     }
     if (obj === null || obj === undefined) throw new MergeError(`reads .${key} of ${String(obj)}`);
     if (isSym(obj)) throw new MergeError(`reads .${key} of ${describe(obj)}`);
@@ -182,7 +221,7 @@ export class Algebra {
   /** arr[i] for a state-dependent index i (out of range reads the last element). */
   index(arr: readonly SVal[], i: SymInt): SVal {
     if (arr.length === 0) return undefined;
-    return this.select(arr.map((v, j) => ({ c: new SymBool(i.e.eq(j)) as BoolLike, v })));
+    return this.select(arr.map((v, j) => ({ c: new SymBool(i.e.eq(this.num(j))) as BoolLike, v })));
   }
 
   sum(xs: (number | SymInt)[]): number | SymInt {
@@ -195,7 +234,7 @@ export class Algebra {
     if (syms.length === 0) return k;
     let acc = syms[0]!;
     for (const s of syms.slice(1)) acc = acc.add(s);
-    return new SymInt(k === 0 ? acc : acc.add(k));
+    return new SymInt(k === 0 ? acc : acc.add(this.num(k)));
   }
 
   toOpt(v: SVal): SymOpt {
