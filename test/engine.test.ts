@@ -819,3 +819,17 @@ describe('determinism', () => {
     }
   });
 });
+
+describe('race-diagram columns', () => {
+  it('a thread names one column per instance when its actor is a function', () => {
+    const P = domain('Proc', ['parent', 'child']);
+    const b = build('actor-fn', () => {
+      const m = model(record({ t: array(thread(['go']), P) }));
+      m.init({ t: [{ pc: 'go' }, { pc: 'go' }] });
+      m.thread('walk', { instances: P, actor: (self) => P.names[self]!, at: (s, self) => s.t[self]!, steps: { go: {} } });
+      m.action('idle', { guard: () => false, apply: () => {} });
+      return m;
+    });
+    expect(b.transitions.map((t) => t.actor)).toEqual(['env', 'parent', 'child']);
+  });
+});

@@ -41,8 +41,9 @@ export interface ThreadDef<S, L extends string> {
   at: (s: S, self: number) => { pc: L | 'done' };
   /** The steps in program order; keys are the pc labels. */
   steps: { [K in L]?: StepDef<S, L> };
-  /** Column name in race diagrams; defaults to the thread name (with the instance). */
-  actor?: string;
+  /** Column name in race diagrams: a name (the instance is appended), or one per
+   *  instance (e.g. self => Proc.names[self]); defaults to the thread name. */
+  actor?: string | ((self: number) => string);
   doc?: string;
 }
 

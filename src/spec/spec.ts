@@ -22,7 +22,8 @@ export interface SpecDef<C, V extends string> {
   model: (config: C, variant: V) => Model<any, any>;
   /** The bounds the model is checked under, stated in every result. */
   bounds?: (config: C) => string;
-  /** Expected verdicts per variant; '*' gives defaults that variants override. */
+  /** Expected verdicts per variant; '*' gives defaults that variants override.
+   *  `sometimes` properties and deadlockFree default to 'holds'. */
   expect: { readonly [K in NoInfer<V> | '*']?: Expectations };
   /** Check for deadlocks (states without successors that are not terminal). Default true. */
   deadlock?: boolean;
@@ -125,7 +126,9 @@ function resolveExpectations(
   const out = new Map<string, Verdict>();
   const missing: string[] = [];
   for (const p of props) {
-    const v = merged[p.name];
+    // A witness exists to show the spec is not vacuous, so it is expected to
+    // be found unless the spec says otherwise; invariants must be stated.
+    const v = merged[p.name] ?? (p.kind === 'sometimes' ? 'holds' : undefined);
     if (v === undefined) missing.push(p.name);
     else out.set(p.name, v as Verdict);
   }

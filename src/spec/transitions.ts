@@ -81,7 +81,14 @@ export function buildTransitions(m: Model<any, any>): Transition[] {
     const at = def.at;
     for (let self = 0; self < selves; self++) {
       const who = instances ? `${name}[${instances.names[self]}]` : name;
-      const actor = def.actor ? (instances ? `${def.actor}[${instances.names[self]}]` : def.actor) : who;
+      const actor =
+        typeof def.actor === 'function'
+          ? def.actor(self)
+          : def.actor
+            ? instances
+              ? `${def.actor}[${instances.names[self]}]`
+              : def.actor
+            : who;
       labels.forEach((lab, i) => {
         const step = def.steps[lab]!;
         const fallthrough = labels[i + 1] ?? 'done';
