@@ -315,7 +315,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     return new SpecError(`${where}: ${who} threw in its ${phase}: ${errText(e)}\n  in state: ${state}`);
   }
 
-  const seconds = (performance.now() - t0) / 1000;
+  const { rssBytes: _, ...counts } = progress(performance.now(), 0);
   const complete = status === 'complete';
   const bound = complete ? `all ${store.count} reachable states, depth ${maxLevel}` : `incomplete (${limit})`;
   const traceOf = (name: string, kind: Trace['kind']): Trace | undefined => {
@@ -330,13 +330,13 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     results.push({ property: p.name, kind: p.kind, verdict, trace, bound: hit ? `trace of ${trace!.steps.length} steps` : bound });
   }
   if (checkDeadlock) {
-    const hit = found.has(DEADLOCK_PROPERTY);
+    const trace = traceOf(DEADLOCK_PROPERTY, 'deadlock');
     results.push({
       property: DEADLOCK_PROPERTY,
       kind: 'deadlock',
-      verdict: hit ? 'violated' : complete ? 'holds' : 'unknown',
-      trace: traceOf(DEADLOCK_PROPERTY, 'deadlock'),
-      bound: hit ? `trace of ${traceOf(DEADLOCK_PROPERTY, 'deadlock')!.steps.length} steps` : bound,
+      verdict: trace ? 'violated' : complete ? 'holds' : 'unknown',
+      trace,
+      bound: trace ? `trace of ${trace.steps.length} steps` : bound,
     });
   }
   return {
@@ -348,12 +348,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     bounds: built.bounds,
     properties: results,
     stats: {
-      distinct: store.count,
-      generated,
-      depth: maxLevel,
-      queue: store.count - cur,
-      seconds,
-      statesPerSecond: store.count / Math.max(seconds, 1e-9),
+      ...counts,
       bytesPerState: store.bytes / Math.max(store.count, 1),
       storeBytes: store.bytes,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
