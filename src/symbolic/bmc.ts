@@ -87,6 +87,8 @@ interface Target {
 export interface BmcOutcome {
   readonly results: PropertyResult[];
   readonly depthReached: number;
+  /** Every run ends within depthReached steps: the verdicts cover all reachable states. */
+  readonly complete: boolean;
 }
 
 /**
@@ -109,6 +111,7 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
 
   const u = new Unrolling(sys, solverSeconds);
   const found = new Map<string, PropertyResult>();
+  let exhausted = false;
   let d = 0;
   for (; ; d++) {
     // A transition that throws or leaves the declared ranges is an error in the spec, as in the explicit engine.
@@ -141,17 +144,30 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
     }
     if (d >= depth || found.size === targets.length) break;
     u.extend();
+    // No run has d+1 steps: every reachable state was at depth <= d, so the search is complete.
+    if (!(await u.check())) {
+      exhausted = true;
+      break;
+    }
   }
   const results = targets.map(
     (t) =>
-      found.get(t.name) ?? {
-        property: t.name,
-        kind: t.kind,
-        verdict: t.kind === 'sometimes' ? ('unknown' as const) : ('holds' as const),
-        bound: t.kind === 'sometimes' ? `no witness within ${d} steps (BMC)` : `no violation within ${d} steps (BMC)`,
-      },
+      found.get(t.name) ??
+      (exhausted
+        ? {
+            property: t.name,
+            kind: t.kind,
+            verdict: t.kind === 'sometimes' ? ('violated' as const) : ('holds' as const),
+            bound: `all reachable states: every run ends within ${d} steps (BMC)`,
+          }
+        : {
+            property: t.name,
+            kind: t.kind,
+            verdict: t.kind === 'sometimes' ? ('unknown' as const) : ('holds' as const),
+            bound: t.kind === 'sometimes' ? `no witness within ${d} steps (BMC)` : `no violation within ${d} steps (BMC)`,
+          }),
   );
-  return { results, depthReached: d };
+  return { results, depthReached: d, complete: exhausted };
 }
 
 /** Names the transition that throws or leaves a range, as the explicit engine would. */

@@ -161,10 +161,11 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
         ctis.delete(n);
       }
     }
-  } else if (!strongest && initOk.length > 0 && ctis.size === 0) {
-    const conj = (s: SymSystem) => z.And(...initOk.map((n) => propHolds(s, n)));
-    strongest = { inv: conj, note: 'all states satisfying the proven invariants' };
   }
+  // Properties inductive by themselves: their conjunction is inductive too.
+  const alone = [...results.values()].filter((r) => r.verdict === 'holds').map((r) => r.property);
+  if (!strongest && alone.length > 0)
+    strongest = { inv: (s) => z.And(...alone.map((n) => propHolds(s, n))), note: `all states satisfying ${alone.join(' & ')}` };
 
   // k-induction: base by BMC to depth k-1, step over k assumed steps.
   for (const [name, r] of [...ctis]) {
@@ -220,7 +221,8 @@ export async function kStepFails(sys: SymSystem, p: ZBool, k: number, solverSeco
   }
   for (let i = 0; i <= k; i++)
     for (let j = i + 1; j <= k; j++) u.solver.add(z.Not(sys.enc.eq(u.S[i]!, u.S[j]!)));
-  return !!(await u.check(u.state(z.Not(p), k)));
+  // A step out of the declared ranges (or a throw) from the last assumed state also defeats the proof.
+  return !!(await u.check(z.Or(u.state(z.Not(p), k), u.state(sys.error, k - 1))));
 }
 
 async function transitionProperty(

@@ -15,7 +15,7 @@
 // recorded thunks. Line structure is kept, and the front end works on the
 // original file's syntax tree, so errors point at the user's source.
 
-import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -59,7 +59,7 @@ export function registered(fn: unknown): Registered | undefined {
   return typeof fn === 'function' ? registry.get(fn) : undefined;
 }
 
-const project = new Project({ useInMemoryFileSystem: false, skipAddingFilesFromTsConfig: true, compilerOptions: { allowJs: true } });
+const project = new Project({ skipAddingFilesFromTsConfig: true });
 let tempRoot: string | undefined;
 /** Instrumented copies already written in this process: original path -> mtime. */
 const written = new Map<string, number>();
@@ -237,7 +237,9 @@ function isUnderSrc(path: string): boolean {
 
 function copyPath(file: string): string {
   if (!tempRoot) {
-    tempRoot = mkdtempSync(join(tmpdir(), 'mmcheck-symbolic-'));
+    const root = mkdtempSync(join(tmpdir(), 'mmcheck-symbolic-'));
+    tempRoot = root;
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
     // The copies are ES modules, as the originals (package.json "type": "module").
     writeFileSync(join(tempRoot, 'package.json'), '{ "type": "module" }\n');
   }
