@@ -35,6 +35,8 @@ interface CheckFlags {
   engine: Engine;
   depth?: number;
   k?: number;
+  invariant?: string;
+  ints?: 'bounded' | 'unbounded' | 'auto';
   out?: string;
   specsDir?: string;
 }
@@ -77,6 +79,8 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
 
   if (f.engine === 'explicit' && (f.depth !== undefined || f.k !== undefined))
     throw new UsageError(`--depth and --k apply to --engine bmc and --engine induction, not to the explicit engine (use --max-depth)`);
+  if (f.engine !== 'induction' && (f.invariant !== undefined || f.ints !== undefined))
+    throw new UsageError(`--invariant and --ints apply to --engine induction`);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -102,6 +106,8 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
     engine: f.engine,
     depth: f.depth,
     k: f.k,
+    invariant: f.invariant,
+    ints: f.ints,
     outDir,
     root: ROOT,
     signal: controller.signal,
@@ -172,6 +178,14 @@ function program(result: { code: number }): Command {
     .addOption(new Option('--engine <engine>', 'checking engine').choices(['explicit', 'bmc', 'induction']).default('explicit'))
     .option('--depth <k>', 'bounded model checking depth (--engine bmc)', positiveInt)
     .option('--k <k>', 'k for k-induction (--engine induction)', positiveInt)
+    .option('--invariant <property>', 'an always property to use as the inductive strengthening (--engine induction)')
+    .addOption(
+      new Option('--ints <mode>', 'int fields as mathematical integers or within their ranges (--engine induction)').choices([
+        'auto',
+        'unbounded',
+        'bounded',
+      ]),
+    )
     .option('--out <dir>', 'counterexample directory (default: counterexamples/ at the repository root)')
     .option('--specs-dir <dir>', 'where specs are discovered (default: specs/ at the repository root)')
     .exitOverride()

@@ -24,6 +24,10 @@ export interface RunOptions {
   readonly engine: Engine;
   readonly depth?: number;
   readonly k?: number;
+  /** Induction: the always property used as the strengthening of the others. */
+  readonly invariant?: string;
+  /** Induction: int fields as mathematical integers, or within their declared ranges. */
+  readonly ints?: 'bounded' | 'unbounded' | 'auto';
   /** Counterexample root directory. */
   readonly outDir: string;
   /** Repository root, for the spec's source path in ITF files. */
@@ -71,17 +75,8 @@ async function runEngine(built: BuiltModel, opts: RunOptions, onProgress: (p: Ex
     });
   }
   // Loaded only when asked for, so that the explicit path never loads Z3.
-  let symbolic: { checkSymbolic?: (b: BuiltModel, o: { engine: 'bmc' | 'induction'; depth?: number; k?: number }) => Promise<RunResult> };
-  try {
-    // A computed specifier: the symbolic engine is optional at type-check time too.
-    const where = '../symbolic/index.ts';
-    symbolic = await import(where);
-  } catch (e) {
-    throw new UsageError(`the symbolic engine (--engine ${opts.engine}) is not available: ${(e as Error).message}`);
-  }
-  if (typeof symbolic.checkSymbolic !== 'function')
-    throw new UsageError(`the symbolic engine (--engine ${opts.engine}) is not available: src/symbolic/index.ts exports no checkSymbolic`);
-  return symbolic.checkSymbolic(built, { engine: opts.engine, depth: opts.depth, k: opts.k });
+  const { checkSymbolic } = await import('../symbolic/index.ts');
+  return checkSymbolic(built, { engine: opts.engine, depth: opts.depth, k: opts.k, invariant: opts.invariant, ints: opts.ints });
 }
 
 /** Whether a result's trace is written: counterexamples always, witnesses with --witness. */

@@ -163,7 +163,9 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
         : {
             property: t.name,
             kind: t.kind,
-            verdict: t.kind === 'sometimes' ? ('unknown' as const) : ('holds' as const),
+            // Runs longer than the depth were not looked at: like a depth limit in
+            // the explicit engine, this is incomplete, not a proof.
+            verdict: 'unknown' as const,
             bound: t.kind === 'sometimes' ? `no witness within ${d} steps (BMC)` : `no violation within ${d} steps (BMC)`,
           }),
   );
