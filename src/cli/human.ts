@@ -7,7 +7,8 @@ type Colors = ReturnType<typeof pc.createColors>;
 import type { PropertyResult, RunResult } from '../spec/results.ts';
 import { renderRaceDiagram } from '../report/race-diagram.ts';
 import { asExpected, tlcClosingLines, verdictCell, verdictTable, type VerdictRow } from '../report/tables.ts';
-import { count, pad } from '../report/text.ts';
+import { count, indentWrap, LINE_WIDTH, pad } from '../report/text.ts';
+import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import { relative } from 'node:path';
 import type { SpecOutcome, VariantOutcome } from './run.ts';
 
@@ -24,14 +25,14 @@ function coverage(r: PropertyResult, run: RunResult): string {
   if (r.trace) {
     const n = r.trace.steps.length;
     const what = r.trace.kind === 'witness' ? 'witness' : r.trace.kind === 'cti' ? 'counterexample to induction' : 'trace';
-    return `${what} of ${n} step${n === 1 ? '' : 's'}`;
+    return `${n}-step ${what}`;
   }
   if (r.verdict === 'unknown')
     return run.status === 'complete' ? `not decided${r.bound ? `: ${r.bound}` : ` by the ${run.engine} engine`}` : `not decided (${run.limit ?? run.status})`;
   if (run.engine === 'explicit' && run.status === 'complete') {
     if (r.kind === 'sometimes' && r.verdict === 'violated')
       return `unreachable in all ${count(run.stats.distinct)} reachable states`;
-    return `for all ${count(run.stats.distinct)} reachable states (depth ${run.stats.depth})`;
+    return `all ${count(run.stats.distinct)} states`;
   }
   return r.bound ?? '';
 }
@@ -45,8 +46,8 @@ export function statsLines(run: RunResult): string[] {
     return [`${run.engine}: depth ${s.depth}, ${s.seconds.toFixed(2)} s, ${q.length} solver queries`];
   }
   const out = [
-    `${count(s.distinct)} distinct states, ${count(s.generated)} generated, depth ${s.depth}, ` +
-      `${s.seconds.toFixed(2)} s, ${count(s.statesPerSecond)} states/s, ${count(s.bytesPerState)} bytes/state`,
+    `${count(s.distinct)} distinct states, ${count(s.generated)} generated, depth ${s.depth}, ${s.seconds.toFixed(2)} s`,
+    `${count(s.statesPerSecond)} states/s, ${count(s.bytesPerState)} bytes/state`,
   ];
   if (run.status === 'interrupted') out.push('Interrupted: the statistics are partial.');
   else if (run.status === 'incomplete') out.push(`Incomplete: stopped at the limit ${run.limit ?? '(unknown)'}; the statistics are partial.`);
@@ -62,24 +63,28 @@ export function variantReport(
   const { built, run, rows, files } = o;
   const lines: string[] = [];
   const vdoc = built.spec.variantDoc(built.variant);
-  lines.push(c.bold(`${built.spec.name} / ${built.variant}`) + (vdoc ? `: ${vdoc}` : ''));
-  lines.push(`  bounds: ${built.bounds}; engine: ${run.engine}`);
+  lines.push(c.bold(`${built.spec.name} / ${built.variant}`));
+  if (vdoc) lines.push(...indentWrap(vdoc, 2));
+  lines.push(...indentWrap(`bounds: ${built.bounds}; engine: ${run.engine}`, 2, LINE_WIDTH, 4));
+  // Rows stay within 80 columns for mail: the expectation is named only when
+  // it was not met, and what a verdict covers moves to its own line if long.
   const w = Math.max(8, ...rows.map((r) => r.result.property.length));
-  lines.push(c.dim(`  ${pad('property', w)}  ${pad('kind', 10)}  ${pad('expected', 8)}  got`));
+  lines.push(c.dim(`  ${pad('property', w)}  ${pad('kind', 10)}  got`));
   for (const r of rows) {
     const ok = asExpected(r);
-    const mark = ok ? c.green('ok') : r.result.verdict === 'unknown' ? c.yellow('??') : c.red('UNEXPECTED');
-    const line =
-      `  ${pad(r.result.property, w)}  ${pad(r.result.kind, 10)}  ${pad(r.expected ?? '-', 8)}  ` +
-      `${pad(r.result.verdict, 8)}  ${mark}`;
-    lines.push(`${line}  ${coverage(r.result, run)}`);
+    const mark = ok
+      ? c.green('ok')
+      : (r.result.verdict === 'unknown' ? c.yellow('??') : c.red('UNEXPECTED')) + ` (expected ${r.expected ?? 'nothing'})`;
+    const row = `  ${pad(r.result.property, w)}  ${pad(r.result.kind, 10)}  ${pad(r.result.verdict, 8)}  ${mark}`;
+    const cover = coverage(r.result, run);
+    if (stripAnsi(row).length + 2 + cover.length <= 79) lines.push(`${row}  ${cover}`);
+    else lines.push(row, ...indentWrap(cover, 6));
   }
   if (!opts.quiet) {
     lines.push(...statsLines(run));
-    for (const r of rows) {
-      const f = files.get(r.result.property);
-      if (f) lines.push(`${r.result.trace!.kind === 'witness' ? 'witness' : 'counterexample'}: ${shownPath(f[0]!).replace(/\.txt$/, '')}.txt, .json`);
-    }
+    const written = rows.filter((r) => files.has(r.result.property));
+    if (written.length) lines.push('traces written (.txt race diagram, .json ITF):');
+    for (const r of written) lines.push(`  ${shownPath(files.get(r.result.property)![0]!)}`);
     for (const r of rows) {
       const t = r.result.trace;
       if (!t || t.kind === 'witness') continue;
