@@ -23,6 +23,7 @@ import { KERNELS } from '../models/mm/kernels.ts';
 import { canReuse } from '../models/mm/cow.ts';
 import { forkPinModel, scenario } from '../models/mm/fork-pin-model.ts';
 import { PAGES_SUFFICE, PROP } from '../models/mm/properties.ts';
+import { INDUCTIVE_PIN_EXCLUSIVE as IPE } from '../models/mm/inductive.ts';
 import { PARENT, type MmState } from '../models/mm/state.ts';
 import { spec } from '../src/index.ts';
 
@@ -34,14 +35,17 @@ const { P1, P2, P3, P4, P5, P6, P13 } = PROP;
  * slow GUP is slowLock, follow[, fault, follow], slowUnlock; gup_fast is
  * [fastBegin,] fastPte, fastGrab, fastRecheck; a store to a R/O PTE is
  * access (the fault) then store. Every violation found must be listed here.
+ * inductive-pin-exclusive (IPE) is P6 and facts that hold in every reachable
+ * state (its other conjuncts are checked on their own: inductive-refcounts,
+ * P7, P14), so it fails first where P6 does: same length.
  */
 const MINIMAL: Record<string, Record<string, Record<string, number>>> = {
   'b0-gup-fork': {
     // pin (3) + fork lock, dup: the pinned page loses exclusivity (5);
     // + copy: the child maps it (6); + unlock + the parent's write fault copies (8).
-    'v5.7': { [P6]: 5, [P5]: 6, [P3]: 8 },
-    'v5.8': { [P6]: 5, [P5]: 6, [P3]: 8 },
-    'v5.9-rc4': { [P6]: 5, [P5]: 6, [P3]: 8 },
+    'v5.7': { [P6]: 5, [IPE]: 5, [P5]: 6, [P3]: 8 },
+    'v5.8': { [P6]: 5, [IPE]: 5, [P5]: 6, [P3]: 8 },
+    'v5.9-rc4': { [P6]: 5, [IPE]: 5, [P5]: 6, [P3]: 8 },
   },
   'b1-vmsplice-child': {
     // fork (4), vmsplice via gup_fast (3), child munmap (1), parent's fault
@@ -51,28 +55,28 @@ const MINIMAL: Record<string, Record<string, Record<string, number>>> = {
   'b2-rdma-fork': {
     // as B0 for P5/P6; P3: pin (3), fork (4), child exit (1), the parent's
     // write fault copies because the pin keeps page_count at 2 (1).
-    'v5.7': { [P6]: 5, [P5]: 6 },
-    'v5.8': { [P6]: 5, [P5]: 6 },
-    'v5.9-rc4': { [P6]: 5, [P5]: 6, [P3]: 9 },
+    'v5.7': { [P6]: 5, [IPE]: 5, [P5]: 6 },
+    'v5.8': { [P6]: 5, [IPE]: 5, [P5]: 6 },
+    'v5.9-rc4': { [P6]: 5, [IPE]: 5, [P5]: 6, [P3]: 9 },
   },
   'b4-gup-fast-fork': {
     // fork lock, dup (2) then the gup_fast pin (fastBegin, fastPte, fastGrab,
     // fastRecheck) returns on a shared page (6); fork's copy maps it in the
     // child (7); unlock and the parent's write fault copies away (9).
     // Before v5.9 the same lengths come from pinning before fork.
-    'v5.7': { [P6]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
-    'v5.8': { [P6]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
-    'v5.9-rc4': { [P6]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
-    'v5.9': { [P6]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
-    'v5.19-no-wpseq': { [P6]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
+    'v5.7': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
+    'v5.8': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
+    'v5.9-rc4': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
+    'v5.9': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
+    'v5.19-no-wpseq': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
   },
   'b5-ro-pin': {
     // fork (4, or 6 with write_protect_seq), R/O pin slowLock, follow on the
     // shared page (+2), the parent's write fault copies and its store (+2).
-    'v5.7': { [P6]: 6, [P4]: 8 },
-    'v5.9-rc4': { [P6]: 6, [P4]: 8 },
-    'v5.9': { [P6]: 6, [P4]: 8 },
-    'v5.11': { [P6]: 8, [P4]: 10 },
+    'v5.7': { [P6]: 6, [IPE]: 6, [P4]: 8 },
+    'v5.9-rc4': { [P6]: 6, [IPE]: 6, [P4]: 8 },
+    'v5.9': { [P6]: 6, [IPE]: 6, [P4]: 8 },
+    'v5.11': { [P6]: 8, [IPE]: 8, [P4]: 10 },
   },
   'cow-vmsplice-parent': {
     // vmsplice (3) and fork (4) in either order, parent munmap (1), the
@@ -90,12 +94,12 @@ const MINIMAL: Record<string, Record<string, Record<string, number>>> = {
     // P2 in v5.7: fork (4), R/O pin of the shared page (2), the parent's fault
     //   copies (1), the child's fault reuses (mapcount 1) and it stores (2) = 9;
     //   in v5.8 the R/O pin must precede fork (3), hence 10.
-    'v5.7': { [P6]: 5, [P5]: 6, [P13]: 7, [P4]: 8, [P2]: 9, [P3]: 9, [P1]: 10 },
-    'v5.8': { [P6]: 5, [P5]: 6, [P13]: 7, [P3]: 9, [P4]: 9, [P2]: 10 },
-    'v5.9-rc4': { [P6]: 5, [P5]: 6, [P13]: 7, [P4]: 8, [P3]: 9 },
-    'v5.9': { [P6]: 6, [P5]: 7, [P13]: 7, [P4]: 8, [P3]: 9 },
-    'v5.11': { [P6]: 8, [P4]: 10 },
-    'v5.19-no-wpseq': { [P6]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
+    'v5.7': { [P6]: 5, [IPE]: 5, [P5]: 6, [P13]: 7, [P4]: 8, [P2]: 9, [P3]: 9, [P1]: 10 },
+    'v5.8': { [P6]: 5, [IPE]: 5, [P5]: 6, [P13]: 7, [P3]: 9, [P4]: 9, [P2]: 10 },
+    'v5.9-rc4': { [P6]: 5, [IPE]: 5, [P5]: 6, [P13]: 7, [P4]: 8, [P3]: 9 },
+    'v5.9': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P4]: 8, [P3]: 9 },
+    'v5.11': { [P6]: 8, [IPE]: 8, [P4]: 10 },
+    'v5.19-no-wpseq': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
   },
 };
 

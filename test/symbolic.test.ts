@@ -420,3 +420,62 @@ describe('kernel specs: BMC agrees with BFS', () => {
     expect(await confirmSample(sp.build('v5.11'), 25)).toBe(25);
   });
 });
+
+describe('path conditions', () => {
+  // Regression: an `if` on the state whose branches do not return used to
+  // leave the path condition as Or(c, Not c) instead of true, so a counter
+  // updated after it (or declared and updated inside it) became a symbolic
+  // term and its loop was rejected as "a loop condition that depends on the
+  // state". The `let d` checks that a write under a narrower condition
+  // still merges.
+  const SPEC = `
+import { array, bool, int, model, record, spec } from '__API__';
+export default spec({
+  name: 'sym-if-then-loop',
+  variants: { after: { inside: false }, inside: { inside: true } },
+  model: ({ inside }: { inside: boolean }) => {
+    const m = model(record({ flag: bool(), a: array(int(0, 3), 3) }));
+    m.init({ flag: false, a: [0, 0, 0] });
+    m.action('flip', { apply: (s, n) => { n.flag = !s.flag; } });
+    m.action('bump', {
+      guard: (s) => s.a[0] < 3,
+      apply: (s, n) => {
+        if (inside) {
+          if (s.flag) {
+            let j = 0;
+            while (j < 3) {
+              n.a[j] = s.a[j] + 1;
+              j = j + 1;
+            }
+          }
+          return;
+        }
+        if (s.flag) n.flag = false;
+        let d = 0;
+        if (s.flag) d = 1;
+        let i = 0;
+        while (i < 3) {
+          n.a[i] = s.a[i] + d;
+          i++;
+        }
+      },
+    });
+    m.always('Equal', (s) => s.a[0] === s.a[1] && s.a[1] === s.a[2]);
+    m.always('Small', (s) => s.a[2] < 3);
+    return m;
+  },
+  expect: { '*': { Equal: 'holds', Small: 'violated' } },
+});
+`;
+  for (const variant of ['after', 'inside']) {
+    test(`a loop counter ${variant} an if on the state stays constant`, async () => {
+      const sp = await fixture({ 'spec.ts': SPEC });
+      await crossCheck(sp.build(variant));
+      const r = await checkSymbolic(sp.build(variant), { engine: 'induction', ints: 'unbounded' });
+      expect(r.properties.find((p) => p.property === 'Equal')).toMatchObject({
+        verdict: 'holds',
+        bound: 'all states, int fields unbounded (induction)',
+      });
+    });
+  }
+});

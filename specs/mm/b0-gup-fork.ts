@@ -9,6 +9,7 @@ import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS, type MmConfig } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
 import { PROP } from '../../models/mm/properties.ts';
+import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { PARENT } from '../../models/mm/state.ts';
 
 const SC = scenario(
@@ -22,7 +23,12 @@ const VARIANTS = {
   'v5.7-madv-dontfork': { ...KERNELS['v5.7'], madvDontfork: true } as MmConfig,
 };
 
-const BROKEN = { [PROP.P3]: 'violated', [PROP.P5]: 'violated', [PROP.P6]: 'violated' } as const;
+const BROKEN = {
+  [PROP.P3]: 'violated',
+  [PROP.P5]: 'violated',
+  [PROP.P6]: 'violated',
+  [INDUCTIVE_PIN_EXCLUSIVE]: 'violated',
+} as const;
 
 export default spec({
   name: 'b0-gup-fork',
@@ -35,6 +41,8 @@ export default spec({
   bounds: () => '1 VA, 2 mms, 3 pages, 1 longterm R/W pin (slow GUP), 1 fork, 1 parent store, 1 DMA write',
   model: (k) => {
     const m = forkPinModel(k, SC, ['P1', 'P3', 'P5', 'P6', 'P7', 'P12', 'P14']);
+    addInductiveRefcounts(m, SC);
+    addInductivePinExclusive(m, SC, k);
     m.sometimes('forked-while-pinned', (s) => s.forked && s.gup[0].held && s.gup[0].preFork, {
       doc: 'fork returns while the pin taken before it is held',
     });
@@ -58,6 +66,8 @@ export default spec({
       [PROP.P12]: 'holds',
       [PROP.P14]: 'holds',
       'model-pages-suffice': 'holds',
+      [INDUCTIVE_REFCOUNTS]: 'holds',
+      [INDUCTIVE_PIN_EXCLUSIVE]: 'holds',
       'forked-while-pinned': 'holds',
       'parent-writes-while-pinned': 'holds',
       'device-write-seen-by-parent': 'holds',

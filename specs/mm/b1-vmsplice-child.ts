@@ -10,6 +10,7 @@ import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
 import { PROP } from '../../models/mm/properties.ts';
+import { INDUCTIVE_REFCOUNTS, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { CHILD } from '../../models/mm/state.ts';
 
 const SC = scenario(
@@ -27,6 +28,7 @@ export default spec({
   bounds: () => '1 VA, 2 mms, 3 pages, 1 R/O FOLL_GET (gup_fast, slow fallback), 1 fork, 1 parent store',
   model: (k) => {
     const m = forkPinModel(k, SC, ['P1', 'P7', 'P12']);
+    addInductiveRefcounts(m, SC);
     m.sometimes('pipe-outlives-child-mapping', (s) => s.gup[0].held && s.pte[CHILD].page === null && s.forked, {
       doc: 'the child unmapped the buffer while its pipe still references the page',
     });
@@ -43,6 +45,7 @@ export default spec({
       [PROP.P7]: 'holds',
       [PROP.P12]: 'holds',
       'model-pages-suffice': 'holds',
+      [INDUCTIVE_REFCOUNTS]: 'holds',
       'pipe-outlives-child-mapping': 'holds',
       'parent-writes-after-child-unmap': 'holds',
     },

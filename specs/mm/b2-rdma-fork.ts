@@ -11,6 +11,7 @@ import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
 import { PROP } from '../../models/mm/properties.ts';
+import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { PARENT } from '../../models/mm/state.ts';
 
 const SC = scenario(
@@ -27,6 +28,8 @@ const HOLDS = {
   [PROP.P12]: 'holds',
   [PROP.P14]: 'holds',
   'model-pages-suffice': 'holds',
+  [INDUCTIVE_REFCOUNTS]: 'holds',
+  [INDUCTIVE_PIN_EXCLUSIVE]: 'holds',
   'fork-while-pinned': 'holds',
   'parent-writes-while-pinned': 'holds',
   'device-write-seen-by-parent': 'holds',
@@ -40,6 +43,8 @@ export default spec({
   bounds: () => '1 VA, 2 mms, 3 pages, 1 longterm R/W pin (slow GUP), 1 fork, 1 parent store, 1 DMA write',
   model: (k) => {
     const m = forkPinModel(k, SC, ['P3', 'P5', 'P6', 'P7', 'P12', 'P14']);
+    addInductiveRefcounts(m, SC);
+    addInductivePinExclusive(m, SC, k);
     m.sometimes('fork-while-pinned', (s) => s.fork.copied && s.gup[0].held && s.gup[0].preFork, {
       doc: 'fork copies the VA while the pin taken before it is held',
     });
@@ -55,8 +60,13 @@ export default spec({
   },
   expect: {
     '*': HOLDS,
-    'v5.7': { [PROP.P5]: 'violated', [PROP.P6]: 'violated' },
-    'v5.8': { [PROP.P5]: 'violated', [PROP.P6]: 'violated' },
-    'v5.9-rc4': { [PROP.P3]: 'violated', [PROP.P5]: 'violated', [PROP.P6]: 'violated' },
+    'v5.7': { [PROP.P5]: 'violated', [PROP.P6]: 'violated', [INDUCTIVE_PIN_EXCLUSIVE]: 'violated' },
+    'v5.8': { [PROP.P5]: 'violated', [PROP.P6]: 'violated', [INDUCTIVE_PIN_EXCLUSIVE]: 'violated' },
+    'v5.9-rc4': {
+      [PROP.P3]: 'violated',
+      [PROP.P5]: 'violated',
+      [PROP.P6]: 'violated',
+      [INDUCTIVE_PIN_EXCLUSIVE]: 'violated',
+    },
   },
 });

@@ -12,6 +12,7 @@ import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
 import { PROP } from '../../models/mm/properties.ts';
+import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { PARENT } from '../../models/mm/state.ts';
 
 const SC = scenario(
@@ -26,6 +27,7 @@ const BROKEN = {
   [PROP.P5]: 'violated',
   [PROP.P6]: 'violated',
   [PROP.P13]: 'violated',
+  [INDUCTIVE_PIN_EXCLUSIVE]: 'violated',
 } as const;
 
 export default spec({
@@ -36,6 +38,8 @@ export default spec({
   bounds: () => '1 VA, 2 mms, 3 pages, 1 R/W FOLL_PIN (gup_fast, slow fallback), 1 fork, 1 parent store',
   model: (k) => {
     const m = forkPinModel(k, SC, ['P3', 'P5', 'P6', 'P7', 'P12', 'P13', 'P14']);
+    addInductiveRefcounts(m, SC);
+    addInductivePinExclusive(m, SC, k);
     m.sometimes('gup-fast-grabs-inside-fork', (s) => s.gup[0].grabbed && s.mm[PARENT].mmapW, {
       doc: 'gup_fast holds a reference it took while fork runs',
     });
@@ -58,6 +62,8 @@ export default spec({
       [PROP.P13]: 'holds',
       [PROP.P14]: 'holds',
       'model-pages-suffice': 'holds',
+      [INDUCTIVE_REFCOUNTS]: 'holds',
+      [INDUCTIVE_PIN_EXCLUSIVE]: 'holds',
       'gup-fast-grabs-inside-fork': 'holds',
       'gup-fast-falls-back-during-fork': 'holds',
       'parent-writes-while-pinned': 'holds',

@@ -10,6 +10,7 @@ import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
 import { PROP } from '../../models/mm/properties.ts';
+import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { CHILD, PARENT } from '../../models/mm/state.ts';
 
 const SC = scenario(
@@ -19,7 +20,7 @@ const SC = scenario(
   { parentWrite: 'afterFork', childExit: true },
 );
 
-const BROKEN = { [PROP.P4]: 'violated', [PROP.P6]: 'violated' } as const;
+const BROKEN = { [PROP.P4]: 'violated', [PROP.P6]: 'violated', [INDUCTIVE_PIN_EXCLUSIVE]: 'violated' } as const;
 
 export default spec({
   name: 'b5-ro-pin',
@@ -29,6 +30,8 @@ export default spec({
   bounds: () => '1 VA, 2 mms, 3 pages, 1 R/O longterm FOLL_PIN (slow GUP), 1 fork, 1 parent store, child exit',
   model: (k) => {
     const m = forkPinModel(k, SC, ['P1', 'P4', 'P6', 'P7', 'P12', 'P14']);
+    addInductiveRefcounts(m, SC);
+    addInductivePinExclusive(m, SC, k);
     m.sometimes('pinned-while-child-maps-page', (s) => s.gup[0].held && s.pte[CHILD].page !== null, {
       doc: 'the R/O pin is taken while the child still maps the (formerly) shared page',
     });
@@ -50,6 +53,8 @@ export default spec({
       [PROP.P12]: 'holds',
       [PROP.P14]: 'holds',
       'model-pages-suffice': 'holds',
+      [INDUCTIVE_REFCOUNTS]: 'holds',
+      [INDUCTIVE_PIN_EXCLUSIVE]: 'holds',
       'pinned-while-child-maps-page': 'holds',
       'pinned-after-child-exit': 'holds',
       'parent-writes-while-pinned': 'holds',

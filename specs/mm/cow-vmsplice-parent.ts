@@ -10,6 +10,7 @@ import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
 import { PROP } from '../../models/mm/properties.ts';
+import { INDUCTIVE_REFCOUNTS, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { PARENT } from '../../models/mm/state.ts';
 
 const SC = scenario(
@@ -26,6 +27,7 @@ export default spec({
   bounds: () => '1 VA, 2 mms, 3 pages, 1 R/O FOLL_GET (gup_fast, slow fallback), 1 fork, 1 child store',
   model: (k) => {
     const m = forkPinModel(k, SC, ['P2', 'P7', 'P12']);
+    addInductiveRefcounts(m, SC);
     m.sometimes('pipe-outlives-parent-mapping', (s) => s.gup[0].held && s.pte[PARENT].page === null, {
       doc: 'the parent unmapped the buffer while its pipe still references the page',
     });
@@ -42,6 +44,7 @@ export default spec({
       [PROP.P7]: 'holds',
       [PROP.P12]: 'holds',
       'model-pages-suffice': 'holds',
+      [INDUCTIVE_REFCOUNTS]: 'holds',
       'pipe-outlives-parent-mapping': 'holds',
       'child-writes': 'holds',
     },

@@ -9,6 +9,7 @@ import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
 import { PROP } from '../../models/mm/properties.ts';
+import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { CHILD, PARENT } from '../../models/mm/state.ts';
 
 const SC = scenario(
@@ -21,7 +22,12 @@ const SC = scenario(
   { parentWrite: 'afterFork', childWrite: 'afterFork', childExit: true },
 );
 
-const v = (...violated: (keyof typeof PROP)[]) => Object.fromEntries(violated.map((p) => [PROP[p], 'violated' as const]));
+// inductive-pin-exclusive is P6 plus facts true in every reachable state: it fails where P6 does.
+const v = (...violated: (keyof typeof PROP)[]) =>
+  Object.fromEntries([
+    ...violated.map((p) => [PROP[p], 'violated' as const]),
+    ...(violated.includes('P6') ? [[INDUCTIVE_PIN_EXCLUSIVE, 'violated' as const]] : []),
+  ]);
 
 export default spec({
   name: 'fork-pin-cow-all',
@@ -32,6 +38,8 @@ export default spec({
     '1 VA, 2 mms, 3 pages, 1 R/W FOLL_PIN (gup_fast) + 1 R/O longterm FOLL_PIN (slow) + 1 R/O FOLL_GET in the child, 1 fork, 1 store each, child exit',
   model: (k) => {
     const m = forkPinModel(k, SC, ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P12', 'P13', 'P14']);
+    addInductiveRefcounts(m, SC);
+    addInductivePinExclusive(m, SC, k);
     m.sometimes('all-three-references-held', (s) => s.gup[0].held && s.gup[1].held && s.gup[2].held);
     m.sometimes('both-write-while-pinned', (s) => {
       let parent = false;
@@ -58,6 +66,8 @@ export default spec({
       [PROP.P13]: 'holds',
       [PROP.P14]: 'holds',
       'model-pages-suffice': 'holds',
+      [INDUCTIVE_REFCOUNTS]: 'holds',
+      [INDUCTIVE_PIN_EXCLUSIVE]: 'holds',
       'all-three-references-held': 'holds',
       'both-write-while-pinned': 'holds',
       'gup-fast-grabs-inside-fork': 'holds',

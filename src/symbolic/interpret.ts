@@ -40,6 +40,13 @@ export class Closure {
 interface Slot {
   v: SVal;
   readonly mutable: boolean;
+  /**
+   * The path condition under which a `let` was declared. Only those paths
+   * can see the variable, so an assignment under that same condition
+   * replaces the value instead of merging it with the old one: a counter
+   * declared inside `if (state)` stays a constant.
+   */
+  readonly alive?: BoolLike;
 }
 
 class Scope {
@@ -49,8 +56,8 @@ class Scope {
     readonly parent?: Scope,
     readonly captured?: Readonly<Record<string, () => unknown>>,
   ) {}
-  declare(name: string, v: SVal, mutable: boolean): void {
-    this.vars.set(name, { v, mutable });
+  declare(name: string, v: SVal, mutable: boolean, alive?: BoolLike): void {
+    this.vars.set(name, { v, mutable, alive });
   }
   lookup(name: string): Slot | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
@@ -209,7 +216,7 @@ export class Interpreter {
 
   private bind(name: ts.BindingName, v: SVal, scope: Scope, mutable: boolean): void {
     if (ts.isIdentifier(name)) {
-      scope.declare(name.text, v, mutable);
+      scope.declare(name.text, v, mutable, mutable ? this.frame.alive : undefined);
       return;
     }
     if (ts.isObjectBindingPattern(name)) {
@@ -278,12 +285,17 @@ export class Interpreter {
     if (ts.isIfStatement(st)) {
       const c = this.cond(st.expression, scope);
       const a0 = f.alive;
-      f.alive = this.alg.and(a0, c);
+      const thenIn = this.alg.and(a0, c);
+      f.alive = thenIn;
       if (f.alive !== false) this.exec(st.thenStatement, scope);
       const aThen = f.alive;
-      f.alive = this.alg.and(a0, this.alg.not(c));
+      const elseIn = this.alg.and(a0, this.alg.not(c));
+      f.alive = elseIn;
       if (st.elseStatement && f.alive !== false) this.exec(st.elseStatement, scope);
-      f.alive = this.alg.or(aThen, f.alive);
+      // Neither branch ended a path (return, break, throw): every path that
+      // entered goes on. Or(a0 & c, a0 & !c) would be a symbolic term for
+      // the constant a0 and make later loop counters symbolic.
+      f.alive = sameCond(aThen, thenIn) && sameCond(f.alive, elseIn) ? a0 : this.alg.or(aThen, f.alive);
       return;
     }
     if (ts.isReturnStatement(st)) {
@@ -654,7 +666,7 @@ export class Interpreter {
       const slot = scope.lookup(target.text);
       if (!slot) this.fail(target, `assignment to undeclared '${target.text}'`, 'declare it with let');
       if (!slot.mutable) this.fail(target, `assignment to constant '${target.text}'`, 'declare it with let');
-      slot.v = this.alg.merge(alive, v, slot.v);
+      slot.v = slot.alive !== undefined && sameCond(alive, slot.alive) ? v : this.alg.merge(alive, v, slot.v);
       return;
     }
     if (ts.isPropertyAccessExpression(target)) {
@@ -1061,4 +1073,10 @@ export function isConcrete(v: SVal, seen = new Set<object>()): boolean {
   seen.add(v);
   const vals = Array.isArray(v) ? v : Object.values(v);
   return vals.every((x) => isConcrete(x, seen));
+}
+
+/** The same path condition: the same constant or the same Z3 term (terms are hash-consed). */
+function sameCond(a: BoolLike, b: BoolLike): boolean {
+  if (typeof a === 'boolean' || typeof b === 'boolean') return a === b;
+  return a.e.eqIdentity(b.e);
 }

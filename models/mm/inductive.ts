@@ -1,0 +1,234 @@
+// An inductive strengthening of reference accounting (P12) for the
+// symbolic engine's induction: `--engine induction --invariant
+// inductive-refcounts --ints unbounded` proves P12 for every value of the
+// counters (ref, map, pins, mmapR as mathematical integers), where the
+// explicit engine checks it only in the reachable states of the declared
+// bounds. P12 alone is not inductive: a state with an odd program counter
+// or lock count (which no run reaches) steps to wrong counts. The conjuncts
+// below are the kernel facts that rule those states out; each is itself
+// checked in every reachable state by the explicit engine (the property
+// is registered like the others), so the invariant is not assumed, it is
+// verified twice: by BFS within the bounds and by induction for all counts.
+// See docs/kernel-induction.md.
+
+import type { MmConfig } from './kernels.ts';
+import { holderStart, ready, type MmModel } from './paths.ts';
+import type { Scenario } from './scenario.ts';
+import { pinnedIsExclusive } from './properties.ts';
+import { CHILD, PARENT, type ROState } from './state.ts';
+
+export const INDUCTIVE_REFCOUNTS = 'inductive-refcounts';
+export const INDUCTIVE_PIN_EXCLUSIVE = 'inductive-pin-exclusive';
+
+/** Slow GUP steps that run with mmap_read_lock held (slowLock took it, slowUnlock drops it). */
+function holdsMmapRead(pc: string): boolean {
+  return pc === 'follow' || pc === 'fault' || pc === 'slowUnlock';
+}
+
+/**
+ * fork's mmap_write_lock(parent): taken by dup_mmap's first step and held
+ * until its last (copy_page_range runs inside it).
+ */
+function forkHoldsMmapWrite(pc: string): boolean {
+  return pc === 'seqBegin' || pc === 'dup' || pc === 'copy' || pc === 'seqEnd' || pc === 'unlock';
+}
+
+/** 1 for the page fork has counted for the child's PTE but not yet installed (between dup and copy). */
+function forkPending(s: ROState, p: number): number {
+  return s.fork.pc === 'copy' && s.pte[PARENT].page === p ? 1 : 0;
+}
+
+/**
+ * Program counters, locks and counters agree with what the kernel paths
+ * have done so far:
+ *
+ * 1. fork: fork() has returned iff dup_mmap finished (`forked` iff pc done);
+ *    the parent's mmap_lock is held for write exactly while dup_mmap runs,
+ *    the child's never (no path write-locks it); the child runs only after
+ *    fork returned; before copy_present_pte installed the child PTE
+ *    (pc lock, seqBegin, dup, copy) the child has no PTE and fork has not
+ *    copied the VA; at `copy` the parent still maps a page (the one dup
+ *    counted for the child).
+ * 2. mmap_lock readers: mm[m].mmapR is the number of slow-GUP callers on
+ *    mm m between mmap_read_lock and mmap_read_unlock, and there are none
+ *    while fork holds it for write (an rwsem excludes readers and writer).
+ * 3. GUP callers: a reference is either grabbed (gup_fast, may still be
+ *    undone) or held (returned to the caller), never both, and names a page.
+ *    Before the grab (fastBegin .. fastPte, slowLock, follow, fault) a caller
+ *    holds nothing and has no page snapshot; at fastGrab it holds nothing;
+ *    between try_grab_folio_fast and the rechecks (fastRecheck,
+ *    fastSeqCheck) its grab is counted in the page; after the slow path
+ *    (slowUnlock, unpin, done) nothing is grabbed; at unpin the reference
+ *    is held. A caller the test program starts after fork (or after the
+ *    child's exit) is at its first step until then.
+ * 4. Per page: mapcount = PTEs mapping it, plus 1 for the PTE fork has
+ *    counted at `dup` but installs only at `copy` (folio_try_dup_anon_rmap_pte
+ *    before set_pte_at, both under the PTL); refcount = that plus every held
+ *    or grabbed GUP reference; pins = the held or grabbed FOLL_PIN ones
+ *    (GUP_PIN_COUNTING_BIAS); the page is free iff its refcount is 0.
+ *    This is P12 without its exemption while fork holds the PTL.
+ */
+export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
+  const fpc = s.fork.pc;
+  const beforeCopy = fpc === 'lock' || fpc === 'seqBegin' || fpc === 'dup' || fpc === 'copy';
+  let ok =
+    s.forked === (fpc === 'done') &&
+    s.mm[PARENT].mmapW === forkHoldsMmapWrite(fpc) &&
+    !s.mm[CHILD].mmapW &&
+    s.mm[PARENT].live &&
+    (!s.mm[CHILD].live || s.forked) &&
+    (!beforeCopy || (s.pte[CHILD].page === null && !s.fork.copied)) &&
+    (fpc !== 'copy' || s.pte[PARENT].page !== null);
+
+  for (let m = 0; m < s.mm.length; m++) {
+    let readers = 0;
+    for (let h = 0; h < sc.holders.length; h++) {
+      readers = readers + (sc.holders[h].owner === m && holdsMmapRead(s.gup[h].pc) ? 1 : 0);
+    }
+    ok = ok && s.mm[m].mmapR === readers && !(s.mm[m].mmapW && readers > 0);
+  }
+
+  for (let h = 0; h < sc.holders.length; h++) {
+    const g = s.gup[h];
+    const pc = g.pc;
+    const before =
+      pc === 'fastBegin' || pc === 'fastSeq' || pc === 'fastPte' || pc === 'slowLock' || pc === 'follow' || pc === 'fault';
+    const grabbing = pc === 'fastRecheck' || pc === 'fastSeqCheck';
+    ok =
+      ok &&
+      !(g.held && g.grabbed) &&
+      (!(g.held || g.grabbed) || g.page !== null) &&
+      (!before || (!g.held && !g.grabbed && g.page === null)) &&
+      (pc !== 'fastGrab' || (!g.held && !g.grabbed)) &&
+      (!grabbing || g.grabbed) &&
+      (grabbing || !g.grabbed) &&
+      (pc !== 'unpin' || g.held) &&
+      (ready(s, sc.holders[h].start) || pc === holderStart(sc.holders[h]));
+  }
+
+  for (let p = 0; p < s.page.length; p++) {
+    const pg = s.page[p];
+    let maps = forkPending(s, p);
+    for (let i = 0; i < s.pte.length; i++) {
+      maps = maps + (s.pte[i].page === p ? 1 : 0);
+    }
+    let refs = 0;
+    let pins = 0;
+    for (let h = 0; h < sc.holders.length; h++) {
+      const g = s.gup[h];
+      const counted = (g.held || g.grabbed) && g.page === p;
+      refs = refs + (counted ? 1 : 0);
+      pins = pins + (counted && sc.holders[h].pin ? 1 : 0);
+    }
+    ok = ok && pg.map === maps && pg.ref === maps + refs && pg.pins === pins && pg.free === (pg.ref === 0);
+  }
+  return ok;
+}
+
+/**
+ * The strengthening of P6 (pinned => AnonExclusive, I3): inductive-refcounts
+ * and
+ *
+ * 5. P6 itself: a page with a returned FOLL_PIN is AnonExclusive;
+ * 6. I1 (P7 without the mapcount): a writable PTE maps an AnonExclusive page
+ *    mapped once, except while fork holds the PTL between
+ *    folio_try_dup_anon_rmap_pte (which cleared the flag and counted the
+ *    child's mapping) and write-protecting the parent PTE (pc copy). This is
+ *    why slow GUP's FOLL_WRITE pin, taken only through a writable PTE
+ *    (can_follow_write_pte), and a R/O pin, taken only of an exclusive page
+ *    (gup_must_unshare), pin exclusive pages;
+ * 7. an AnonExclusive page has at most one mapping: fork clears the flag
+ *    (folio_try_dup_anon_rmap_pte) before it counts a second one, and reuse
+ *    sets it only for a page mapped once;
+ * 8. MMF_HAS_PINNED is set in the owner's mm while one of its pages is
+ *    pinned (held or grabbed), and already from the FOLL_PIN caller's first
+ *    step after mm_set_has_pinned_flag (gup_fast_fallback, or slow GUP's
+ *    __get_user_pages_locked) on, so fork's page_needs_cow_for_dma sees
+ *    every pin: folio_try_dup_anon_rmap_pte never clears the flag of a
+ *    pinned page;
+ * 9. only the design's own steps run: fork's seqBegin/seqEnd need
+ *    write_protect_seq, and with MADV_DONTFORK fork skips from lock to
+ *    unlock; gup_fast steps a *_fast caller; fastBegin a
+ *    FOLL_PIN one; fastSeq/fastSeqCheck both and write_protect_seq; unpin a
+ *    caller that releases;
+ * 10. write_protect_seq (designs with it): 0 before fork's
+ *    raw_write_seqcount_begin, 1 until its end (dup, copy, seqEnd), 2
+ *    after; without it (or with MADV_DONTFORK, which skips the VMA) 0. A
+ *    FOLL_PIN gup_fast caller's snapshot (taken at fastSeq, only when even)
+ *    is even and not newer than the counter;
+ * 11. a FOLL_WRITE gup_fast caller between the PTE read and the recheck
+ *    saw a writable PTE (it falls back to the slow path otherwise);
+ * 12. at fastSeqCheck, if write_protect_seq still equals the snapshot, the
+ *    grabbed page is AnonExclusive: the recheck found it mapped writable
+ *    (so exclusive, by 6, unless fork was between dup and copy, but then
+ *    the counter is odd) or exclusive (gup_must_unshare), and only fork's
+ *    dup clears the flag, inside the odd section. This is what
+ *    57efa1fe5957 (v5.11) adds.
+ *
+ * It holds exactly where P6 does (the buggy designs violate it, with P6's
+ * trace); docs/kernel-induction.md lists where it is inductive.
+ */
+export function inductivePinExclusive(s: ROState, sc: Scenario, k: MmConfig): boolean {
+  let ok = inductiveRefcounts(s, sc) && pinnedIsExclusive(s, sc);
+  const fpc = s.fork.pc;
+  const odd = fpc === 'dup' || fpc === 'copy' || fpc === 'seqEnd';
+  const seq = s.mm[PARENT].wpSeq;
+  const started = odd || fpc === 'unlock' || fpc === 'done';
+  const expectSeq = !k.wpSeq || !started || k.madvDontfork ? 0 : odd ? 1 : 2;
+  ok =
+    ok &&
+    s.mm[CHILD].wpSeq === 0 &&
+    seq === expectSeq &&
+    (k.wpSeq || !(fpc === 'seqBegin' || fpc === 'seqEnd')) &&
+    (!k.madvDontfork || !(odd || fpc === 'seqBegin'));
+  for (let m = 0; m < s.pte.length; m++) {
+    const p = s.pte[m].page;
+    ok = ok && !(p !== null && s.pte[m].w && !(s.page[p].excl && s.page[p].map === 1) && fpc !== 'copy');
+  }
+  for (let p = 0; p < s.page.length; p++) {
+    ok = ok && !(s.page[p].excl && s.page[p].map > 1);
+  }
+  for (let h = 0; h < sc.holders.length; h++) {
+    const H = sc.holders[h];
+    const g = s.gup[h];
+    const pc = g.pc;
+    const flagged =
+      g.held ||
+      g.grabbed ||
+      pc === 'fastSeq' ||
+      pc === 'fastPte' ||
+      pc === 'fastGrab' ||
+      pc === 'fastRecheck' ||
+      pc === 'fastSeqCheck' ||
+      holdsMmapRead(pc);
+    ok = ok && !(H.pin && flagged && !s.mm[H.owner].hasPinned);
+    const fastAfterSeq = pc === 'fastPte' || pc === 'fastGrab' || pc === 'fastRecheck' || pc === 'fastSeqCheck';
+    const useSeq = k.wpSeq && H.pin && H.fast;
+    const ownerSeq = s.mm[H.owner].wpSeq;
+    const fastPc = pc === 'fastBegin' || pc === 'fastSeq' || fastAfterSeq;
+    ok =
+      ok &&
+      (H.fast || !fastPc) &&
+      (H.pin || pc !== 'fastBegin') &&
+      (useSeq || !(pc === 'fastSeq' || pc === 'fastSeqCheck')) &&
+      (H.release || pc !== 'unpin') &&
+      (!useSeq || !fastAfterSeq || (g.seq % 2 === 0 && g.seq <= ownerSeq)) &&
+      (!(H.write || k.gupBreaksCow) || !(pc === 'fastGrab' || pc === 'fastRecheck') || g.w) &&
+      !(useSeq && pc === 'fastSeqCheck' && g.seq === ownerSeq && g.page !== null && !s.page[g.page].excl);
+  }
+  return ok;
+}
+
+/** Registers inductive-pin-exclusive on m (specs expect it where they expect P6). */
+export function addInductivePinExclusive(m: MmModel, sc: Scenario, k: MmConfig): void {
+  m.always(INDUCTIVE_PIN_EXCLUSIVE, (s) => inductivePinExclusive(s, sc, k), {
+    doc: 'inductive strengthening of P6: inductive-refcounts, P6, writable => exclusive, MMF_HAS_PINNED while pinned',
+  });
+}
+
+/** Registers inductive-refcounts on m (an always property, checked like the others). */
+export function addInductiveRefcounts(m: MmModel, sc: Scenario): void {
+  m.always(INDUCTIVE_REFCOUNTS, (s) => inductiveRefcounts(s, sc), {
+    doc: 'inductive strengthening of P12: fork/GUP program counters, mmap_lock and page counters agree',
+  });
+}

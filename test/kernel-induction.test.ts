@@ -1,0 +1,104 @@
+// Kernel invariants proven by induction for every count (docs/kernel-induction.md):
+// on b2-rdma-fork under the current design (v5.19), the strengthening
+// inductive-pin-exclusive (models/mm/inductive.ts) is inductive with refcount,
+// mapcount, pin count and mmap_lock reader count as unbounded integers, and
+// implies reference accounting (P12) and "pinned => AnonExclusive" (P6).
+// The negative controls show the proofs can fail: P12 alone is not inductive
+// (a counterexample to induction), and in v5.9-rc4, which shares pinned pages
+// at fork, the same strengthening is violated (explicit engine) and not
+// inductive (the CTI is fork's dup step). On b4-gup-fast-fork v5.19 the same
+// strengthening proves P6 through the gup_fast/fork race (write_protect_seq);
+// without write_protect_seq (v5.19-no-wpseq) it is violated.
+
+import { afterAll, describe, expect, test } from 'vitest';
+import type { Spec } from '../src/spec/spec.ts';
+import type { PropertyResult, RunResult } from '../src/spec/results.ts';
+import { explore } from '../src/explicit/explore.ts';
+import { checkSymbolic, disposeZ3 } from '../src/symbolic/index.ts';
+import { symbolicSystem } from '../src/symbolic/system.ts';
+import { kStepFails } from '../src/symbolic/induction.ts';
+import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS } from '../models/mm/inductive.ts';
+import { PROP } from '../models/mm/properties.ts';
+
+afterAll(async () => {
+  await disposeZ3();
+});
+
+const b2 = ((await import('../specs/mm/b2-rdma-fork.ts')) as { default: Spec<any> }).default;
+const UNBOUNDED = /^all states, int fields unbounded \((induction|implied by inductive inductive-pin-exclusive)\)$/;
+
+function prop(r: RunResult, name: string): PropertyResult {
+  const p = r.properties.find((x) => x.property === name);
+  expect(p, `no result for ${name}`).toBeDefined();
+  return p!;
+}
+
+/** The sometimes witnesses are BMC's business, not induction's: depth 1 keeps the run short. */
+const induction = (invariant: string) => ({ engine: 'induction', invariant, ints: 'unbounded', depth: 1 }) as const;
+
+describe('b2-rdma-fork v5.19: proofs for all counts', () => {
+  const built = b2.build('v5.19');
+
+  test('the strengthenings hold in every reachable state (explicit engine)', async () => {
+    const r = await explore(built);
+    for (const name of [INDUCTIVE_REFCOUNTS, INDUCTIVE_PIN_EXCLUSIVE, PROP.P6, PROP.P12])
+      expect(prop(r, name).verdict, name).toBe('holds');
+  });
+
+  test('inductive-pin-exclusive is inductive and implies P12 and P6 for unbounded counts', async () => {
+    const r = await checkSymbolic(built, induction(INDUCTIVE_PIN_EXCLUSIVE));
+    for (const name of [INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, PROP.P6, PROP.P7, PROP.P12]) {
+      const p = prop(r, name);
+      expect([name, p.verdict], p.bound).toEqual([name, 'holds']);
+      expect(p.bound, name).toMatch(UNBOUNDED);
+    }
+    expect(prop(r, INDUCTIVE_PIN_EXCLUSIVE).bound).toBe('all states, int fields unbounded (induction)');
+  });
+
+  // The same step query as induction, on the cached translation with unbounded ints.
+  const stepFails = async (name: string) => {
+    const sys = await symbolicSystem(built, { unboundedInts: true });
+    const p = sys.props.find((x) => x.entry.name === name);
+    expect(p, name).toBeDefined();
+    return kStepFails(sys, p!.holds, 1, []);
+  };
+
+  test('inductive-refcounts alone is inductive (P12 needs no more than it)', async () => {
+    expect(await stepFails(INDUCTIVE_REFCOUNTS)).toBe(false);
+  });
+
+  test('negative control: P12 alone is not inductive (a counterexample to induction exists)', async () => {
+    expect(await stepFails(PROP.P12)).toBe(true);
+  });
+});
+
+describe('b2-rdma-fork v5.9-rc4 (pinned pages shared at fork): negative control', () => {
+  const built = b2.build('v5.9-rc4');
+
+  test('the explicit engine finds inductive-pin-exclusive violated, with P6 trace length', async () => {
+    const r = await explore(built);
+    expect(prop(r, INDUCTIVE_PIN_EXCLUSIVE).verdict).toBe('violated');
+    expect(prop(r, INDUCTIVE_PIN_EXCLUSIVE).trace!.steps.length).toBe(prop(r, PROP.P6).trace!.steps.length);
+    expect(prop(r, INDUCTIVE_REFCOUNTS).verdict).toBe('holds');
+  });
+
+  test('induction: not inductive, the CTI is fork sharing a pinned page', async () => {
+    const r = await checkSymbolic(built, induction(INDUCTIVE_PIN_EXCLUSIVE));
+    const p = prop(r, INDUCTIVE_PIN_EXCLUSIVE);
+    expect(p.verdict).toBe('unknown');
+    expect(p.trace?.kind).toBe('cti');
+    expect(p.trace!.steps.map((s) => s.transition.label)).toEqual(['fork.dup']);
+  });
+});
+
+describe('b4-gup-fast-fork: gup_fast racing fork (write_protect_seq)', () => {
+  test('v5.19: P6 holds for unbounded counts; without write_protect_seq the strengthening is violated', async () => {
+    const b4 = ((await import('../specs/mm/b4-gup-fast-fork.ts')) as { default: Spec<any> }).default;
+    const r = await checkSymbolic(b4.build('v5.19'), induction(INDUCTIVE_PIN_EXCLUSIVE));
+    expect(prop(r, INDUCTIVE_PIN_EXCLUSIVE)).toMatchObject({ verdict: 'holds', bound: 'all states, int fields unbounded (induction)' });
+    for (const name of [PROP.P6, PROP.P12]) expect(prop(r, name).bound, name).toMatch(UNBOUNDED);
+    const racy = await explore(b4.build('v5.19-no-wpseq'));
+    expect(prop(racy, INDUCTIVE_PIN_EXCLUSIVE).verdict).toBe('violated');
+    expect(prop(racy, INDUCTIVE_PIN_EXCLUSIVE).trace!.steps.length).toBe(prop(racy, PROP.P6).trace!.steps.length);
+  });
+});
