@@ -46,8 +46,6 @@ export default spec({
       [PROP.P12]: 'holds',
       'model-pages-suffice': 'holds',
       [INDUCTIVE_REFCOUNTS]: 'holds',
-      'pipe-outlives-child-mapping': 'holds',
-      'parent-writes-after-child-unmap': 'holds',
     },
     'v5.7': { [PROP.P1]: 'violated' },
   },

@@ -30,9 +30,6 @@ const HOLDS = {
   'model-pages-suffice': 'holds',
   [INDUCTIVE_REFCOUNTS]: 'holds',
   [INDUCTIVE_PIN_EXCLUSIVE]: 'holds',
-  'fork-while-pinned': 'holds',
-  'parent-writes-while-pinned': 'holds',
-  'device-write-seen-by-parent': 'holds',
 } as const;
 
 export default spec({

@@ -45,8 +45,6 @@ export default spec({
       [PROP.P12]: 'holds',
       'model-pages-suffice': 'holds',
       [INDUCTIVE_REFCOUNTS]: 'holds',
-      'pipe-outlives-parent-mapping': 'holds',
-      'child-writes': 'holds',
     },
     'v5.7': { [PROP.P2]: 'violated' },
     'v5.8': { [PROP.P2]: 'violated' },
