@@ -188,6 +188,12 @@ const DOCS: Record<PropId, string> = {
 };
 
 /** Registers the chosen properties (and the page-bound check) on m. */
+/** Witness: the parent has written the VA while the first GUP holder holds its reference. */
+export function parentWritesWhilePinned(s: ROState): boolean {
+  const p = s.pte[PARENT].page;
+  return s.gup[0].held && p !== null && s.page[p].data === 'parent';
+}
+
 export function addProperties(m: MmModel, sc: Scenario, ids: readonly PropId[]): void {
   m.always(PAGES_SUFFICE, (s) => !s.oom, { doc: 'no allocation ran out of model pages (bound check)' });
   for (const id of ids) {

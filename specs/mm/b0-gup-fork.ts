@@ -8,7 +8,7 @@
 import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS, type MmConfig } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
-import { PROP } from '../../models/mm/properties.ts';
+import { PROP, parentWritesWhilePinned } from '../../models/mm/properties.ts';
 import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { PARENT } from '../../models/mm/state.ts';
 
@@ -46,10 +46,7 @@ export default spec({
     m.sometimes('forked-while-pinned', (s) => s.forked && s.gup[0].held && s.gup[0].preFork, {
       doc: 'fork returns while the pin taken before it is held',
     });
-    m.sometimes('parent-writes-while-pinned', (s) => {
-      const p = s.pte[PARENT].page;
-      return s.gup[0].held && p !== null && s.page[p].data === 'parent';
-    });
+    m.sometimes('parent-writes-while-pinned', (s) => parentWritesWhilePinned(s));
     m.sometimes('device-write-seen-by-parent', (s) => {
       const p = s.pte[PARENT].page;
       return s.forked && p !== null && s.page[p].data === 'dma';

@@ -11,7 +11,7 @@
 import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
-import { PROP } from '../../models/mm/properties.ts';
+import { PROP, parentWritesWhilePinned } from '../../models/mm/properties.ts';
 import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { PARENT } from '../../models/mm/state.ts';
 
@@ -46,10 +46,7 @@ export default spec({
     m.sometimes('gup-fast-falls-back-during-fork', (s) => s.gup[0].pc === 'slowLock' && s.mm[PARENT].mmapW, {
       doc: 'gup_fast gave up and the slow path waits for fork to drop mmap_lock',
     });
-    m.sometimes('parent-writes-while-pinned', (s) => {
-      const p = s.pte[PARENT].page;
-      return s.gup[0].held && p !== null && s.page[p].data === 'parent';
-    });
+    m.sometimes('parent-writes-while-pinned', (s) => parentWritesWhilePinned(s));
     return m;
   },
   expect: {

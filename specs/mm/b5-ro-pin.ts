@@ -9,7 +9,7 @@
 import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
-import { PROP } from '../../models/mm/properties.ts';
+import { PROP, parentWritesWhilePinned } from '../../models/mm/properties.ts';
 import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { CHILD, PARENT } from '../../models/mm/state.ts';
 
@@ -38,10 +38,7 @@ export default spec({
     m.sometimes('pinned-after-child-exit', (s) => s.gup[0].held && s.gup[0].page === 0 && !s.mm[CHILD].live, {
       doc: 'the R/O pin is on the previously shared page after the child exited',
     });
-    m.sometimes('parent-writes-while-pinned', (s) => {
-      const p = s.pte[PARENT].page;
-      return s.gup[0].held && p !== null && s.page[p].data === 'parent';
-    });
+    m.sometimes('parent-writes-while-pinned', (s) => parentWritesWhilePinned(s));
     return m;
   },
   expect: {
