@@ -14,7 +14,7 @@
 import type { MmConfig } from './kernels.ts';
 import { holderStart, ready, type MmModel } from './paths.ts';
 import type { Scenario } from './scenario.ts';
-import { pinnedIsExclusive } from './properties.ts';
+import { gupPins, gupRefs, pinnedIsExclusive, ptesMapping } from './properties.ts';
 import { CHILD, PARENT, type ROState } from './state.ts';
 
 export const INDUCTIVE_REFCOUNTS = 'inductive-refcounts';
@@ -108,19 +108,8 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
 
   for (let p = 0; p < s.page.length; p++) {
     const pg = s.page[p];
-    let maps = forkPending(s, p);
-    for (let i = 0; i < s.pte.length; i++) {
-      maps = maps + (s.pte[i].page === p ? 1 : 0);
-    }
-    let refs = 0;
-    let pins = 0;
-    for (let h = 0; h < sc.holders.length; h++) {
-      const g = s.gup[h];
-      const counted = (g.held || g.grabbed) && g.page === p;
-      refs = refs + (counted ? 1 : 0);
-      pins = pins + (counted && sc.holders[h].pin ? 1 : 0);
-    }
-    ok = ok && pg.map === maps && pg.ref === maps + refs && pg.pins === pins && pg.free === (pg.ref === 0);
+    const maps = forkPending(s, p) + ptesMapping(s, p);
+    ok = ok && pg.map === maps && pg.ref === maps + gupRefs(s, sc, p) && pg.pins === gupPins(s, sc, p) && pg.free === (pg.ref === 0);
   }
   return ok;
 }

@@ -25,6 +25,11 @@ export type PropId = keyof typeof PROP;
 /** Not a kernel property: the scenario's page bound was large enough. */
 export const PAGES_SUFFICE = 'model-pages-suffice';
 
+/** A spec's default expectation row: the page-bound check and every listed property hold. */
+export function allHold(ids: readonly PropId[], ...more: string[]): Record<string, 'holds'> {
+  return Object.fromEntries([PAGES_SUFFICE, ...ids.map((id) => PROP[id]), ...more].map((n) => [n, 'holds' as const]));
+}
+
 /** P1: no page the child can read (its PTE, its GUP references) holds a parent store made after fork returned. */
 export function parentWritePrivate(s: ROState, sc: Scenario): boolean {
   return noForeignData(s, sc, CHILD, 'parent');
@@ -116,6 +121,33 @@ export function writableIsExclusive(s: ROState): boolean {
   return ok || forkHoldsPtl(s);
 }
 
+/** PTEs (of any mm) that map page p. */
+export function ptesMapping(s: ROState, p: number): number {
+  let n = 0;
+  for (let i = 0; i < s.pte.length; i++) n = n + (s.pte[i].page === p ? 1 : 0);
+  return n;
+}
+
+/** GUP references on page p: held by a caller, or grabbed by gup_fast and not yet undone. */
+export function gupRefs(s: ROState, sc: Scenario, p: number): number {
+  let n = 0;
+  for (let h = 0; h < sc.holders.length; h++) {
+    const g = s.gup[h];
+    n = n + ((g.held || g.grabbed) && g.page === p ? 1 : 0);
+  }
+  return n;
+}
+
+/** The FOLL_PIN ones among gupRefs. */
+export function gupPins(s: ROState, sc: Scenario, p: number): number {
+  let n = 0;
+  for (let h = 0; h < sc.holders.length; h++) {
+    const g = s.gup[h];
+    n = n + ((g.held || g.grabbed) && g.page === p && sc.holders[h].pin ? 1 : 0);
+  }
+  return n;
+}
+
 /**
  * P12 (I5, I6): every page's counters equal what references it: mapcount the
  * PTEs, refcount the PTEs plus GUP references (held or grabbed by gup_fast),
@@ -127,19 +159,8 @@ export function refcountsExact(s: ROState, sc: Scenario): boolean {
   let ok = true;
   for (let p = 0; p < s.page.length; p++) {
     const pg = s.page[p];
-    let maps = 0;
-    for (let i = 0; i < s.pte.length; i++) {
-      maps = maps + (s.pte[i].page === p ? 1 : 0);
-    }
-    let refs = 0;
-    let pins = 0;
-    for (let h = 0; h < sc.holders.length; h++) {
-      const g = s.gup[h];
-      const counted = (g.held || g.grabbed) && g.page === p;
-      refs = refs + (counted ? 1 : 0);
-      pins = pins + (counted && sc.holders[h].pin ? 1 : 0);
-    }
-    ok = ok && !(pg.map !== maps || pg.pins !== pins || pg.ref !== maps + refs);
+    const maps = ptesMapping(s, p);
+    ok = ok && !(pg.map !== maps || pg.pins !== gupPins(s, sc, p) || pg.ref !== maps + gupRefs(s, sc, p));
     ok = ok && !(pg.free !== (pg.ref === 0));
   }
   return ok || forkHoldsPtl(s);

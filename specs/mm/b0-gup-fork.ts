@@ -8,7 +8,7 @@
 import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS, type MmConfig } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
-import { PROP, parentWritesWhilePinned } from '../../models/mm/properties.ts';
+import { PROP, parentWritesWhilePinned, allHold, type PropId } from '../../models/mm/properties.ts';
 import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { PARENT } from '../../models/mm/state.ts';
 
@@ -30,6 +30,8 @@ const BROKEN = {
   [INDUCTIVE_PIN_EXCLUSIVE]: 'violated',
 } as const;
 
+const PROPS: readonly PropId[] = ['P1', 'P3', 'P5', 'P6', 'P7', 'P12', 'P14'];
+
 export default spec({
   name: 'b0-gup-fork',
   doc: 'B0: R/W pin, fork, parent writes while the child lives; MADV_DONTFORK as the workaround',
@@ -40,7 +42,7 @@ export default spec({
   },
   bounds: () => '1 VA, 2 mms, 3 pages, 1 longterm R/W pin (slow GUP), 1 fork, 1 parent store, 1 DMA write',
   model: (k) => {
-    const m = forkPinModel(k, SC, ['P1', 'P3', 'P5', 'P6', 'P7', 'P12', 'P14']);
+    const m = forkPinModel(k, SC, PROPS);
     addInductiveRefcounts(m, SC);
     addInductivePinExclusive(m, SC, k);
     m.sometimes('forked-while-pinned', (s) => s.forked && s.gup[0].held && s.gup[0].preFork, {
@@ -54,18 +56,7 @@ export default spec({
     return m;
   },
   expect: {
-    '*': {
-      [PROP.P1]: 'holds',
-      [PROP.P3]: 'holds',
-      [PROP.P5]: 'holds',
-      [PROP.P6]: 'holds',
-      [PROP.P7]: 'holds',
-      [PROP.P12]: 'holds',
-      [PROP.P14]: 'holds',
-      'model-pages-suffice': 'holds',
-      [INDUCTIVE_REFCOUNTS]: 'holds',
-      [INDUCTIVE_PIN_EXCLUSIVE]: 'holds',
-    },
+    '*': allHold(PROPS, INDUCTIVE_REFCOUNTS, INDUCTIVE_PIN_EXCLUSIVE),
     'v5.7': BROKEN,
     'v5.8': BROKEN,
     'v5.9-rc4': BROKEN,

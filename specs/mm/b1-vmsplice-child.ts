@@ -9,7 +9,7 @@
 import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
-import { PROP } from '../../models/mm/properties.ts';
+import { PROP, allHold, type PropId } from '../../models/mm/properties.ts';
 import { INDUCTIVE_REFCOUNTS, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { CHILD } from '../../models/mm/state.ts';
 
@@ -20,6 +20,8 @@ const SC = scenario(
   { parentWrite: 'afterFork', childUnmap: true },
 );
 
+const PROPS: readonly PropId[] = ['P1', 'P7', 'P12'];
+
 export default spec({
   name: 'b1-vmsplice-child',
   doc: 'B1 (CVE-2020-29374): child vmsplices, unmaps; the parent writes; the pipe must show old data',
@@ -27,7 +29,7 @@ export default spec({
   variantDocs: KERNEL_DOCS,
   bounds: () => '1 VA, 2 mms, 3 pages, 1 R/O FOLL_GET (gup_fast, slow fallback), 1 fork, 1 parent store',
   model: (k) => {
-    const m = forkPinModel(k, SC, ['P1', 'P7', 'P12']);
+    const m = forkPinModel(k, SC, PROPS);
     addInductiveRefcounts(m, SC);
     m.sometimes('pipe-outlives-child-mapping', (s) => s.gup[0].held && s.pte[CHILD].page === null && s.forked, {
       doc: 'the child unmapped the buffer while its pipe still references the page',
@@ -40,13 +42,7 @@ export default spec({
     return m;
   },
   expect: {
-    '*': {
-      [PROP.P1]: 'holds',
-      [PROP.P7]: 'holds',
-      [PROP.P12]: 'holds',
-      'model-pages-suffice': 'holds',
-      [INDUCTIVE_REFCOUNTS]: 'holds',
-    },
+    '*': allHold(PROPS, INDUCTIVE_REFCOUNTS),
     'v5.7': { [PROP.P1]: 'violated' },
   },
 });

@@ -10,7 +10,7 @@
 import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
-import { PROP, parentWritesWhilePinned } from '../../models/mm/properties.ts';
+import { PROP, parentWritesWhilePinned, allHold, type PropId } from '../../models/mm/properties.ts';
 import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { PARENT } from '../../models/mm/state.ts';
 
@@ -20,17 +20,9 @@ const SC = scenario(
   { parentWrite: 'afterChildExit', childExit: true, dma: true },
 );
 
-const HOLDS = {
-  [PROP.P3]: 'holds',
-  [PROP.P5]: 'holds',
-  [PROP.P6]: 'holds',
-  [PROP.P7]: 'holds',
-  [PROP.P12]: 'holds',
-  [PROP.P14]: 'holds',
-  'model-pages-suffice': 'holds',
-  [INDUCTIVE_REFCOUNTS]: 'holds',
-  [INDUCTIVE_PIN_EXCLUSIVE]: 'holds',
-} as const;
+const PROPS: readonly PropId[] = ['P3', 'P5', 'P6', 'P7', 'P12', 'P14'];
+
+const HOLDS = allHold(PROPS, INDUCTIVE_REFCOUNTS, INDUCTIVE_PIN_EXCLUSIVE);
 
 export default spec({
   name: 'b2-rdma-fork',
@@ -39,7 +31,7 @@ export default spec({
   variantDocs: KERNEL_DOCS,
   bounds: () => '1 VA, 2 mms, 3 pages, 1 longterm R/W pin (slow GUP), 1 fork, 1 parent store, 1 DMA write',
   model: (k) => {
-    const m = forkPinModel(k, SC, ['P3', 'P5', 'P6', 'P7', 'P12', 'P14']);
+    const m = forkPinModel(k, SC, PROPS);
     addInductiveRefcounts(m, SC);
     addInductivePinExclusive(m, SC, k);
     m.sometimes('fork-while-pinned', (s) => s.fork.copied && s.gup[0].held && s.gup[0].preFork, {

@@ -11,7 +11,7 @@
 import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
-import { PROP, parentWritesWhilePinned } from '../../models/mm/properties.ts';
+import { PROP, parentWritesWhilePinned, allHold, type PropId } from '../../models/mm/properties.ts';
 import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { PARENT } from '../../models/mm/state.ts';
 
@@ -30,6 +30,8 @@ const BROKEN = {
   [INDUCTIVE_PIN_EXCLUSIVE]: 'violated',
 } as const;
 
+const PROPS: readonly PropId[] = ['P3', 'P5', 'P6', 'P7', 'P12', 'P13', 'P14'];
+
 export default spec({
   name: 'b4-gup-fast-fork',
   doc: 'B4: pin_user_pages_fast racing fork; write_protect_seq makes gup_fast back off',
@@ -37,7 +39,7 @@ export default spec({
   variantDocs: KERNEL_DOCS,
   bounds: () => '1 VA, 2 mms, 3 pages, 1 R/W FOLL_PIN (gup_fast, slow fallback), 1 fork, 1 parent store',
   model: (k) => {
-    const m = forkPinModel(k, SC, ['P3', 'P5', 'P6', 'P7', 'P12', 'P13', 'P14']);
+    const m = forkPinModel(k, SC, PROPS);
     addInductiveRefcounts(m, SC);
     addInductivePinExclusive(m, SC, k);
     m.sometimes('gup-fast-grabs-inside-fork', (s) => s.gup[0].grabbed && s.mm[PARENT].mmapW, {
@@ -50,18 +52,7 @@ export default spec({
     return m;
   },
   expect: {
-    '*': {
-      [PROP.P3]: 'holds',
-      [PROP.P5]: 'holds',
-      [PROP.P6]: 'holds',
-      [PROP.P7]: 'holds',
-      [PROP.P12]: 'holds',
-      [PROP.P13]: 'holds',
-      [PROP.P14]: 'holds',
-      'model-pages-suffice': 'holds',
-      [INDUCTIVE_REFCOUNTS]: 'holds',
-      [INDUCTIVE_PIN_EXCLUSIVE]: 'holds',
-    },
+    '*': allHold(PROPS, INDUCTIVE_REFCOUNTS, INDUCTIVE_PIN_EXCLUSIVE),
     'v5.7': BROKEN,
     'v5.8': BROKEN,
     'v5.9-rc4': BROKEN,

@@ -9,7 +9,7 @@
 import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
-import { PROP, parentWritesWhilePinned } from '../../models/mm/properties.ts';
+import { PROP, parentWritesWhilePinned, allHold, type PropId } from '../../models/mm/properties.ts';
 import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { CHILD, PARENT } from '../../models/mm/state.ts';
 
@@ -22,6 +22,8 @@ const SC = scenario(
 
 const BROKEN = { [PROP.P4]: 'violated', [PROP.P6]: 'violated', [INDUCTIVE_PIN_EXCLUSIVE]: 'violated' } as const;
 
+const PROPS: readonly PropId[] = ['P1', 'P4', 'P6', 'P7', 'P12', 'P14'];
+
 export default spec({
   name: 'b5-ro-pin',
   doc: 'B5: R/O longterm pin of a COW-shared page, then the parent writes; the pin must see it',
@@ -29,7 +31,7 @@ export default spec({
   variantDocs: KERNEL_DOCS,
   bounds: () => '1 VA, 2 mms, 3 pages, 1 R/O longterm FOLL_PIN (slow GUP), 1 fork, 1 parent store, child exit',
   model: (k) => {
-    const m = forkPinModel(k, SC, ['P1', 'P4', 'P6', 'P7', 'P12', 'P14']);
+    const m = forkPinModel(k, SC, PROPS);
     addInductiveRefcounts(m, SC);
     addInductivePinExclusive(m, SC, k);
     m.sometimes('pinned-while-child-maps-page', (s) => s.gup[0].held && s.pte[CHILD].page !== null, {
@@ -42,17 +44,7 @@ export default spec({
     return m;
   },
   expect: {
-    '*': {
-      [PROP.P1]: 'holds',
-      [PROP.P4]: 'holds',
-      [PROP.P6]: 'holds',
-      [PROP.P7]: 'holds',
-      [PROP.P12]: 'holds',
-      [PROP.P14]: 'holds',
-      'model-pages-suffice': 'holds',
-      [INDUCTIVE_REFCOUNTS]: 'holds',
-      [INDUCTIVE_PIN_EXCLUSIVE]: 'holds',
-    },
+    '*': allHold(PROPS, INDUCTIVE_REFCOUNTS, INDUCTIVE_PIN_EXCLUSIVE),
     'v5.7': BROKEN,
     'v5.9-rc4': BROKEN,
     'v5.9': BROKEN,

@@ -9,7 +9,7 @@
 import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
-import { PROP } from '../../models/mm/properties.ts';
+import { PROP, allHold, type PropId } from '../../models/mm/properties.ts';
 import { INDUCTIVE_REFCOUNTS, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { PARENT } from '../../models/mm/state.ts';
 
@@ -19,6 +19,8 @@ const SC = scenario(
   { childWrite: 'afterFork', parentUnmap: true },
 );
 
+const PROPS: readonly PropId[] = ['P2', 'P7', 'P12'];
+
 export default spec({
   name: 'cow-vmsplice-parent',
   doc: 'P2: parent vmsplices, forks, unmaps; the child writes; the pipe must show old data',
@@ -26,7 +28,7 @@ export default spec({
   variantDocs: KERNEL_DOCS,
   bounds: () => '1 VA, 2 mms, 3 pages, 1 R/O FOLL_GET (gup_fast, slow fallback), 1 fork, 1 child store',
   model: (k) => {
-    const m = forkPinModel(k, SC, ['P2', 'P7', 'P12']);
+    const m = forkPinModel(k, SC, PROPS);
     addInductiveRefcounts(m, SC);
     m.sometimes('pipe-outlives-parent-mapping', (s) => s.gup[0].held && s.pte[PARENT].page === null, {
       doc: 'the parent unmapped the buffer while its pipe still references the page',
@@ -39,13 +41,7 @@ export default spec({
     return m;
   },
   expect: {
-    '*': {
-      [PROP.P2]: 'holds',
-      [PROP.P7]: 'holds',
-      [PROP.P12]: 'holds',
-      'model-pages-suffice': 'holds',
-      [INDUCTIVE_REFCOUNTS]: 'holds',
-    },
+    '*': allHold(PROPS, INDUCTIVE_REFCOUNTS),
     'v5.7': { [PROP.P2]: 'violated' },
     'v5.8': { [PROP.P2]: 'violated' },
   },

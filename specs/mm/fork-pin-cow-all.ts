@@ -8,7 +8,7 @@
 import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
-import { PROP } from '../../models/mm/properties.ts';
+import { PROP, allHold, type PropId } from '../../models/mm/properties.ts';
 import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { CHILD, PARENT } from '../../models/mm/state.ts';
 
@@ -29,6 +29,8 @@ const v = (...violated: (keyof typeof PROP)[]) =>
     ...(violated.includes('P6') ? [[INDUCTIVE_PIN_EXCLUSIVE, 'violated' as const]] : []),
   ]);
 
+const PROPS: readonly PropId[] = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P12', 'P13', 'P14'];
+
 export default spec({
   name: 'fork-pin-cow-all',
   doc: 'fork x R/W gup_fast pin x R/O pin x vmsplice x stores x exit, all interleavings',
@@ -37,7 +39,7 @@ export default spec({
   bounds: () =>
     '1 VA, 2 mms, 3 pages, 1 R/W FOLL_PIN (gup_fast) + 1 R/O longterm FOLL_PIN (slow) + 1 R/O FOLL_GET in the child, 1 fork, 1 store each, child exit',
   model: (k) => {
-    const m = forkPinModel(k, SC, ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P12', 'P13', 'P14']);
+    const m = forkPinModel(k, SC, PROPS);
     addInductiveRefcounts(m, SC);
     addInductivePinExclusive(m, SC, k);
     m.sometimes('all-three-references-held', (s) => s.gup[0].held && s.gup[1].held && s.gup[2].held);
@@ -54,21 +56,7 @@ export default spec({
     return m;
   },
   expect: {
-    '*': {
-      [PROP.P1]: 'holds',
-      [PROP.P2]: 'holds',
-      [PROP.P3]: 'holds',
-      [PROP.P4]: 'holds',
-      [PROP.P5]: 'holds',
-      [PROP.P6]: 'holds',
-      [PROP.P7]: 'holds',
-      [PROP.P12]: 'holds',
-      [PROP.P13]: 'holds',
-      [PROP.P14]: 'holds',
-      'model-pages-suffice': 'holds',
-      [INDUCTIVE_REFCOUNTS]: 'holds',
-      [INDUCTIVE_PIN_EXCLUSIVE]: 'holds',
-    },
+    '*': allHold(PROPS, INDUCTIVE_REFCOUNTS, INDUCTIVE_PIN_EXCLUSIVE),
     'v5.7': v('P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P13'),
     'v5.8': v('P2', 'P3', 'P4', 'P5', 'P6', 'P13'),
     'v5.9-rc4': v('P3', 'P4', 'P5', 'P6', 'P13'),
