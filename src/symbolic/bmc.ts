@@ -9,7 +9,8 @@ import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { SymSystem } from './system.ts';
 import { decodeAct, decodeState, replay } from './trace.ts';
-import { check, type ZBool, type ZExpr, type ZInt } from './z3.ts';
+import { checkMaybe, type ZBool, type ZExpr, type ZInt } from './z3.ts';
+import { outOfRange } from './ranges.ts';
 import { newSolver } from './system.ts';
 import type { Model as ZModel, Solver } from 'z3-solver';
 
@@ -23,8 +24,10 @@ export class Unrolling {
     readonly solverSeconds: number[],
     /** Start from Init (BMC) or from any state in range (k-induction). */
     fromInit = true,
+    /** Milliseconds any one query may take; then it answers 'unknown'. */
+    readonly timeoutMs?: number,
   ) {
-    this.solver = newSolver(sys);
+    this.solver = newSolver(sys, timeoutMs);
     this.S.push(sys.enc.vars('s0.'));
     if (fromInit) this.solver.add(this.state(sys.init, 0));
     this.solver.add(this.state(sys.enc.range(sys.X), 0));
@@ -62,9 +65,9 @@ export class Unrolling {
     return this.sys.z.substitute(f, ...pairs) as ZBool;
   }
 
-  async check(...assumptions: ZBool[]): Promise<ZModel<'main'> | undefined> {
+  async check(...assumptions: ZBool[]): Promise<ZModel<'main'> | undefined | 'unknown'> {
     const t0 = performance.now();
-    const m = await check(this.solver, ...assumptions);
+    const m = await checkMaybe(this.solver, ...assumptions);
     this.solverSeconds.push((performance.now() - t0) / 1000);
     return m;
   }
@@ -89,6 +92,20 @@ export interface BmcOutcome {
   readonly depthReached: number;
   /** Every run ends within depthReached steps: the verdicts cover all reachable states. */
   readonly complete: boolean;
+  /** A query hit the time limit (its description), so the search stopped there. */
+  readonly limit?: string;
+}
+
+export interface BmcOptions {
+  /** Check deadlock freedom (default: the spec's setting). */
+  readonly deadlock?: boolean;
+  /** Milliseconds any one query may take. */
+  readonly timeoutMs?: number;
+}
+
+/** The words for a query that ran out of time. */
+export function timeoutText(timeoutMs: number | undefined): string {
+  return `a solver query hit the time limit${timeoutMs ? ` (--timeout ${timeoutMs / 1000} s)` : ''}`;
 }
 
 /**
@@ -96,7 +113,13 @@ export interface BmcOutcome {
  * `only` restricts the properties (by name); deadlockFree is checked when the
  * spec checks deadlocks.
  */
-export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[], only?: ReadonlySet<string>): Promise<BmcOutcome> {
+export async function bmc(
+  sys: SymSystem,
+  depth: number,
+  solverSeconds: number[],
+  only?: ReadonlySet<string>,
+  opts: BmcOptions = {},
+): Promise<BmcOutcome> {
   const z = sys.z;
   const targets: Target[] = [];
   for (const p of sys.props) {
@@ -106,14 +129,15 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
     else if (p.entry.kind === 'sometimes') targets.push({ name, kind: 'sometimes', at: (u, d) => u.state(p.holds, d) });
     else targets.push({ name, kind: 'transition', at: (u, d) => (d === 0 ? undefined : u.step(z.Not(p.holds), d - 1)) });
   }
-  if (sys.built.spec.deadlock && (!only || only.has(DEADLOCK_PROPERTY)))
+  if ((opts.deadlock ?? sys.built.spec.deadlock) && (!only || only.has(DEADLOCK_PROPERTY)))
     targets.push({ name: DEADLOCK_PROPERTY, kind: 'deadlock', at: (u, d) => u.state(sys.deadlock, d) });
 
-  const u = new Unrolling(sys, solverSeconds);
+  const u = new Unrolling(sys, solverSeconds, true, opts.timeoutMs);
   const found = new Map<string, PropertyResult>();
   let exhausted = false;
+  let limit: string | undefined;
   let d = 0;
-  for (; ; d++) {
+  search: for (; ; d++) {
     // A transition that throws or leaves the declared ranges is an error in the spec, as in the explicit engine.
     const err = u.state(sys.error, d);
     const open = targets.filter((t) => !found.has(t.name));
@@ -122,12 +146,16 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
     let rest = goals;
     for (;;) {
       const m = await u.check(z.Or(err, ...rest.map((g) => g.f)));
+      if (m === 'unknown') {
+        limit = timeoutText(opts.timeoutMs);
+        break search;
+      }
       if (!m) {
         // Proven impossible at depth d: keep as lemmas, they prune the deeper queries.
         u.solver.add(z.Not(err), ...rest.map((g) => z.Not(g.f)));
         break;
       }
-      if (z.isTrue(m.eval(err, true))) reportError(sys, u.trace(m, d, 'violation', 'error'));
+      if (z.isTrue(m.eval(err, true))) reportError(sys, u, m, d);
       const hits = rest.filter((g) => z.isTrue(m.eval(g.f, true)));
       for (const g of hits) {
         const witness = g.t.kind === 'sometimes';
@@ -145,7 +173,12 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
     if (d >= depth || found.size === targets.length) break;
     u.extend();
     // No run has d+1 steps: every reachable state was at depth <= d, so the search is complete.
-    if (!(await u.check())) {
+    const more = await u.check();
+    if (more === 'unknown') {
+      limit = timeoutText(opts.timeoutMs);
+      break;
+    }
+    if (!more) {
       exhausted = true;
       break;
     }
@@ -166,59 +199,45 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
             // Runs longer than the depth were not looked at: like a depth limit in
             // the explicit engine, this is incomplete, not a proof.
             verdict: 'unknown' as const,
-            bound: t.kind === 'sometimes' ? `no witness within ${d} steps (BMC)` : `no violation within ${d} steps (BMC)`,
+            bound: limit
+              ? `${limit} at depth ${d}; ${t.kind === 'sometimes' ? 'no witness' : 'no violation'} within ${Math.max(0, d - 1)} steps (BMC)`
+              : t.kind === 'sometimes'
+                ? `no witness within ${d} steps (BMC)`
+                : `no violation within ${d} steps (BMC)`,
           }),
   );
-  return { results, depthReached: d, complete: exhausted };
+  return { results, depthReached: d, complete: exhausted, limit };
 }
 
-/** Names the transition that throws or leaves a range, as the explicit engine would. */
-function reportError(sys: SymSystem, trace: Trace): never {
+/**
+ * A reachable error of the spec: named as the explicit engine names it (the
+ * transition that throws or leaves a range, replayed in JavaScript), else by
+ * the site the translation recorded (a property that throws, a guard that is
+ * not a boolean).
+ */
+export function reportError(sys: SymSystem, u: Unrolling, m: ZModel<'main'>, d: number): never {
+  const z = sys.z;
+  const trace = u.trace(m, d, 'violation', 'error');
   const s = trace.steps.length ? trace.steps[trace.steps.length - 1]!.state : trace.initial;
   const path = trace.steps.map((st) => st.transition.label).join(', ') || '(initial state)';
+  const name = `spec ${sys.built.spec.name}, variant ${sys.built.variant}`;
   for (const t of sys.built.transitions) {
-    if (!t.enabled(s)) continue;
+    let enabled: unknown;
+    try {
+      enabled = t.enabled(s);
+    } catch (e) {
+      throw new SpecError(`${name}: the guard of ${t.label} throws after ${path}: ${(e as Error).message}`);
+    }
+    if (!enabled) continue;
     const n = structuredClone(s);
     try {
       t.fire(s, n);
     } catch (e) {
-      throw new SpecError(`spec ${sys.built.spec.name}: ${t.label} throws after ${path}: ${(e as Error).message}`);
+      throw new SpecError(`${name}: ${t.label} throws after ${path}: ${(e as Error).message}`);
     }
-    const bad = outOfRange(sys, n);
-    if (bad) throw new SpecError(`spec ${sys.built.spec.name}: ${t.label} after ${path} sets ${bad}`);
+    const bad = outOfRange(sys.enc.schema, n, sys.enc.unboundedInts);
+    if (bad) throw new SpecError(`${name}: ${t.label} after ${path} sets ${bad}`);
   }
-  const site = sys.trans.find((t) => t.throwSite)?.throwSite;
-  throw new SpecError(
-    `spec ${sys.built.spec.name}: after ${path}, some code throws or overflows the ${sys.enc.alg.bits}-bit integers of the symbolic engine${site ? ` (${site})` : ''}`,
-  );
-}
-
-function outOfRange(sys: SymSystem, state: any): string | undefined {
-  const visit = (t: any, v: any, path: string): string | undefined => {
-    switch (t.kind) {
-      case 'record':
-        for (const k of Object.keys(t.fields)) {
-          const r = visit(t.fields[k], v?.[k], path ? `${path}.${k}` : k);
-          if (r) return r;
-        }
-        return undefined;
-      case 'array':
-        for (let i = 0; i < t.length; i++) {
-          const r = visit(t.elem, v?.[i], `${path}[${i}]`);
-          if (r) return r;
-        }
-        return undefined;
-      case 'optional':
-        return v === null ? undefined : visit(t.inner, v, path);
-      case 'int':
-        return !sys.enc.unboundedInts && (v < t.min || v > t.max) ? `${path} = ${v}, outside ${t.min}..${t.max}` : undefined;
-      case 'ref':
-        return v < 0 || v >= t.domain.size ? `${path} = ${v}, not an element of ${t.domain.name}` : undefined;
-      case 'enum':
-        return t.values.includes(v) ? undefined : `${path} = ${JSON.stringify(v)}, not one of ${t.values.join('|')}`;
-      default:
-        return undefined;
-    }
-  };
-  return visit(sys.enc.schema, state, '');
+  const hit = sys.errors.find((e) => z.isTrue(m.eval(u.state(e.c, d), true)));
+  throw new SpecError(`${name}: after ${path}: ${hit?.site ?? 'some code throws'}\n  in state: ${JSON.stringify(s)}`);
 }

@@ -20,24 +20,40 @@ export interface SymbolicOptions {
   readonly invariant?: string;
   /** Induction: int fields as mathematical integers ('auto': try unbounded first, then the declared ranges). */
   readonly ints?: 'bounded' | 'unbounded' | 'auto';
+  /** Check deadlock freedom; defaults to the spec's setting (--no-deadlock: false). */
+  readonly deadlock?: boolean;
+  /** Seconds any one solver query may take before the run ends as unknown (default DEFAULT_TIMEOUT_S). */
+  readonly timeout?: number;
 }
+
+/** BMC's default number of steps: the kernel specs' deepest witnesses and counterexamples take 12. */
+export const DEFAULT_DEPTH = 12;
+
+/** A query taking longer than this is not going to finish on a laptop either. */
+export const DEFAULT_TIMEOUT_S = 300;
 
 export async function checkSymbolic(built: BuiltModel, opts: SymbolicOptions): Promise<RunResult> {
   const t0 = performance.now();
   const solverSeconds: number[] = [];
   let properties: PropertyResult[];
   let depth = 0;
+  let limit: string | undefined;
+  const timeout = opts.timeout ?? DEFAULT_TIMEOUT_S;
+  if (!(timeout > 0)) throw new SpecError(`--timeout must be a positive number of seconds, got ${timeout}`);
+  const timeoutMs = timeout * 1000;
   if (opts.engine === 'bmc') {
-    const k = opts.depth ?? 10;
+    const k = opts.depth ?? DEFAULT_DEPTH;
     if (!Number.isInteger(k) || k < 0) throw new SpecError(`--depth must be a non-negative integer, got ${k}`);
     const sys = await symbolicSystem(built);
-    const out = await bmc(sys, k, solverSeconds);
+    const out = await bmc(sys, k, solverSeconds, undefined, { deadlock: opts.deadlock, timeoutMs });
     properties = out.results;
     depth = out.depthReached;
+    limit = out.limit;
   } else if (opts.engine === 'induction') {
-    const out = await induction(built, opts, solverSeconds);
+    const out = await induction(built, opts, solverSeconds, timeoutMs);
     properties = out.results;
     depth = out.depth;
+    limit = out.limit;
   } else throw new SpecError(`unknown symbolic engine '${String((opts as { engine: unknown }).engine)}' (bmc | induction)`);
   const seconds = (performance.now() - t0) / 1000;
   const stats: RunStats = {
@@ -57,7 +73,9 @@ export async function checkSymbolic(built: BuiltModel, opts: SymbolicOptions): P
     spec: built.spec.name,
     variant: built.variant,
     engine: opts.engine,
-    status: 'complete',
+    // A query that ran out of time ends the run as incomplete, like a limit of the explicit engine.
+    status: limit ? 'incomplete' : 'complete',
+    ...(limit ? { limit: `timeout ${timeout} s per query` } : {}),
     bounds: built.bounds,
     properties,
     stats,

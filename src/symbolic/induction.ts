@@ -5,53 +5,37 @@
 // (CTI): a state satisfying I whose successor does not, shown as a one-step
 // trace so the user sees which strengthening is missing. k-induction
 // (--k K) assumes P along k steps of a simple path instead of one.
+//
+// Errors of the spec (a throw, a write out of range, a guard or property
+// that is not a boolean) are part of every query: the invariant proven is
+// "I and no error", so a proof also shows that no reachable state errs, and
+// an error in an initial state is reported as the explicit engine reports it.
 
 import type { BuiltModel } from '../spec/spec.ts';
 import type { PropertyResult, Trace } from '../spec/results.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
 import { newSolver, symbolicSystem, type SymSystem } from './system.ts';
-import { Unrolling, bmc } from './bmc.ts';
+import { Unrolling, bmc, reportError, timeoutText } from './bmc.ts';
 import { decodeAct, decodeState, replay } from './trace.ts';
-import { check, checkMaybe, type ZBool } from './z3.ts';
+import { checkMaybe, type ZBool } from './z3.ts';
 import type { SymbolicOptions } from './index.ts';
 import type { Model as ZModel } from 'z3-solver';
 
 export interface InductionOutcome {
   readonly results: PropertyResult[];
   readonly depth: number;
+  /** A query hit the time limit (the words for it). */
+  readonly limit?: string;
 }
 
-/** Integer arithmetic can be slow where bit-vectors are not: unbounded attempts get this long. */
+/** Integer arithmetic can be slow where bit-vectors are not: unbounded attempts get at most this long. */
 const UNBOUNDED_TIMEOUT_MS = 5000;
 
-/** One solver query: is f satisfiable? ('unknown' only when a timeout is given.) */
-async function sat(sys: SymSystem, f: ZBool, solverSeconds: number[], timeoutMs?: number): Promise<ZModel<'main'> | undefined | 'unknown'> {
-  const s = newSolver(sys);
-  if (timeoutMs) s.set('timeout', timeoutMs);
-  s.add(f);
-  const t0 = performance.now();
-  const m = timeoutMs ? await checkMaybe(s) : await check(s);
-  solverSeconds.push((performance.now() - t0) / 1000);
-  return m;
-}
-
-/** sat() without a timeout: a model or undefined. */
-async function satSure(sys: SymSystem, f: ZBool, solverSeconds: number[]): Promise<ZModel<'main'> | undefined> {
-  return (await sat(sys, f, solverSeconds)) as ZModel<'main'> | undefined;
-}
+type Answer = ZModel<'main'> | undefined | 'unknown';
 
 function hasInts(sys: SymSystem): boolean {
   return sys.enc.leaves.some((l) => l.type.kind === 'int');
-}
-
-/** I and Range and Next and not (I' and Range'): satisfiable iff I is not inductive. */
-function stepQuery(sys: SymSystem, inv: ZBool): ZBool {
-  const z = sys.z;
-  const { X, X2 } = sys;
-  const range = sys.enc.range(X);
-  const inv2 = z.substitute(inv, ...X.map((x, i) => [x, X2[i]!] as [typeof x, typeof x])) as ZBool;
-  return z.And(range, inv, sys.next, z.Not(z.And(inv2, sys.enc.range(X2))));
 }
 
 function cti(sys: SymSystem, m: ZModel<'main'>, property: string): Trace {
@@ -60,32 +44,80 @@ function cti(sys: SymSystem, m: ZModel<'main'>, property: string): Trace {
   return replay(sys, 'cti', property, [s, n], [decodeAct(sys, m, sys.act)]);
 }
 
-function propHolds(sys: SymSystem, name: string): ZBool {
+function prop(sys: SymSystem, name: string) {
   const p = sys.props.find((q) => q.entry.name === name);
   if (!p) throw new SpecError(`spec ${sys.built.spec.name} has no property '${name}'`);
-  return p.holds;
+  return p;
 }
 
-export async function induction(built: BuiltModel, opts: SymbolicOptions, solverSeconds: number[]): Promise<InductionOutcome> {
+function propHolds(sys: SymSystem, name: string): ZBool {
+  return prop(sys, name).holds;
+}
+
+/** The conjunction of the named properties, and where evaluating one of them is an error. */
+function invariant(sys: SymSystem, names: readonly string[]): { holds: ZBool; err: ZBool } {
+  const z = sys.z;
+  return { holds: z.And(...names.map((n) => prop(sys, n).holds)), err: z.Or(...names.map((n) => prop(sys, n).error)) };
+}
+
+/** f over X, on X2 instead. */
+function primed(sys: SymSystem, f: ZBool): ZBool {
+  return sys.z.substitute(f, ...sys.X.map((x, i) => [x, sys.X2[i]!] as [typeof x, typeof x])) as ZBool;
+}
+
+export async function induction(built: BuiltModel, opts: SymbolicOptions, solverSeconds: number[], timeoutMs: number): Promise<InductionOutcome> {
   const ints = opts.ints ?? 'auto';
   const K = opts.k ?? 1;
   if (!Number.isInteger(K) || K < 1) throw new SpecError(`--k must be a positive integer, got ${K}`);
-  const bounded = await symbolicSystem(built, { unboundedInts: ints === 'unbounded' });
+  const checkDeadlock = opts.deadlock ?? built.spec.deadlock;
+  const bounded = await symbolicSystem(built);
   const systems: { sys: SymSystem; note: string }[] = [];
-  if (ints === 'auto' && hasInts(bounded))
+  if (ints !== 'bounded' && hasInts(bounded))
     systems.push({ sys: await symbolicSystem(built, { unboundedInts: true }), note: 'all states, int fields unbounded' });
-  systems.push({
-    sys: bounded,
-    note: ints === 'unbounded' && hasInts(bounded) ? 'all states, int fields unbounded' : 'all states in the declared ranges',
-  });
+  if (ints !== 'unbounded' || !hasInts(bounded)) systems.push({ sys: bounded, note: 'all states in the declared ranges' });
   const z = bounded.z;
   const always = bounded.props.filter((p) => p.entry.kind === 'always');
   const results = new Map<string, PropertyResult>();
+  let limit: string | undefined;
+
+  /** One query with the time limit; 'unknown' notes the limit for the run. */
+  const sat = async (sys: SymSystem, f: ZBool, ms = timeoutMs): Promise<Answer> => {
+    const s = newSolver(sys, ms);
+    s.add(f);
+    const t0 = performance.now();
+    const m = await checkMaybe(s);
+    solverSeconds.push((performance.now() - t0) / 1000);
+    if (m === 'unknown' && ms === timeoutMs) limit = timeoutText(timeoutMs);
+    return m;
+  };
+  const timedOut = (name: string, kind: PropertyResult['kind'] = 'always'): PropertyResult => ({
+    property: name,
+    kind,
+    verdict: 'unknown',
+    bound: timeoutText(timeoutMs),
+  });
+
+  if (opts.invariant !== undefined) {
+    const p = bounded.props.find((q) => q.entry.name === opts.invariant);
+    if (!p) throw new SpecError(`--invariant ${opts.invariant}: spec ${built.spec.name} has no such property`);
+    if (p.entry.kind !== 'always')
+      throw new SpecError(`--invariant ${opts.invariant} must name an always property (it is a ${p.entry.kind} property)`);
+  }
+
+  // An error in an initial state is reachable: a spec error, as in the explicit engine.
+  {
+    const u = new Unrolling(bounded, solverSeconds, true, timeoutMs);
+    const stateErr = z.Or(bounded.transError, ...bounded.props.filter((p) => p.entry.kind !== 'transition').map((p) => p.error));
+    const m = await u.check(u.state(stateErr, 0));
+    if (m === 'unknown') limit = timeoutText(timeoutMs);
+    else if (m) reportError(bounded, u, m, 0);
+  }
 
   // Base case for every always property: Init => P.
   for (const p of always) {
-    const m = await satSure(bounded, z.And(bounded.init, z.Not(p.holds)), solverSeconds);
-    if (m)
+    const m = await sat(bounded, z.And(bounded.init, z.Not(p.holds)));
+    if (m === 'unknown') results.set(p.entry.name, timedOut(p.entry.name));
+    else if (m)
       results.set(p.entry.name, {
         property: p.entry.name,
         kind: 'always',
@@ -95,102 +127,157 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
       });
   }
 
+  /** Invariants proven so far, used as lemmas; unbounded: proven for the unbounded system too. */
+  const lemmas: { name: string; unbounded: boolean }[] = [];
+  const lemmasFor = (sys: SymSystem) =>
+    z.And(...lemmas.filter((l) => l.unbounded || !sys.enc.unboundedInts).map((l) => propHolds(sys, l.name)));
+
   // The strongest invariant proven inductive, for transition properties and deadlock.
   let strongest: { inv: (sys: SymSystem) => ZBool; note: string } | undefined;
-  const proven = (name: string, bound: string) =>
+  const holdsAll = (names: readonly string[]) => (sys: SymSystem) => invariant(sys, names).holds;
+  const proven = (name: string, bound: string, unbounded: boolean) => {
     results.set(name, { property: name, kind: 'always', verdict: 'holds', bound });
-
-  /** Tries the unbounded system first (when asked), then the declared ranges; the last CTI if neither proves it. */
-  const tryInductive = async (
-    inv: (sys: SymSystem) => ZBool,
-  ): Promise<{ note: string } | { cti: ZModel<'main'>; sys: SymSystem }> => {
-    let last: { cti: ZModel<'main'>; sys: SymSystem } | undefined;
-    for (const { sys, note } of systems) {
-      const m = await sat(sys, stepQuery(sys, inv(sys)), solverSeconds, sys.enc.unboundedInts && sys !== bounded ? UNBOUNDED_TIMEOUT_MS : undefined);
-      if (m === 'unknown') continue;
-      if (!m) return { note };
-      last = { cti: m, sys };
-    }
-    return last!;
+    lemmas.push({ name, unbounded });
   };
+
+  /**
+   * I and no error and the lemmas, in range, step to I and no error in range?
+   * With unbounded ints, a proof also needs the declared upper bounds kept
+   * (the explicit engine reports a write above them as an error): checked on
+   * the bounded system under the same invariant.
+   */
+  type Tried = { note: string; unbounded: boolean } | { cti: ZModel<'main'>; sys: SymSystem } | 'unknown';
+  const tryInductive = async (names: readonly string[]): Promise<Tried> => {
+    let last: Tried = 'unknown';
+    for (const { sys, note } of systems) {
+      // The invariant evaluates without error in every state it covers, and no transition from such a state errs.
+      const inv = invariant(sys, names);
+      const ok = z.And(inv.holds, z.Not(inv.err));
+      const step = z.And(sys.enc.range(sys.X), ok, lemmasFor(sys), sys.next, z.Not(z.And(primed(sys, ok), sys.enc.range(sys.X2), z.Not(sys.transError))));
+      const unb = sys.enc.unboundedInts;
+      const m = await sat(sys, step, unb && ints === 'auto' ? Math.min(UNBOUNDED_TIMEOUT_MS, timeoutMs) : timeoutMs);
+      if (m === 'unknown') continue;
+      if (m) {
+        last = { cti: m, sys };
+        continue;
+      }
+      if (!unb) return { note, unbounded: false };
+      const b = bounded;
+      const ib = invariant(b, names);
+      const keep = await sat(b, z.And(b.enc.range(b.X), ib.holds, z.Not(ib.err), lemmasFor(b), b.next, z.Not(b.enc.range(b.X2))));
+      if (keep === 'unknown') continue;
+      if (!keep) return { note, unbounded: true };
+      last = { cti: keep, sys: b };
+    }
+    return last;
+  };
+
+  const ctis = new Map<string, { cti: ZModel<'main'>; sys: SymSystem } | 'unknown'>();
+  /** How many lemmas there were when a property's CTI was found. */
+  const lemmasAt = new Map<string, number>();
 
   // A declared strengthening: Init => I, I inductive, I => P.
   if (opts.invariant) {
     const name = opts.invariant;
-    propHolds(bounded, name);
-    if (results.has(name)) throw new SpecError(`invariant ${name} does not hold initially`);
-    const r = await tryInductive((s) => propHolds(s, name));
-    if ('note' in r) {
-      strongest = { inv: (s) => propHolds(s, name), note: `${r.note}, by induction on ${name}` };
-      proven(name, `${r.note} (induction)`);
-      for (const p of always) {
-        if (results.has(p.entry.name)) continue;
-        const m = await satSure(bounded, z.And(bounded.enc.range(bounded.X), propHolds(bounded, name), z.Not(p.holds)), solverSeconds);
-        if (!m) proven(p.entry.name, `${r.note} (implied by inductive ${name})`);
-      }
-    } else {
-      results.set(name, {
-        property: name,
-        kind: 'always',
-        verdict: 'unknown',
-        trace: cti(r.sys, r.cti, name),
-        bound: `declared invariant ${name} is not inductive: counterexample to induction`,
-      });
+    const base = results.get(name);
+    if (!base) {
+      const r = await tryInductive([name]);
+      if (r !== 'unknown' && 'note' in r) {
+        strongest = { inv: holdsAll([name]), note: `${r.note}, by induction on ${name}` };
+        proven(name, `${r.note} (induction)`, r.unbounded);
+        for (const p of always) {
+          if (results.has(p.entry.name)) continue;
+          const m = await sat(bounded, z.And(bounded.enc.range(bounded.X), propHolds(bounded, name), z.Or(z.Not(p.holds), p.error)));
+          if (m === undefined) proven(p.entry.name, `${r.note} (implied by inductive ${name})`, r.unbounded);
+        }
+      } else if (r === 'unknown') results.set(name, timedOut(name));
+      else
+        results.set(name, {
+          property: name,
+          kind: 'always',
+          verdict: 'unknown',
+          trace: cti(r.sys, r.cti, name),
+          bound: `declared invariant ${name} is not inductive: counterexample to induction`,
+        });
     }
   }
 
-  // Each property alone.
-  const ctis = new Map<string, { cti: ZModel<'main'>; sys: SymSystem }>();
+  // Each property alone, with the invariants proven before it as lemmas.
   for (const p of always) {
     const name = p.entry.name;
     if (results.has(name)) continue;
-    const r = await tryInductive((s) => propHolds(s, name));
-    if ('note' in r) proven(name, `${r.note} (induction)`);
-    else ctis.set(name, r);
+    const r = await tryInductive([name]);
+    if (r !== 'unknown' && 'note' in r) proven(name, `${r.note} (induction)`, r.unbounded);
+    else {
+      ctis.set(name, r);
+      lemmasAt.set(name, lemmas.length);
+    }
+  }
+  // Again: a property proven later may be the lemma an earlier one needed.
+  for (const [name] of [...ctis]) {
+    if (lemmas.length === lemmasAt.get(name)) continue;
+    const r = await tryInductive([name]);
+    if (r !== 'unknown' && 'note' in r) {
+      proven(name, `${r.note} (induction, with the proven ${lemmas.map((l) => l.name).filter((n) => n !== name).join(', ')})`, r.unbounded);
+      ctis.delete(name);
+    } else ctis.set(name, r);
   }
 
   // All always properties together strengthen each other.
-  const initOk = always.filter((p) => results.get(p.entry.name)?.verdict !== 'violated').map((p) => p.entry.name);
+  const initOk = always.filter((p) => !results.has(p.entry.name) || results.get(p.entry.name)!.verdict === 'holds').map((p) => p.entry.name);
   if (initOk.length > 1 && ctis.size > 0) {
-    const conj = (s: SymSystem) => z.And(...initOk.map((n) => propHolds(s, n)));
-    const r = await tryInductive(conj);
-    if ('note' in r) {
-      strongest ??= { inv: conj, note: `${r.note}, by induction on ${initOk.join(' & ')}` };
+    const r = await tryInductive(initOk);
+    if (r !== 'unknown' && 'note' in r) {
+      strongest ??= { inv: holdsAll(initOk), note: `${r.note}, by induction on ${initOk.join(' & ')}` };
       for (const n of ctis.keys()) {
-        proven(n, `${r.note} (induction, strengthened by ${initOk.filter((x) => x !== n).join(', ')})`);
+        proven(n, `${r.note} (induction, strengthened by ${initOk.filter((x) => x !== n).join(', ')})`, r.unbounded);
         ctis.delete(n);
       }
     }
   }
   // Properties inductive by themselves: their conjunction is inductive too.
-  const alone = [...results.values()].filter((r) => r.verdict === 'holds').map((r) => r.property);
+  const alone = lemmas.map((l) => l.name);
   if (!strongest && alone.length > 0)
-    strongest = { inv: (s) => z.And(...alone.map((n) => propHolds(s, n))), note: `all states satisfying ${alone.join(' & ')}` };
+    strongest = { inv: holdsAll(alone), note: `all states satisfying ${alone.join(' & ')}` };
 
   // k-induction: base by BMC to depth k-1, step over k assumed steps.
   for (const [name, r] of [...ctis]) {
-    for (let k = 2; k <= K; k++) {
-      const base = await bmc(bounded, k - 1, solverSeconds, new Set([name]));
+    for (let k = 2; k <= K && r !== 'unknown'; k++) {
+      const base = await bmc(bounded, k - 1, solverSeconds, new Set([name]), { deadlock: false, timeoutMs });
+      if (base.limit) {
+        limit = base.limit;
+        break;
+      }
       const b = base.results[0]!;
       if (b.verdict === 'violated') {
         results.set(name, b);
         ctis.delete(name);
         break;
       }
-      if (!(await kStepFails(bounded, propHolds(bounded, name), k, solverSeconds))) {
-        proven(name, `all states in the declared ranges (${k}-induction)`);
+      const fails = await kStepFails(bounded, propHolds(bounded, name), k, solverSeconds, timeoutMs, prop(bounded, name).error);
+      if (fails === 'unknown') {
+        limit = timeoutText(timeoutMs);
+        break;
+      }
+      if (!fails) {
+        proven(name, `all states in the declared ranges (${k}-induction)`, false);
         ctis.delete(name);
         break;
       }
     }
     if (ctis.has(name))
-      results.set(name, {
-        property: name,
-        kind: 'always',
-        verdict: 'unknown',
-        trace: cti(r.sys, r.cti, name),
-        bound: `not inductive${K > 1 ? ` (also not ${K}-inductive)` : ''}: counterexample to induction; strengthen it or declare --invariant`,
-      });
+      results.set(
+        name,
+        r === 'unknown'
+          ? timedOut(name)
+          : {
+              property: name,
+              kind: 'always',
+              verdict: 'unknown',
+              trace: cti(r.sys, r.cti, name),
+              bound: `not inductive${K > 1 ? ` (also not ${K}-inductive)` : ''}: counterexample to induction; strengthen it or declare --invariant`,
+            },
+      );
   }
 
   const out: PropertyResult[] = [];
@@ -198,23 +285,36 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   let witnessSearch: Map<string, PropertyResult> | undefined;
   const sometimes = bounded.props.filter((p) => p.entry.kind === 'sometimes').map((p) => p.entry.name);
   if (sometimes.length) {
-    const w = await bmc(bounded, witnessDepth, solverSeconds, new Set(sometimes));
+    const w = await bmc(bounded, witnessDepth, solverSeconds, new Set(sometimes), { deadlock: false, timeoutMs });
+    limit ??= w.limit;
     witnessSearch = new Map(w.results.map((r) => [r.property, r]));
   }
   for (const p of bounded.props) {
     const name = p.entry.name;
     if (p.entry.kind === 'always') out.push(results.get(name)!);
     else if (p.entry.kind === 'sometimes') out.push(witnessSearch!.get(name)!);
-    else out.push(await transitionProperty(bounded, name, p.holds, strongest, solverSeconds));
+    else out.push(await transitionProperty(bounded, name, p.holds, p.error, strongest, sat));
   }
-  if (built.spec.deadlock) out.push(await deadlockFreedom(bounded, strongest, solverSeconds, witnessDepth));
-  return { results: out, depth: K };
+  if (checkDeadlock) {
+    const d = await deadlockFreedom(bounded, strongest, sat, witnessDepth, solverSeconds, timeoutMs);
+    limit ??= d.limit;
+    out.push(d.result);
+  }
+  return { results: out, depth: K, limit };
 }
 
 /** Assumes P on S0..S(k-1) (distinct states, all in range) and asks for not P at Sk. */
-export async function kStepFails(sys: SymSystem, p: ZBool, k: number, solverSeconds: number[]): Promise<boolean> {
+export async function kStepFails(
+  sys: SymSystem,
+  p: ZBool,
+  k: number,
+  solverSeconds: number[],
+  timeoutMs?: number,
+  /** Where evaluating p is an error: that defeats the proof too. */
+  pError?: ZBool,
+): Promise<boolean | 'unknown'> {
   const z = sys.z;
-  const u = new Unrolling(sys, solverSeconds, false);
+  const u = new Unrolling(sys, solverSeconds, false, timeoutMs);
   for (let i = 0; i < k; i++) {
     u.solver.add(u.state(p, i));
     u.extend();
@@ -222,19 +322,25 @@ export async function kStepFails(sys: SymSystem, p: ZBool, k: number, solverSeco
   for (let i = 0; i <= k; i++)
     for (let j = i + 1; j <= k; j++) u.solver.add(z.Not(sys.enc.eq(u.S[i]!, u.S[j]!)));
   // A step out of the declared ranges (or a throw) from the last assumed state also defeats the proof.
-  return !!(await u.check(z.Or(u.state(z.Not(p), k), u.state(sys.error, k - 1))));
+  const m = await u.check(z.Or(u.state(z.Not(p), k), u.state(sys.transError, k - 1), ...(pError ? [u.state(pError, k)] : [])));
+  return m === 'unknown' ? 'unknown' : !!m;
 }
+
+type Sat = (sys: SymSystem, f: ZBool) => Promise<Answer>;
 
 async function transitionProperty(
   sys: SymSystem,
   name: string,
   holds: ZBool,
+  error: ZBool,
   strongest: { inv: (s: SymSystem) => ZBool; note: string } | undefined,
-  solverSeconds: number[],
+  sat: Sat,
 ): Promise<PropertyResult> {
   const z = sys.z;
   const inv = strongest ? strongest.inv(sys) : z.Bool.val(true);
-  const m = await satSure(sys, z.And(sys.enc.range(sys.X), inv, sys.next, z.Not(holds)), solverSeconds);
+  // A step property that throws on a step is an error, not a verdict: the error terms count as a violation here.
+  const m = await sat(sys, z.And(sys.enc.range(sys.X), inv, sys.next, z.Or(z.Not(holds), error)));
+  if (m === 'unknown') return { property: name, kind: 'transition', verdict: 'unknown', bound: 'a solver query hit the time limit' };
   if (!m) return { property: name, kind: 'transition', verdict: 'holds', bound: strongest ? strongest.note : 'all states in the declared ranges' };
   return {
     property: name,
@@ -248,21 +354,28 @@ async function transitionProperty(
 async function deadlockFreedom(
   sys: SymSystem,
   strongest: { inv: (s: SymSystem) => ZBool; note: string } | undefined,
-  solverSeconds: number[],
+  sat: Sat,
   depth: number,
-): Promise<PropertyResult> {
+  solverSeconds: number[],
+  timeoutMs: number,
+): Promise<{ result: PropertyResult; limit?: string }> {
   const z = sys.z;
   const inv = strongest ? strongest.inv(sys) : z.Bool.val(true);
-  const m = await satSure(sys, z.And(sys.enc.range(sys.X), inv, sys.deadlock), solverSeconds);
-  if (!m)
-    return { property: DEADLOCK_PROPERTY, kind: 'deadlock', verdict: 'holds', bound: strongest ? strongest.note : 'all states in the declared ranges' };
-  const r = await bmc(sys, depth, solverSeconds, new Set([DEADLOCK_PROPERTY]));
+  const m = await sat(sys, z.And(sys.enc.range(sys.X), inv, sys.deadlock));
+  if (m === undefined)
+    return {
+      result: { property: DEADLOCK_PROPERTY, kind: 'deadlock', verdict: 'holds', bound: strongest ? strongest.note : 'all states in the declared ranges' },
+    };
+  const r = await bmc(sys, depth, solverSeconds, new Set([DEADLOCK_PROPERTY]), { deadlock: true, timeoutMs });
   const b = r.results[0]!;
-  if (b.verdict === 'violated') return b;
+  if (b.verdict === 'violated') return { result: b };
   return {
-    property: DEADLOCK_PROPERTY,
-    kind: 'deadlock',
-    verdict: 'unknown',
-    bound: `the proven invariants admit a deadlocked state; none reachable within ${depth} steps (BMC)`,
+    result: {
+      property: DEADLOCK_PROPERTY,
+      kind: 'deadlock',
+      verdict: 'unknown',
+      bound: r.limit ?? `the proven invariants admit a deadlocked state; none reachable within ${depth} steps (BMC)`,
+    },
+    limit: r.limit,
   };
 }
