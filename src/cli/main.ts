@@ -37,6 +37,7 @@ interface CheckFlags {
   k?: number;
   invariant?: string;
   ints?: 'bounded' | 'unbounded' | 'auto';
+  timeout?: number;
   out?: string;
   specsDir?: string;
 }
@@ -77,8 +78,8 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
     return r.reproduces ? EXIT.ok : EXIT.unexpected;
   }
 
-  if (f.engine === 'explicit' && (f.depth !== undefined || f.k !== undefined))
-    throw new UsageError(`--depth and --k apply to --engine bmc and --engine induction, not to the explicit engine (use --max-depth)`);
+  if (f.engine === 'explicit' && (f.depth !== undefined || f.k !== undefined || f.timeout !== undefined))
+    throw new UsageError(`--depth, --k and --timeout apply to --engine bmc and --engine induction, not to the explicit engine (use --max-depth)`);
   if (f.engine !== 'induction' && (f.invariant !== undefined || f.ints !== undefined))
     throw new UsageError(`--invariant and --ints apply to --engine induction`);
 
@@ -108,6 +109,7 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
     k: f.k,
     invariant: f.invariant,
     ints: f.ints,
+    timeout: f.timeout,
     outDir,
     root: ROOT,
     signal: controller.signal,
@@ -178,6 +180,7 @@ function program(result: { code: number }): Command {
     .addOption(new Option('--engine <engine>', 'checking engine').choices(['explicit', 'bmc', 'induction']).default('explicit'))
     .option('--depth <k>', 'bounded model checking depth (--engine bmc)', positiveInt)
     .option('--k <k>', 'k for k-induction (--engine induction)', positiveInt)
+    .option('--timeout <seconds>', 'seconds any one solver query may take, then unknown (--engine bmc|induction; default 300)', positiveInt)
     .option('--invariant <property>', 'an always property to use as the inductive strengthening (--engine induction)')
     .addOption(
       new Option('--ints <mode>', 'int fields as mathematical integers or within their ranges (--engine induction)').choices([

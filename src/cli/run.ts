@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly invariant?: string;
   /** Induction: int fields as mathematical integers, or within their declared ranges. */
   readonly ints?: 'bounded' | 'unbounded' | 'auto';
+  /** Symbolic engines: seconds per solver query (then unknown, exit 3). */
+  readonly timeout?: number;
   /** Counterexample root directory. */
   readonly outDir: string;
   /** Repository root, for the spec's source path in ITF files. */
@@ -76,7 +78,15 @@ async function runEngine(built: BuiltModel, opts: RunOptions, onProgress: (p: Ex
   }
   // Loaded only when asked for, so that the explicit path never loads Z3.
   const { checkSymbolic } = await import('../symbolic/index.ts');
-  return checkSymbolic(built, { engine: opts.engine, depth: opts.depth, k: opts.k, invariant: opts.invariant, ints: opts.ints });
+  return checkSymbolic(built, {
+    engine: opts.engine,
+    depth: opts.depth,
+    k: opts.k,
+    invariant: opts.invariant,
+    ints: opts.ints,
+    deadlock: opts.deadlock === false ? false : undefined,
+    timeout: opts.timeout,
+  });
 }
 
 /** Whether a result's trace is written: counterexamples always, witnesses with --witness. */

@@ -146,7 +146,10 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
    * (the explicit engine reports a write above them as an error): checked on
    * the bounded system under the same invariant.
    */
-  type Tried = { note: string; unbounded: boolean } | { cti: ZModel<'main'>; sys: SymSystem } | 'unknown';
+  type Tried =
+    | { note: string; unbounded: boolean; lemmas: string[] }
+    | { cti: ZModel<'main'>; sys: SymSystem; bounds?: boolean }
+    | 'unknown';
   const tryInductive = async (names: readonly string[]): Promise<Tried> => {
     let last: Tried = 'unknown';
     for (const { sys, note } of systems) {
@@ -161,18 +164,25 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
         last = { cti: m, sys };
         continue;
       }
-      if (!unb) return { note, unbounded: false };
+      const used = lemmas.filter((l) => l.unbounded || !unb).map((l) => l.name);
+      if (!unb) return { note, unbounded: false, lemmas: used };
       const b = bounded;
       const ib = invariant(b, names);
       const keep = await sat(b, z.And(b.enc.range(b.X), ib.holds, z.Not(ib.err), lemmasFor(b), b.next, z.Not(b.enc.range(b.X2))));
       if (keep === 'unknown') continue;
-      if (!keep) return { note, unbounded: true };
-      last = { cti: keep, sys: b };
+      if (!keep) return { note, unbounded: true, lemmas: used };
+      last = { cti: keep, sys: b, bounds: true };
     }
     return last;
   };
 
-  const ctis = new Map<string, { cti: ZModel<'main'>; sys: SymSystem } | 'unknown'>();
+  const ctis = new Map<string, { cti: ZModel<'main'>; sys: SymSystem; bounds?: boolean } | 'unknown'>();
+  /** What a counterexample to induction says. */
+  const ctiText = (r: { bounds?: boolean }, what: string) =>
+    r.bounds
+      ? `${what} with int fields unbounded, but from a state satisfying it a step leaves a declared range ` +
+        '(an error in the explicit engine): counterexample to induction'
+      : `${what}: counterexample to induction`;
   /** How many lemmas there were when a property's CTI was found. */
   const lemmasAt = new Map<string, number>();
 
@@ -197,7 +207,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
           kind: 'always',
           verdict: 'unknown',
           trace: cti(r.sys, r.cti, name),
-          bound: `declared invariant ${name} is not inductive: counterexample to induction`,
+          bound: ctiText(r, r.bounds ? `declared invariant ${name} is inductive` : `declared invariant ${name} is not inductive`),
         });
     }
   }
@@ -207,7 +217,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     const name = p.entry.name;
     if (results.has(name)) continue;
     const r = await tryInductive([name]);
-    if (r !== 'unknown' && 'note' in r) proven(name, `${r.note} (induction)`, r.unbounded);
+    if (r !== 'unknown' && 'note' in r) proven(name, `${r.note} (induction${r.lemmas.length ? `, with the proven ${r.lemmas.join(', ')}` : ''})`, r.unbounded);
     else {
       ctis.set(name, r);
       lemmasAt.set(name, lemmas.length);
@@ -218,7 +228,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     if (lemmas.length === lemmasAt.get(name)) continue;
     const r = await tryInductive([name]);
     if (r !== 'unknown' && 'note' in r) {
-      proven(name, `${r.note} (induction, with the proven ${lemmas.map((l) => l.name).filter((n) => n !== name).join(', ')})`, r.unbounded);
+      proven(name, `${r.note} (induction, with the proven ${r.lemmas.join(', ')})`, r.unbounded);
       ctis.delete(name);
     } else ctis.set(name, r);
   }
@@ -275,7 +285,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
               kind: 'always',
               verdict: 'unknown',
               trace: cti(r.sys, r.cti, name),
-              bound: `not inductive${K > 1 ? ` (also not ${K}-inductive)` : ''}: counterexample to induction; strengthen it or declare --invariant`,
+              bound: `${ctiText(r, r.bounds ? 'inductive' : `not inductive${K > 1 ? ` (also not ${K}-inductive)` : ''}`)}; strengthen it or declare --invariant`,
             },
       );
   }
