@@ -14,6 +14,12 @@ import { outOfRange } from './ranges.ts';
 import { newSolver } from './system.ts';
 import type { Model as ZModel, Solver } from 'z3-solver';
 
+/**
+ * BMC's default number of steps (and induction's witness search): the
+ * kernel specs' longest runs, deepest witnesses and counterexamples take 12.
+ */
+export const DEFAULT_DEPTH = 12;
+
 /** The unrolled path S0 -> S1 -> ... with one solver. */
 export class Unrolling {
   readonly solver: Solver<'main'>;
@@ -170,7 +176,7 @@ export async function bmc(
       }
       rest = rest.filter((g) => !hits.includes(g));
     }
-    if (d >= depth || found.size === targets.length) break;
+    if (found.size === targets.length) break;
     u.extend();
     // No run has d+1 steps: every reachable state was at depth <= d, so the search is complete.
     const more = await u.check();
@@ -182,6 +188,8 @@ export async function bmc(
       exhausted = true;
       break;
     }
+    // Runs are longer than the depth asked for: what was not found is unknown.
+    if (d >= depth) break;
   }
   const results = targets.map(
     (t) =>

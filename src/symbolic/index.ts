@@ -4,9 +4,11 @@
 import type { BuiltModel } from '../spec/spec.ts';
 import type { RunResult, RunStats, PropertyResult } from '../spec/results.ts';
 import { SpecError } from '../spec/errors.ts';
+import type { Type } from '../spec/schema.ts';
 import { symbolicSystem } from './system.ts';
-import { bmc } from './bmc.ts';
+import { DEFAULT_DEPTH, bmc } from './bmc.ts';
 import { induction } from './induction.ts';
+import { VALIDATE_STATES, validateTranslation } from './validate.ts';
 
 export { disposeZ3 } from './z3.ts';
 
@@ -24,10 +26,28 @@ export interface SymbolicOptions {
   readonly deadlock?: boolean;
   /** Seconds any one solver query may take before the run ends as unknown (default DEFAULT_TIMEOUT_S). */
   readonly timeout?: number;
+  /** Distinct states on which the translation is compared with JavaScript before a 'holds' (default VALIDATE_STATES). */
+  readonly validateStates?: number;
 }
 
-/** BMC's default number of steps: the kernel specs' deepest witnesses and counterexamples take 12. */
-export const DEFAULT_DEPTH = 12;
+function hasIntLeaf(built: BuiltModel): boolean {
+  const visit = (t: Type): boolean => {
+    switch (t.kind) {
+      case 'int':
+        return true;
+      case 'record':
+        return Object.values(t.fields).some((f) => visit(f as Type));
+      case 'array':
+        return visit(t.elem);
+      case 'optional':
+        return visit(t.inner);
+      default:
+        return false;
+    }
+  };
+  return visit(built.model.schema);
+}
+
 
 /** A query taking longer than this is not going to finish on a laptop either. */
 export const DEFAULT_TIMEOUT_S = 300;
@@ -55,6 +75,14 @@ export async function checkSymbolic(built: BuiltModel, opts: SymbolicOptions): P
     depth = out.depth;
     limit = out.limit;
   } else throw new SpecError(`unknown symbolic engine '${String((opts as { engine: unknown }).engine)}' (bmc | induction)`);
+  // No proof is reported from a translation that disagrees with JavaScript on the states it can be compared on.
+  // (Violations and witnesses need no such check: their traces were replayed in JavaScript.)
+  if (properties.some((p) => !p.trace && p.verdict !== 'unknown')) {
+    const states = opts.validateStates ?? VALIDATE_STATES;
+    validateTranslation(await symbolicSystem(built), states);
+    if (opts.engine === 'induction' && opts.ints !== 'bounded' && built.model.schema && hasIntLeaf(built))
+      validateTranslation(await symbolicSystem(built, { unboundedInts: true }), states);
+  }
   const seconds = (performance.now() - t0) / 1000;
   const stats: RunStats = {
     distinct: 0,

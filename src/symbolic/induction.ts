@@ -16,7 +16,7 @@ import type { PropertyResult, Trace } from '../spec/results.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
 import { newSolver, symbolicSystem, type SymSystem } from './system.ts';
-import { Unrolling, bmc, reportError, timeoutText } from './bmc.ts';
+import { DEFAULT_DEPTH, Unrolling, bmc, reportError, timeoutText } from './bmc.ts';
 import { decodeAct, decodeState, replay } from './trace.ts';
 import { checkMaybe, type ZBool } from './z3.ts';
 import type { SymbolicOptions } from './index.ts';
@@ -291,7 +291,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   }
 
   const out: PropertyResult[] = [];
-  const witnessDepth = opts.depth ?? 10;
+  const witnessDepth = opts.depth ?? DEFAULT_DEPTH;
   let witnessSearch: Map<string, PropertyResult> | undefined;
   const sometimes = bounded.props.filter((p) => p.entry.kind === 'sometimes').map((p) => p.entry.name);
   if (sometimes.length) {
