@@ -4,7 +4,7 @@
 // was unsatisfiable at every smaller depth, so the first counterexample found
 // has the minimal number of steps, the length BFS finds.
 
-import type { PropertyResult, Trace } from '../spec/results.ts';
+import type { Limit, PropertyResult, Trace } from '../spec/results.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { SymSystem } from './system.ts';
@@ -98,8 +98,8 @@ export interface BmcOutcome {
   readonly depthReached: number;
   /** Every run ends within depthReached steps: the verdicts cover all reachable states. */
   readonly complete: boolean;
-  /** A query hit the time limit (its description), so the search stopped there. */
-  readonly limit?: string;
+  /** A query hit the time limit, so the search stopped there. */
+  readonly limit?: Limit;
 }
 
 export interface BmcOptions {
@@ -109,9 +109,9 @@ export interface BmcOptions {
   readonly timeoutMs?: number;
 }
 
-/** The words for a query that ran out of time. */
-export function timeoutText(timeoutMs: number | undefined): string {
-  return `a solver query hit the time limit${timeoutMs ? ` (--timeout ${timeoutMs / 1000} s)` : ''}`;
+/** The limit of a query that ran out of time. */
+export function timeoutLimit(timeoutMs: number | undefined): Limit {
+  return { which: 'timeout', ...(timeoutMs ? { value: timeoutMs / 1000 } : {}), detail: 'seconds per solver query' };
 }
 
 /**
@@ -141,7 +141,7 @@ export async function bmc(
   const u = new Unrolling(sys, solverSeconds, true, opts.timeoutMs);
   const found = new Map<string, PropertyResult>();
   let exhausted = false;
-  let limit: string | undefined;
+  let limit: Limit | undefined;
   let d = 0;
   search: for (; ; d++) {
     // A transition that throws or leaves the declared ranges is an error in the spec, as in the explicit engine.
@@ -153,7 +153,7 @@ export async function bmc(
     for (;;) {
       const m = await u.check(z.Or(err, ...rest.map((g) => g.f)));
       if (m === 'unknown') {
-        limit = timeoutText(opts.timeoutMs);
+        limit = timeoutLimit(opts.timeoutMs);
         break search;
       }
       if (!m) {
@@ -171,7 +171,7 @@ export async function bmc(
           kind: g.t.kind,
           verdict: witness ? 'holds' : 'violated',
           trace: u.trace(m, d, kind, g.t.name),
-          bound: witness ? `witness of ${d} steps (BMC)` : `shortest counterexample: ${d} steps (BMC)`,
+          coverage: { kind: 'trace', steps: d },
         });
       }
       rest = rest.filter((g) => !hits.includes(g));
@@ -181,7 +181,7 @@ export async function bmc(
     // No run has d+1 steps: every reachable state was at depth <= d, so the search is complete.
     const more = await u.check();
     if (more === 'unknown') {
-      limit = timeoutText(opts.timeoutMs);
+      limit = timeoutLimit(opts.timeoutMs);
       break;
     }
     if (!more) {
@@ -199,7 +199,7 @@ export async function bmc(
             property: t.name,
             kind: t.kind,
             verdict: t.kind === 'sometimes' ? ('violated' as const) : ('holds' as const),
-            bound: `all reachable states: every run ends within ${d} steps (BMC)`,
+            coverage: { kind: 'exhaustive' as const, depth: d },
           }
         : {
             property: t.name,
@@ -207,11 +207,7 @@ export async function bmc(
             // Runs longer than the depth were not looked at: like a depth limit in
             // the explicit engine, this is incomplete, not a proof.
             verdict: 'unknown' as const,
-            bound: limit
-              ? `${limit} at depth ${d}; ${t.kind === 'sometimes' ? 'no witness' : 'no violation'} within ${Math.max(0, d - 1)} steps (BMC)`
-              : t.kind === 'sometimes'
-                ? `no witness within ${d} steps (BMC)`
-                : `no violation within ${d} steps (BMC)`,
+            coverage: limit ? { kind: 'limit' as const, limit } : { kind: 'bounded' as const, depth: d },
           }),
   );
   return { results, depthReached: d, complete: exhausted, limit };

@@ -2,7 +2,7 @@
 // source, translated to Z3 (see docs/symbolic.md for the modelling subset).
 
 import type { BuiltModel } from '../spec/spec.ts';
-import type { RunResult, RunStats, PropertyResult } from '../spec/results.ts';
+import type { Limit, RunResult, SolverStats, PropertyResult } from '../spec/results.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { Type } from '../spec/schema.ts';
 import { symbolicSystem } from './system.ts';
@@ -52,12 +52,12 @@ function hasIntLeaf(built: BuiltModel): boolean {
 /** A query taking longer than this is not going to finish on a laptop either. */
 export const DEFAULT_TIMEOUT_S = 300;
 
-export async function checkSymbolic(built: BuiltModel, opts: SymbolicOptions): Promise<RunResult> {
+export async function checkSymbolic(built: BuiltModel, opts: SymbolicOptions): Promise<RunResult<SolverStats>> {
   const t0 = performance.now();
   const solverSeconds: number[] = [];
   let properties: PropertyResult[];
   let depth = 0;
-  let limit: string | undefined;
+  let limit: Limit | undefined;
   const timeout = opts.timeout ?? DEFAULT_TIMEOUT_S;
   if (!(timeout > 0)) throw new SpecError(`--timeout must be a positive number of seconds, got ${timeout}`);
   const timeoutMs = timeout * 1000;
@@ -84,26 +84,15 @@ export async function checkSymbolic(built: BuiltModel, opts: SymbolicOptions): P
       validateTranslation(await symbolicSystem(built, { unboundedInts: true }), states);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const stats: RunStats = {
-    distinct: 0,
-    generated: 0,
-    depth,
-    queue: 0,
-    seconds,
-    statesPerSecond: 0,
-    bytesPerState: 0,
-    storeBytes: 0,
-    peakRssBytes: process.memoryUsage().rss,
-    stateWords: 0,
-    solverSeconds,
-  };
+  const stats: SolverStats = { kind: 'solver', depth, seconds, solverSeconds, peakRssBytes: process.memoryUsage().rss };
   return {
     spec: built.spec.name,
     variant: built.variant,
     engine: opts.engine,
+    method: opts.engine === 'bmc' ? 'bounded model checking' : 'k-induction',
     // A query that ran out of time ends the run as incomplete, like a limit of the explicit engine.
     status: limit ? 'incomplete' : 'complete',
-    ...(limit ? { limit: `timeout ${timeout} s per query` } : {}),
+    ...(limit ? { limit } : {}),
     bounds: built.bounds,
     properties,
     stats,

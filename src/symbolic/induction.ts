@@ -12,11 +12,11 @@
 // an error in an initial state is reported as the explicit engine reports it.
 
 import type { BuiltModel } from '../spec/spec.ts';
-import type { PropertyResult, Trace } from '../spec/results.ts';
+import type { Coverage, IntMode, Limit, PropertyResult, Trace } from '../spec/results.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
 import { newSolver, symbolicSystem, type SymSystem } from './system.ts';
-import { DEFAULT_DEPTH, Unrolling, bmc, reportError, timeoutText } from './bmc.ts';
+import { DEFAULT_DEPTH, Unrolling, bmc, reportError, timeoutLimit } from './bmc.ts';
 import { decodeAct, decodeState, replay } from './trace.ts';
 import { checkMaybe, type ZBool } from './z3.ts';
 import type { SymbolicOptions } from './index.ts';
@@ -25,8 +25,8 @@ import type { Model as ZModel } from 'z3-solver';
 export interface InductionOutcome {
   readonly results: PropertyResult[];
   readonly depth: number;
-  /** A query hit the time limit (the words for it). */
-  readonly limit?: string;
+  /** A query hit the time limit. */
+  readonly limit?: Limit;
 }
 
 /** Integer arithmetic can be slow where bit-vectors are not: unbounded attempts get at most this long. */
@@ -36,6 +36,16 @@ type Answer = ZModel<'main'> | undefined | 'unknown';
 
 function hasInts(sys: SymSystem): boolean {
   return sys.enc.leaves.some((l) => l.type.kind === 'int');
+}
+
+type Inductive = Coverage & { kind: 'inductive' };
+const inductive = (k: number, ints: IntMode, strengthenedBy: readonly string[] = []): Inductive => ({ kind: 'inductive', k, ints, strengthenedBy });
+
+/** The strongest invariant proven inductive, assumed by step properties and deadlock freedom. */
+interface Strongest {
+  readonly inv: (sys: SymSystem) => ZBool;
+  readonly by: readonly string[];
+  readonly ints: IntMode;
 }
 
 function cti(sys: SymSystem, m: ZModel<'main'>, property: string): Trace {
@@ -71,14 +81,13 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   if (!Number.isInteger(K) || K < 1) throw new SpecError(`--k must be a positive integer, got ${K}`);
   const checkDeadlock = opts.deadlock ?? built.spec.deadlock;
   const bounded = await symbolicSystem(built);
-  const systems: { sys: SymSystem; note: string }[] = [];
-  if (ints !== 'bounded' && hasInts(bounded))
-    systems.push({ sys: await symbolicSystem(built, { unboundedInts: true }), note: 'all states, int fields unbounded' });
-  if (ints !== 'unbounded' || !hasInts(bounded)) systems.push({ sys: bounded, note: 'all states in the declared ranges' });
+  const systems: { sys: SymSystem; ints: IntMode }[] = [];
+  if (ints !== 'bounded' && hasInts(bounded)) systems.push({ sys: await symbolicSystem(built, { unboundedInts: true }), ints: 'unbounded' });
+  if (ints !== 'unbounded' || !hasInts(bounded)) systems.push({ sys: bounded, ints: 'bounded' });
   const z = bounded.z;
   const always = bounded.props.filter((p) => p.entry.kind === 'always');
   const results = new Map<string, PropertyResult>();
-  let limit: string | undefined;
+  let limit: Limit | undefined;
 
   /** One query with the time limit; 'unknown' notes the limit for the run. */
   const sat = async (sys: SymSystem, f: ZBool, ms = timeoutMs): Promise<Answer> => {
@@ -87,14 +96,14 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     const t0 = performance.now();
     const m = await checkMaybe(s);
     solverSeconds.push((performance.now() - t0) / 1000);
-    if (m === 'unknown' && ms === timeoutMs) limit = timeoutText(timeoutMs);
+    if (m === 'unknown' && ms === timeoutMs) limit = timeoutLimit(timeoutMs);
     return m;
   };
   const timedOut = (name: string, kind: PropertyResult['kind'] = 'always'): PropertyResult => ({
     property: name,
     kind,
     verdict: 'unknown',
-    bound: timeoutText(timeoutMs),
+    coverage: { kind: 'limit', limit: timeoutLimit(timeoutMs) },
   });
 
   if (opts.invariant !== undefined) {
@@ -109,7 +118,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     const u = new Unrolling(bounded, solverSeconds, true, timeoutMs);
     const stateErr = z.Or(bounded.transError, ...bounded.props.filter((p) => p.entry.kind !== 'transition').map((p) => p.error));
     const m = await u.check(u.state(stateErr, 0));
-    if (m === 'unknown') limit = timeoutText(timeoutMs);
+    if (m === 'unknown') limit = timeoutLimit(timeoutMs);
     else if (m) reportError(bounded, u, m, 0);
   }
 
@@ -123,7 +132,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
         kind: 'always',
         verdict: 'violated',
         trace: replay(bounded, 'violation', p.entry.name, [decodeState(bounded, m, bounded.X)], []),
-        bound: 'an initial state violates it',
+        coverage: { kind: 'trace', steps: 0 },
       });
   }
 
@@ -133,11 +142,11 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     z.And(...lemmas.filter((l) => l.unbounded || !sys.enc.unboundedInts).map((l) => propHolds(sys, l.name)));
 
   // The strongest invariant proven inductive, for transition properties and deadlock.
-  let strongest: { inv: (sys: SymSystem) => ZBool; note: string } | undefined;
+  let strongest: Strongest | undefined;
   const holdsAll = (names: readonly string[]) => (sys: SymSystem) => invariant(sys, names).holds;
-  const proven = (name: string, bound: string, unbounded: boolean) => {
-    results.set(name, { property: name, kind: 'always', verdict: 'holds', bound });
-    lemmas.push({ name, unbounded });
+  const proven = (name: string, coverage: Inductive) => {
+    results.set(name, { property: name, kind: 'always', verdict: 'holds', coverage });
+    lemmas.push({ name, unbounded: coverage.ints === 'unbounded' });
   };
 
   /**
@@ -147,12 +156,12 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
    * the bounded system under the same invariant.
    */
   type Tried =
-    | { note: string; unbounded: boolean; lemmas: string[] }
+    | { ints: IntMode; lemmas: string[] }
     | { cti: ZModel<'main'>; sys: SymSystem; bounds?: boolean }
     | 'unknown';
   const tryInductive = async (names: readonly string[]): Promise<Tried> => {
     let last: Tried = 'unknown';
-    for (const { sys, note } of systems) {
+    for (const { sys, ints: mode } of systems) {
       // The invariant evaluates without error in every state it covers, and no transition from such a state errs.
       const inv = invariant(sys, names);
       const ok = z.And(inv.holds, z.Not(inv.err));
@@ -165,24 +174,21 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
         continue;
       }
       const used = lemmas.filter((l) => l.unbounded || !unb).map((l) => l.name);
-      if (!unb) return { note, unbounded: false, lemmas: used };
+      if (!unb) return { ints: mode, lemmas: used };
       const b = bounded;
       const ib = invariant(b, names);
       const keep = await sat(b, z.And(b.enc.range(b.X), ib.holds, z.Not(ib.err), lemmasFor(b), b.next, z.Not(b.enc.range(b.X2))));
       if (keep === 'unknown') continue;
-      if (!keep) return { note, unbounded: true, lemmas: used };
+      if (!keep) return { ints: mode, lemmas: used };
       last = { cti: keep, sys: b, bounds: true };
     }
     return last;
   };
 
   const ctis = new Map<string, { cti: ZModel<'main'>; sys: SymSystem; bounds?: boolean } | 'unknown'>();
-  /** What a counterexample to induction says. */
-  const ctiText = (r: { bounds?: boolean }, what: string) =>
-    r.bounds
-      ? `${what} with int fields unbounded, but from a state satisfying it a step leaves a declared range ` +
-        '(an error in the explicit engine): counterexample to induction'
-      : `${what}: counterexample to induction`;
+  /** What a counterexample to induction covers. */
+  const ctiCoverage = (r: { bounds?: boolean }, k: number, of: 'property' | 'declared-invariant'): Coverage =>
+    ({ kind: 'not-inductive', k, of: r.bounds ? 'declared-bounds' : of });
   /** How many lemmas there were when a property's CTI was found. */
   const lemmasAt = new Map<string, number>();
 
@@ -192,13 +198,13 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     const base = results.get(name);
     if (!base) {
       const r = await tryInductive([name]);
-      if (r !== 'unknown' && 'note' in r) {
-        strongest = { inv: holdsAll([name]), note: `${r.note}, by induction on ${name}` };
-        proven(name, `${r.note} (induction)`, r.unbounded);
+      if (r !== 'unknown' && 'ints' in r) {
+        strongest = { inv: holdsAll([name]), by: [name], ints: r.ints };
+        proven(name, inductive(1, r.ints, r.lemmas));
         for (const p of always) {
           if (results.has(p.entry.name)) continue;
           const m = await sat(bounded, z.And(bounded.enc.range(bounded.X), propHolds(bounded, name), z.Or(z.Not(p.holds), p.error)));
-          if (m === undefined) proven(p.entry.name, `${r.note} (implied by inductive ${name})`, r.unbounded);
+          if (m === undefined) proven(p.entry.name, inductive(1, r.ints, [name]));
         }
       } else if (r === 'unknown') results.set(name, timedOut(name));
       else
@@ -207,7 +213,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
           kind: 'always',
           verdict: 'unknown',
           trace: cti(r.sys, r.cti, name),
-          bound: ctiText(r, r.bounds ? `declared invariant ${name} is inductive` : `declared invariant ${name} is not inductive`),
+          coverage: ctiCoverage(r, 1, 'declared-invariant'),
         });
     }
   }
@@ -217,7 +223,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     const name = p.entry.name;
     if (results.has(name)) continue;
     const r = await tryInductive([name]);
-    if (r !== 'unknown' && 'note' in r) proven(name, `${r.note} (induction${r.lemmas.length ? `, with the proven ${r.lemmas.join(', ')}` : ''})`, r.unbounded);
+    if (r !== 'unknown' && 'ints' in r) proven(name, inductive(1, r.ints, r.lemmas));
     else {
       ctis.set(name, r);
       lemmasAt.set(name, lemmas.length);
@@ -227,8 +233,8 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   for (const [name] of [...ctis]) {
     if (lemmas.length === lemmasAt.get(name)) continue;
     const r = await tryInductive([name]);
-    if (r !== 'unknown' && 'note' in r) {
-      proven(name, `${r.note} (induction, with the proven ${r.lemmas.join(', ')})`, r.unbounded);
+    if (r !== 'unknown' && 'ints' in r) {
+      proven(name, inductive(1, r.ints, r.lemmas));
       ctis.delete(name);
     } else ctis.set(name, r);
   }
@@ -237,10 +243,10 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   const initOk = always.filter((p) => !results.has(p.entry.name) || results.get(p.entry.name)!.verdict === 'holds').map((p) => p.entry.name);
   if (initOk.length > 1 && ctis.size > 0) {
     const r = await tryInductive(initOk);
-    if (r !== 'unknown' && 'note' in r) {
-      strongest ??= { inv: holdsAll(initOk), note: `${r.note}, by induction on ${initOk.join(' & ')}` };
+    if (r !== 'unknown' && 'ints' in r) {
+      strongest ??= { inv: holdsAll(initOk), by: initOk, ints: r.ints };
       for (const n of ctis.keys()) {
-        proven(n, `${r.note} (induction, strengthened by ${initOk.filter((x) => x !== n).join(', ')})`, r.unbounded);
+        proven(n, inductive(1, r.ints, initOk.filter((x) => x !== n)));
         ctis.delete(n);
       }
     }
@@ -248,7 +254,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   // Properties inductive by themselves: their conjunction is inductive too.
   const alone = lemmas.map((l) => l.name);
   if (!strongest && alone.length > 0)
-    strongest = { inv: holdsAll(alone), note: `all states satisfying ${alone.join(' & ')}` };
+    strongest = { inv: holdsAll(alone), by: alone, ints: lemmas.every((l) => l.unbounded) ? systems[0]!.ints : 'bounded' };
 
   // k-induction: base by BMC to depth k-1, step over k assumed steps.
   for (const [name, r] of [...ctis]) {
@@ -266,11 +272,11 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
       }
       const fails = await kStepFails(bounded, propHolds(bounded, name), k, solverSeconds, timeoutMs, prop(bounded, name).error);
       if (fails === 'unknown') {
-        limit = timeoutText(timeoutMs);
+        limit = timeoutLimit(timeoutMs);
         break;
       }
       if (!fails) {
-        proven(name, `all states in the declared ranges (${k}-induction)`, false);
+        proven(name, inductive(k, 'bounded'));
         ctis.delete(name);
         break;
       }
@@ -285,7 +291,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
               kind: 'always',
               verdict: 'unknown',
               trace: cti(r.sys, r.cti, name),
-              bound: `${ctiText(r, r.bounds ? 'inductive' : `not inductive${K > 1 ? ` (also not ${K}-inductive)` : ''}`)}; strengthen it or declare --invariant`,
+              coverage: ctiCoverage(r, K, 'property'),
             },
       );
   }
@@ -343,38 +349,38 @@ async function transitionProperty(
   name: string,
   holds: ZBool,
   error: ZBool,
-  strongest: { inv: (s: SymSystem) => ZBool; note: string } | undefined,
+  strongest: Strongest | undefined,
   sat: Sat,
 ): Promise<PropertyResult> {
   const z = sys.z;
   const inv = strongest ? strongest.inv(sys) : z.Bool.val(true);
   // A step property that throws on a step is an error, not a verdict: the error terms count as a violation here.
   const m = await sat(sys, z.And(sys.enc.range(sys.X), inv, sys.next, z.Or(z.Not(holds), error)));
-  if (m === 'unknown') return { property: name, kind: 'transition', verdict: 'unknown', bound: 'a solver query hit the time limit' };
-  if (!m) return { property: name, kind: 'transition', verdict: 'holds', bound: strongest ? strongest.note : 'all states in the declared ranges' };
+  if (m === 'unknown') return { property: name, kind: 'transition', verdict: 'unknown', coverage: { kind: 'limit', limit: timeoutLimit(undefined) } };
+  if (!m) return { property: name, kind: 'transition', verdict: 'holds', coverage: inductive(1, strongest?.ints ?? 'bounded', strongest?.by) };
   return {
     property: name,
     kind: 'transition',
     verdict: 'unknown',
     trace: cti(sys, m, name),
-    bound: 'a step from a state satisfying the proven invariants violates it (may be unreachable)',
+    coverage: { kind: 'not-inductive', k: 1, of: 'step' },
   };
 }
 
 async function deadlockFreedom(
   sys: SymSystem,
-  strongest: { inv: (s: SymSystem) => ZBool; note: string } | undefined,
+  strongest: Strongest | undefined,
   sat: Sat,
   depth: number,
   solverSeconds: number[],
   timeoutMs: number,
-): Promise<{ result: PropertyResult; limit?: string }> {
+): Promise<{ result: PropertyResult; limit?: Limit }> {
   const z = sys.z;
   const inv = strongest ? strongest.inv(sys) : z.Bool.val(true);
   const m = await sat(sys, z.And(sys.enc.range(sys.X), inv, sys.deadlock));
   if (m === undefined)
     return {
-      result: { property: DEADLOCK_PROPERTY, kind: 'deadlock', verdict: 'holds', bound: strongest ? strongest.note : 'all states in the declared ranges' },
+      result: { property: DEADLOCK_PROPERTY, kind: 'deadlock', verdict: 'holds', coverage: inductive(1, strongest?.ints ?? 'bounded', strongest?.by) },
     };
   const r = await bmc(sys, depth, solverSeconds, new Set([DEADLOCK_PROPERTY]), { deadlock: true, timeoutMs });
   const b = r.results[0]!;
@@ -384,7 +390,8 @@ async function deadlockFreedom(
       property: DEADLOCK_PROPERTY,
       kind: 'deadlock',
       verdict: 'unknown',
-      bound: r.limit ?? `the proven invariants admit a deadlocked state; none reachable within ${depth} steps (BMC)`,
+      // The proven invariants admit a deadlocked state; BMC found none within the depth.
+      coverage: r.limit ? { kind: 'limit', limit: r.limit } : { kind: 'bounded', depth },
     },
     limit: r.limit,
   };
