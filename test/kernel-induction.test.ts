@@ -35,7 +35,8 @@ function prop(r: RunResult, name: string): PropertyResult {
 }
 
 /** The sometimes witnesses are BMC's business, not induction's: depth 1 keeps the run short. */
-const induction = (invariant: string) => ({ engine: 'induction', invariant, ints: 'unbounded', depth: 1 }) as const;
+const induction = (invariant: string, properties: string[]) =>
+  ({ engine: 'induction', invariant, ints: 'unbounded', depth: 1, properties }) as const;
 
 describe('b2-rdma-fork v5.19: proofs for all counts', () => {
   const built = b2.build('v5.19');
@@ -47,8 +48,9 @@ describe('b2-rdma-fork v5.19: proofs for all counts', () => {
   });
 
   test('inductive-pin-exclusive is inductive and implies P12 and P6 for unbounded counts', async () => {
-    const r = await checkSymbolic(built, induction(INDUCTIVE_PIN_EXCLUSIVE));
-    for (const name of [INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, PROP.P6, PROP.P7, PROP.P12]) {
+    const names = [INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, PROP.P6, PROP.P7, PROP.P12];
+    const r = await checkSymbolic(built, induction(INDUCTIVE_PIN_EXCLUSIVE, names));
+    for (const name of names) {
       const p = prop(r, name);
       expect([name, p.verdict], JSON.stringify(p.coverage)).toEqual([name, 'holds']);
       expect(p.coverage, name).toMatchObject({ kind: 'inductive', k: 1, ints: 'unbounded' });
@@ -84,7 +86,7 @@ describe('b2-rdma-fork v5.9-rc4 (pinned pages shared at fork): negative control'
   });
 
   test('induction: not inductive, the CTI is fork sharing a pinned page', async () => {
-    const r = await checkSymbolic(built, induction(INDUCTIVE_PIN_EXCLUSIVE));
+    const r = await checkSymbolic(built, induction(INDUCTIVE_PIN_EXCLUSIVE, []));
     const p = prop(r, INDUCTIVE_PIN_EXCLUSIVE);
     expect(p.verdict).toBe('unknown');
     expect(p.trace?.kind).toBe('cti');

@@ -26,6 +26,8 @@ export interface SymbolicOptions {
   readonly deadlock?: boolean;
   /** Seconds any one solver query may take before the run ends as unknown (default DEFAULT_TIMEOUT_S). */
   readonly timeout?: number;
+  /** Check only these properties (by name; deadlockFree included): for tests and the bench. */
+  readonly properties?: readonly string[];
   /** Distinct states on which the translation is compared with JavaScript before a 'holds' (default VALIDATE_STATES). */
   readonly validateStates?: number;
 }
@@ -65,7 +67,7 @@ export async function checkSymbolic(built: BuiltModel, opts: SymbolicOptions): P
     const k = opts.depth ?? DEFAULT_DEPTH;
     if (!Number.isInteger(k) || k < 0) throw new SpecError(`--depth must be a non-negative integer, got ${k}`);
     const sys = await symbolicSystem(built);
-    const out = await bmc(sys, k, solverSeconds, undefined, { deadlock: opts.deadlock, timeoutMs });
+    const out = await bmc(sys, k, solverSeconds, opts.properties ? new Set(opts.properties) : undefined, { deadlock: opts.deadlock, timeoutMs });
     properties = out.results;
     depth = out.depthReached;
     limit = out.limit;

@@ -85,7 +85,8 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   if (ints !== 'bounded' && hasInts(bounded)) systems.push({ sys: await symbolicSystem(built, { unboundedInts: true }), ints: 'unbounded' });
   if (ints !== 'unbounded' || !hasInts(bounded)) systems.push({ sys: bounded, ints: 'bounded' });
   const z = bounded.z;
-  const always = bounded.props.filter((p) => p.entry.kind === 'always');
+  const wanted = (name: string) => !opts.properties || opts.properties.includes(name) || name === opts.invariant;
+  const always = bounded.props.filter((p) => p.entry.kind === 'always' && wanted(p.entry.name));
   const results = new Map<string, PropertyResult>();
   let limit: Limit | undefined;
 
@@ -165,7 +166,8 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
       // The invariant evaluates without error in every state it covers, and no transition from such a state errs.
       const inv = invariant(sys, names);
       const ok = z.And(inv.holds, z.Not(inv.err));
-      const step = z.And(sys.enc.range(sys.X), ok, lemmasFor(sys), sys.next, z.Not(z.And(primed(sys, ok), sys.enc.range(sys.X2), z.Not(sys.transError))));
+      // (A transition leaving a range is a step to X2 outside Range: transThrow need not say it again.)
+      const step = z.And(sys.enc.range(sys.X), ok, lemmasFor(sys), sys.next, z.Not(z.And(primed(sys, ok), sys.enc.range(sys.X2), z.Not(sys.transThrow))));
       const unb = sys.enc.unboundedInts;
       const m = await sat(sys, step, unb && ints === 'auto' ? Math.min(UNBOUNDED_TIMEOUT_MS, timeoutMs) : timeoutMs);
       if (m === 'unknown') continue;
@@ -299,7 +301,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   const out: PropertyResult[] = [];
   const witnessDepth = opts.depth ?? DEFAULT_DEPTH;
   let witnessSearch: Map<string, PropertyResult> | undefined;
-  const sometimes = bounded.props.filter((p) => p.entry.kind === 'sometimes').map((p) => p.entry.name);
+  const sometimes = bounded.props.filter((p) => p.entry.kind === 'sometimes' && wanted(p.entry.name)).map((p) => p.entry.name);
   if (sometimes.length) {
     const w = await bmc(bounded, witnessDepth, solverSeconds, new Set(sometimes), { deadlock: false, timeoutMs });
     limit ??= w.limit;
@@ -307,11 +309,12 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   }
   for (const p of bounded.props) {
     const name = p.entry.name;
+    if (!wanted(name)) continue;
     if (p.entry.kind === 'always') out.push(results.get(name)!);
     else if (p.entry.kind === 'sometimes') out.push(witnessSearch!.get(name)!);
     else out.push(await transitionProperty(bounded, name, p.holds, p.error, strongest, sat));
   }
-  if (checkDeadlock) {
+  if (checkDeadlock && wanted(DEADLOCK_PROPERTY)) {
     const d = await deadlockFreedom(bounded, strongest, sat, witnessDepth, solverSeconds, timeoutMs);
     limit ??= d.limit;
     out.push(d.result);

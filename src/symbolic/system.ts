@@ -63,6 +63,8 @@ export interface SymSystem {
   readonly errors: readonly SymError[];
   /** Some transition from X errs: its guard is not a boolean, it throws, or it leaves a range (over X). */
   readonly transError: ZBool;
+  /** transError without leaving a range (which Next and Range(X2) express already): over X. */
+  readonly transThrow: ZBool;
   /** Seconds spent translating. */
   readonly translateSeconds: number;
 }
@@ -275,6 +277,7 @@ async function translate(built: BuiltModel, opts: SystemOptions, bits: number | 
   ];
   // Simplified once here rather than in every query: most transitions cannot err at all.
   const transError = await simplify(z, z.Or(...transErrors.map((e) => e.c)));
+  const transThrow = await simplify(z, z.Or(...transErrors.slice(0, guardErrors.length + trans.length).map((e) => e.c)));
   const error = await simplify(z, z.Or(transError, ...errors.slice(0, errors.length - transErrors.length).map((e) => e.c)));
   return {
     z,
@@ -291,6 +294,7 @@ async function translate(built: BuiltModel, opts: SystemOptions, bits: number | 
     error,
     errors,
     transError,
+    transThrow,
     translateSeconds: (performance.now() - t0) / 1000,
   };
 }

@@ -96,8 +96,8 @@ export function validateTranslation(sys: SymSystem, maxStates = VALIDATE_STATES)
           continue; // a value of the wrong kind: an error of the spec, reported by the engines
         }
         stats.successors++;
-        if (boolOf(m, enc.eq(st.next, want))) continue;
-        for (let i = 0; i < want.length; i++) {
+        if (!boolOf(m, enc.eq(st.next, want)))
+          for (let i = 0; i < want.length; i++) {
           const got = m.eval(st.next[i]!, true);
           if (got.sexpr() !== m.eval(want[i]!, true).sexpr())
             fail(`${st.t.label}`, s, `field ${enc.leaves[i]!.path} is ${want[i]!.toString()} in JavaScript, ${got.toString()} in the translation`);
