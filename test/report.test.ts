@@ -7,7 +7,7 @@ import { explore } from '../src/explicit/explore.ts';
 import type { RunResult, Trace } from '../src/spec/results.ts';
 import { renderRaceDiagram } from '../src/report/race-diagram.ts';
 import { decodeItf, ItfError, toItf } from '../src/report/itf.ts';
-import { tlcClosingLines, verdictMatrix, verdictTable, type VerdictRow } from '../src/report/tables.ts';
+import { tlcClosingLines, verdictMatrix, type VerdictRow } from '../src/report/tables.ts';
 import { wrap, wrapValue } from '../src/report/text.ts';
 import peterson from '../specs/classic/peterson.ts';
 
@@ -271,16 +271,17 @@ describe('tables', () => {
         rows.push({ spec: 'peterson', variant: v, result, expected: v === 'peterson' && result.property === 'CanEnter' ? 'violated' : built.expected.get(result.property), run });
     }
     const md = verdictMatrix('peterson', rows);
-    expect(md).toContain('| variant | MutualExclusion | CanEnter | deadlockFree | states |');
-    expect(md).toContain('|---|---|---|---|---|');
-    expect(md).toContain('| turn-first | violated (6 steps) | holds | holds | 50 |');
-    expect(md).toContain('| flag-only | holds | holds | violated (2 steps) | 12 |');
-    expect(md).toContain('| peterson | holds | **holds** (expected violated) | holds | 26 |');
+    mailable(md);
+    expect(md).toContain(
+      [
+        '| property        | peterson  | turn-first | flag-only |',
+        '|-----------------|-----------|------------|-----------|',
+        '| MutualExclusion | holds     | 6 steps    | holds     |',
+        '| CanEnter        | **holds** | holds      | holds     |',
+        '| deadlockFree    | holds     | holds      | 2 steps   |',
+        '| states          | 26        | 50         | 12        |',
+      ].join('\n'),
+    );
     expect(md).toContain('1 verdict(s) not as expected');
-    const table = verdictTable(rows, () => '0.00 s');
-    const lines = table.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^spec +variant +property +expected +got +states +time$/);
-    expect(lines).toHaveLength(2 + rows.length);
-    expect(table).toMatch(/peterson +peterson +CanEnter +violated +holds !! +26 +0\.00 s/);
   });
 });

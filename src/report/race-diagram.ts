@@ -16,7 +16,7 @@ export const MAX_COLUMNS = 4;
 /** Step number gutter: "  12 ". */
 const GUTTER = 5;
 
-export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<RunResult, 'engine'>): string {
+export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<RunResult, 'method'>): string {
   const codec = codecFor(built.model.schema);
   const prop = built.properties.find((p) => p.name === trace.property);
   const expected = built.expected.get(trace.property);
@@ -37,7 +37,7 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
   say(`verdict: ${verdict}${expected ? `, expected ${expected}` : ''}`);
   say(`bounds: ${built.bounds}`);
   const n = trace.steps.length;
-  say(`trace: ${traceSummary(trace.kind, n, run.engine)}`);
+  say(`trace: ${traceSummary(trace.kind, n, run.method)}`);
   lines.push('');
 
   // The starting state, one top-level field per line.
@@ -117,10 +117,8 @@ function stepName(t: Transition): string {
   return t.label.startsWith(`${t.actor}.`) ? t.label.slice(t.actor.length + 1) : t.label;
 }
 
-function traceSummary(kind: Trace['kind'], n: number, engine: RunResult['engine']): string {
+function traceSummary(kind: Trace['kind'], n: number, how: string): string {
   const steps = `${n} step${n === 1 ? '' : 's'}`;
-  const how =
-    engine === 'explicit' ? 'breadth-first search' : engine === 'bmc' ? 'bounded model checking' : 'k-induction';
   switch (kind) {
     case 'violation':
     case 'deadlock':

@@ -2,10 +2,10 @@
 
 import type { Verdict } from '../spec/spec.ts';
 import type { Coverage } from '../spec/results.ts';
-import { limitText, verdictCoverage } from '../report/coverage.ts';
-import { asExpected } from '../report/tables.ts';
+import { limitText, verdictCoverage } from './coverage.ts';
+import { asExpected } from './tables.ts';
 import { shownPath } from './human.ts';
-import type { SpecOutcome } from './run.ts';
+import type { SpecOutcome } from './outcome.ts';
 
 export interface JsonResult {
   variant: string;
