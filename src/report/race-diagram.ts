@@ -41,10 +41,15 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
   lines.push('');
 
   // The starting state, one top-level field per line.
+  const onStep = prop?.kind === 'transition';
+  // A step property judges steps, so its counterexample to induction starts
+  // from a state satisfying the proven invariants, not the property.
   say(
-    trace.kind === 'cti'
-      ? `State 0 (satisfies ${trace.property}; not necessarily reachable):`
-      : 'Initial state:',
+    trace.kind !== 'cti'
+      ? 'Initial state:'
+      : onStep
+        ? 'State 0 (satisfies the proven invariants; not necessarily reachable):'
+        : `State 0 (satisfies ${trace.property}; not necessarily reachable):`,
   );
   for (const [field, type] of Object.entries(built.model.schema.fields as Record<string, Type>))
     lines.push(...wrapValue(`${field}: ${formatValue(type, trace.initial[field])}`, LINE_WIDTH - 2, 4).map((l) => `  ${l}`));
@@ -95,7 +100,7 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
     lines.push('');
   }
 
-  say(conclusion(trace, n, prop?.doc, prop?.kind === 'transition'));
+  say(conclusion(trace, n, prop?.doc, onStep));
   return lines.map(ascii).join('\n') + '\n';
 }
 
@@ -126,7 +131,7 @@ function traceSummary(kind: Trace['kind'], n: number, how: string): string {
     case 'witness':
       return `${steps}, a shortest witness (${how})`;
     case 'cti':
-      return `${steps}, a counterexample to induction (${how}): the first state satisfies the invariant but need not be reachable`;
+      return `${steps}, a counterexample to induction (${how}): the first state need not be reachable`;
   }
 }
 
@@ -141,6 +146,8 @@ function conclusion(trace: Trace, n: number, doc: string | undefined, onStep: bo
     case 'witness':
       return `${after}, ${trace.property} holds${what}: witnessed.`;
     case 'cti':
-      return `Step ${n} leads from a state satisfying ${trace.property} to one violating it${what}: ${trace.property} is not inductive.`;
+      return onStep
+        ? `Step ${n}, from a state satisfying the proven invariants, violates ${trace.property}${what}: the invariants do not imply it.`
+        : `Step ${n} leads from a state satisfying ${trace.property} to one violating it${what}: ${trace.property} is not inductive.`;
   }
 }
