@@ -43,9 +43,9 @@ const noStack = (r: Ran): void => {
 const check = (...args: string[]) => run(['check', ...args]);
 
 describe('exit codes', () => {
-  it('0: every verdict as expected, with TLC closing lines and the closed-form counts', async () => {
+  it('0: every verdict as expected, with TLC closing lines (--stats) and the closed-form counts', async () => {
     const out = tmp();
-    const r = await check('counters', '--variant', 'n3-k4', '--out', out);
+    const r = await check('counters', '--variant', 'n3-k4', '--stats', '--out', out);
     expect(r.code).toBe(0);
     // Counters(3, 4): (K+1)^N = 125 distinct, N*K*(K+1)^(N-1) + 2 = 302 generated.
     expect(r.stdout).toContain('302 states generated, 125 distinct states found, 0 states left on queue.\n');
@@ -85,7 +85,7 @@ describe('exit codes', () => {
   });
 
   it('3: a limit ends the run as incomplete, names the limit and prints the statistics', async () => {
-    const r = await check('counters', '--variant', 'n4-k5', '--max-states', '100', '--out', tmp());
+    const r = await check('counters', '--variant', 'n4-k5', '--max-states', '100', '--stats', '--out', tmp());
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/Bounded +always +unknown +\?\? \(expected holds\)/);
     expect(r.stdout).toContain('stopped at the limit max-states 100');
@@ -97,7 +97,7 @@ describe('exit codes', () => {
   });
 
   it('130: SIGINT stops the search and prints the partial statistics', async () => {
-    const r = await run(['check', join(FIX, 'big.ts'), '--out', tmp()], { interruptAfterMs: 4000 });
+    const r = await run(['check', join(FIX, 'big.ts'), '--stats', '--out', tmp()], { interruptAfterMs: 4000 });
     expect(r.code).toBe(130);
     expect(r.stdout).toContain('Interrupted: the statistics are partial.');
     expect(r.stdout).toMatch(/\d+ states generated, \d+ distinct states found, [1-9]\d* states left on queue\./);
@@ -163,7 +163,8 @@ describe('--json', () => {
       expect(['always', 'sometimes', 'transition', 'deadlock']).toContain(r.kind);
       expect(r.traceLength === null || Number.isInteger(r.traceLength)).toBe(true);
       expect(Array.isArray(r.traceFiles)).toBe(true);
-      expect(r.bound === null || typeof r.bound === 'string').toBe(true);
+      expect(typeof r.bound).toBe('string');
+      expect(typeof r.coverage?.kind).toBe('string');
     }
     for (const k of ['distinctStates', 'generatedStates', 'seconds', 'unexpected', 'unknown']) expect(typeof doc.stats[k]).toBe('number');
     expect(Array.isArray(doc.stats.runs)).toBe(true);
@@ -182,11 +183,12 @@ describe('--json', () => {
     ]);
     const lost = doc.results[0];
     expect(lost).toMatchObject({ kind: 'always', expected: 'holds', verdict: 'violated', engine: 'explicit', traceLength: 8, asExpected: false, distinctStates: 37, depth: 9 });
-    expect(lost.traceFiles).toHaveLength(2);
+    expect(lost.traceFiles.map((f: string) => f.slice(f.lastIndexOf('.')))).toEqual(['.txt', '.json', '.dot']);
+    expect(lost.coverage).toEqual({ kind: 'trace', steps: 8 });
     for (const f of lost.traceFiles) expect(existsSync(resolve(ROOT, f))).toBe(true);
     expect(doc.results[5]).toMatchObject({ property: 'deadlockFree', verdict: 'holds', traceLength: null, traceFiles: [] });
     // --witness: the sometimes property's witness is written too.
-    expect(doc.results[1].traceFiles).toHaveLength(2);
+    expect(doc.results[1].traceFiles).toHaveLength(3);
     expect(readFileSync(join(out, 'surprise/racy/BothDone.txt'), 'utf8')).toContain('BothDone holds');
     expect(doc.stats).toMatchObject({ unexpected: 1, unknown: 0 });
     expect(doc.stats.runs.map((x: any) => [x.variant, x.status, x.limit])).toEqual([['racy', 'complete', null], ['locked', 'complete', null]]);
@@ -219,9 +221,10 @@ describe('all specs, matrix', () => {
     writeFileSync(join(dir, 'surprise.ts'), `export { default } from ${JSON.stringify(join(FIX, 'surprise.ts'))};\n`);
     const r = await check('--specs-dir', dir, '--out', tmp());
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^spec +variant +property +expected +got +states +time$/m);
-    expect(r.stdout).toMatch(/^peterson +turn-first +MutualExclusion +violated +violated +50 +\d+\.\d\d s$/m);
-    expect(r.stdout).toMatch(/^surprise +racy +NoLostUpdate +holds +violated !! +37 /m);
+    expect(r.stdout).toMatch(/^spec \/ variant +verdicts +states +time$/m);
+    expect(r.stdout).toMatch(/^peterson \/ turn-first +3\/3 ok +50 +\d+\.\d\d s$/m);
+    expect(r.stdout).toMatch(/^surprise \/ racy +2\/3 ok, 1 UNEXPECTED +37 +\d+\.\d\d s\n {4}NoLostUpdate: violated \(8 steps\), expected holds$/m);
+    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThan(80);
     // The race diagram of the surprise only.
     expect(r.stdout).toContain('mmcheck: spec surprise, variant racy');
     expect(r.stdout).not.toContain('mmcheck: spec peterson, variant turn-first');
@@ -232,11 +235,12 @@ describe('all specs, matrix', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       [
-        '| variant | MutualExclusion | CanEnter | deadlockFree | states |',
-        '|---|---|---|---|---|',
-        '| peterson | holds | holds | holds | 26 |',
-        '| turn-first | violated (6 steps) | holds | holds | 50 |',
-        '| flag-only | holds | holds | violated (2 steps) | 12 |',
+        '| property        | peterson | turn-first | flag-only |',
+        '|-----------------|----------|------------|-----------|',
+        '| MutualExclusion | holds    | 6 steps    | holds     |',
+        '| CanEnter        | holds    | holds      | holds     |',
+        '| deadlockFree    | holds    | holds      | 2 steps   |',
+        '| states          | 26       | 50         | 12        |',
       ].join('\n'),
     );
   });
@@ -313,7 +317,10 @@ describe('--engine', () => {
   it('--depth is refused for the explicit engine', async () => {
     const r = await check('peterson', '--depth', '3');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--depth and --k apply to --engine bmc and --engine induction');
+    expect(r.stderr).toContain('--depth applies to --engine bmc or induction, not to --engine explicit');
+    const k = await check('peterson', '--engine', 'bmc', '--k', '2', '--invariant', 'X');
+    expect(k.code).toBe(2);
+    expect(k.stderr).toContain('--k applies to --engine induction; --invariant applies to --engine induction, not to --engine bmc');
   });
 });
 

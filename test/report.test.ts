@@ -285,3 +285,37 @@ describe('tables', () => {
     expect(md).toContain('1 verdict(s) not as expected');
   });
 });
+
+describe('race diagrams of three or more columns stay paste-ready in 80 columns', () => {
+  /** Every step's lines (label, kernel note, changed fields) start at or right of its label's column. */
+  const columnsKept = (text: string): void => {
+    let col = -1;
+    for (const line of text.split('\n')) {
+      const step = /^ {0,2}\d+ +(\S)/.exec(line);
+      if (step) col = line.indexOf(step[1]!, 4);
+      else if (col >= 0 && line.trim() && !/^\S/.test(line) && line.search(/\S/) < col)
+        expect.fail(`a line left of its step's column ${col}: '${line}'`);
+      if (line === '') col = -1;
+    }
+  };
+
+  it('b4-gup-fast-fork v5.7 P3 and b5-ro-pin v5.11 P4: no list under another column, no doubled brackets, no mid-name wrap', async () => {
+    const b4 = (await import('../specs/mm/b4-gup-fast-fork.ts')).default;
+    const b5 = (await import('../specs/mm/b5-ro-pin.ts')).default;
+    for (const [s, v, p] of [
+      [b4, 'v5.7', 'P3-rw-pin-stable'],
+      [b5, 'v5.11', 'P4-ro-pin-coherent'],
+    ] as const) {
+      const built = s.build(v);
+      const run = await explore(built);
+      const trace = run.properties.find((x) => x.property === p)!.trace!;
+      expect(new Set(trace.steps.map((st) => st.transition.actor)).size, p).toBeGreaterThanOrEqual(3);
+      const text = renderRaceDiagram(trace, built, run);
+      mailable(text);
+      columnsKept(text);
+      expect(text).not.toContain('((');
+      // A kernel note is never broken inside "(file: function)".
+      expect(text).not.toMatch(/\([^()\n]*:\n/);
+    }
+  });
+});

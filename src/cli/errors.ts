@@ -23,3 +23,20 @@ export class UsageError extends UserError {
 export class IoError extends Error {
   override name = 'IoError';
 }
+
+/**
+ * The message and exit code of an error that ended a check: a user error
+ * (spec, command line, trace file) is its message alone (exit 2), an I/O
+ * error exit 5, anything else a bug in mmcheck (exit 4): one line, and the
+ * stack only when asked for with --debug.
+ */
+export function describeFailure(e: unknown, debug: boolean): { code: number; text: string } {
+  if (e instanceof UserError) return { code: EXIT.usage, text: `mmcheck: ${e.message}\n` };
+  if (e instanceof IoError) return { code: EXIT.io, text: `mmcheck: I/O error: ${e.message}\n` };
+  const err = e instanceof Error ? e : new Error(String(e));
+  const text =
+    `mmcheck: internal error: ${err.name}: ${err.message.split('\n')[0]} -- this is a bug in mmcheck, ` +
+    `not in your spec; please report it${debug ? '' : ' (rerun with --debug for the stack trace)'}\n` +
+    (debug ? `${err.stack ?? ''}\n` : '');
+  return { code: EXIT.internal, text };
+}

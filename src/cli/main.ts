@@ -10,7 +10,6 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
-import { UserError } from '../spec/errors.ts';
 import type { Engine, EngineOption, EngineOptions } from '../engines/engine.ts';
 import { DEFAULT_ENGINE, ENGINES, engineNamed, engineOptions } from '../engines/registry.ts';
 import { StateGraph } from '../report/dot.ts';
@@ -21,7 +20,7 @@ import { asExpected, type VerdictRow } from '../report/tables.ts';
 import { TRACE_WRITERS } from '../report/trace-writers.ts';
 import { indentWrap } from '../report/text.ts';
 import { discoverSpecs, findSpec } from './discover.ts';
-import { EXIT, IoError, UsageError } from './errors.ts';
+import { describeFailure, EXIT, UsageError } from './errors.ts';
 import { progressLine, type Progress } from './progress.ts';
 import { replay } from './replay.ts';
 import { checkSpec, selectVariants, type RunOptions } from './run.ts';
@@ -265,24 +264,12 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     progress.clear();
     if (e instanceof CommanderError) {
-      // Commander has printed its message and a one-line hint.
+      // Commander has printed its message and the help, which lists what exists.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (e instanceof UserError) {
-      process.stderr.write(`mmcheck: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    if (e instanceof IoError) {
-      process.stderr.write(`mmcheck: I/O error: ${e.message}\n`);
-      return EXIT.io;
-    }
-    const err = e as Error;
-    process.stderr.write(
-      `mmcheck: internal error: ${err?.name ?? 'Error'}: ${err?.message ?? String(e)} -- this is a bug in mmcheck, not in your spec; ` +
-        `please report it${debug ? '' : ' (rerun with --debug for the stack trace)'}\n`,
-    );
-    if (debug) process.stderr.write(`${err?.stack ?? String(e)}\n`);
-    return EXIT.internal;
+    const { code, text } = describeFailure(e, debug);
+    process.stderr.write(text);
+    return code;
   }
 }
 

@@ -7,6 +7,7 @@ import type { Trace } from '../spec/results.ts';
 import type { BuiltModel } from '../spec/spec.ts';
 import type { Type } from '../spec/schema.ts';
 import { codecFor, formatValue } from '../state/codec.ts';
+import { kernelNote } from './race-diagram.ts';
 import { ascii } from './text.ts';
 
 /** A DOT string literal: quotes and backslashes escaped, line breaks as \l (left-aligned lines). */
@@ -37,7 +38,7 @@ export function traceDot(trace: Trace, built: BuiltModel): string {
     const mark = last ? (trace.kind === 'witness' ? `\n${trace.property} holds` : `\n${trace.property} fails`) : '';
     lines.push(
       `  s${i + 1} [label=${dotString(`state ${i + 1}\n${changes.join('\n') || '(changes nothing)'}${mark}\n`)}${last ? ', penwidth=2' : ''}];`,
-      `  s${i} -> s${i + 1} [label=${dotString(`${i + 1}. ${st.transition.label}${st.transition.kernel ? `\n(${st.transition.kernel})` : ''}\n`)}];`,
+      `  s${i} -> s${i + 1} [label=${dotString(`${i + 1}. ${st.transition.label}${st.transition.kernel ? `\n${kernelNote(st.transition.kernel)}` : ''}\n`)}];`,
     );
   });
   lines.push('}');
