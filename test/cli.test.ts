@@ -3,7 +3,7 @@
 // each kind of bad input.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ interface Ran {
   stderr: string;
 }
 
-function run(args: string[], opts: { interruptAfterMs?: number; bin?: boolean } = {}): Promise<Ran> {
+function run(args: string[], opts: { interruptAfterMs?: number; killAfterMs?: number; bin?: boolean } = {}): Promise<Ran> {
   const argv = opts.bin ? [join(ROOT, 'bin/mmcheck.js'), ...args] : ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args];
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
@@ -32,6 +32,8 @@ function run(args: string[], opts: { interruptAfterMs?: number; bin?: boolean } 
       // (big.ts takes about 10 s to explore).
       setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs);
     }
+    // A run that must not hang: killed (exit code null) rather than waiting for the test timeout.
+    if (opts.killAfterMs) setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs).unref();
   });
 }
 
@@ -338,5 +340,54 @@ describe('counterexample files', () => {
     expect(files(a)).toEqual(files(b));
     expect(files(a).length).toBeGreaterThanOrEqual(4);
     for (const f of files(a)) expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
+  });
+});
+
+describe('where traces go', () => {
+  it('a plain check (even with --witness) writes under .tmp/counterexamples and never touches the goldens', async () => {
+    const golden = join(ROOT, 'counterexamples/peterson/turn-first/MutualExclusion.txt');
+    const before = statSync(golden).mtimeMs;
+    const r = await check('peterson', '--variant', 'turn-first', '--witness');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/2 traces \(\.txt \.json \.dot\) in \.tmp\/counterexamples\/peterson\/turn-first\//);
+    expect(statSync(golden).mtimeMs).toBe(before);
+    expect(existsSync(join(ROOT, 'counterexamples/peterson/turn-first/CanEnter.txt'))).toBe(false);
+    expect(existsSync(join(ROOT, '.tmp/counterexamples/peterson/turn-first/CanEnter.txt'))).toBe(true);
+  });
+
+  it('--update-goldens takes counterexamples of the golden engine only', async () => {
+    const w = await check('peterson', '--update-goldens', '--witness');
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain('witnesses are not golden');
+    const b = await check('peterson', '--update-goldens', '--engine', 'bmc');
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('golden traces come from --engine explicit');
+  });
+
+  it('an unwritable --out prints the verdicts and exits 5 with an I/O error; /proc does not loop', async () => {
+    const r = await run(['check', join(FIX, 'surprise.ts'), '--variant', 'racy', '--out', '/proc/cex'], { killAfterMs: 60_000 });
+    // The surprise is still reported (exit 1 wins over 5); the write failure is named.
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('NoLostUpdate');
+    expect(r.stdout).toContain('traces NOT written: cannot create directory /proc/cex: ENOENT');
+    expect(r.stderr).toContain('mmcheck: I/O error: cannot create directory /proc/cex');
+    noStack(r);
+    const file = join(tmp(), 'a-file');
+    writeFileSync(file, '');
+    const p = await run(['check', 'peterson', '--variant', 'turn-first', '--out', join(file, 'cex')], { killAfterMs: 60_000 });
+    expect(p.code).toBe(5);
+    expect(p.stdout).toContain('all 3 verdicts as expected');
+    expect(p.stderr).toMatch(/I\/O error: cannot create directory .*a-file\/cex: ENOTDIR/);
+  });
+
+  it('--dump-graph writes the state graph of one variant as DOT', async () => {
+    const file = join(tmp(), 'g', 'flag-only.dot');
+    const r = await check('peterson', '--variant', 'flag-only', '--dump-graph', file, '--out', tmp());
+    expect(r.code, r.stderr).toBe(0);
+    const dot = readFileSync(file, 'utf8');
+    expect(dot).toMatch(/^\/\/ mmcheck: spec peterson, variant flag-only: 12 states, \d+ transitions\ndigraph /);
+    const many = await check('peterson', '--dump-graph', file);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toContain('--dump-graph draws one variant');
   });
 });
