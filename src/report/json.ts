@@ -40,6 +40,8 @@ export interface JsonRun {
   seconds: number;
   statesPerSecond: number;
   bytesPerState: number;
+  /** Why the run's traces could not be written (exit 5), or null. */
+  traceError: string | null;
 }
 
 export interface JsonSpec {
@@ -95,6 +97,7 @@ export function specJson(o: SpecOutcome): JsonSpec {
       seconds: s.seconds,
       statesPerSecond: search?.statesPerSecond ?? 0,
       bytesPerState: search?.bytesPerState ?? 0,
+      traceError: v.writeError ?? null,
     });
   }
   return {
