@@ -270,7 +270,9 @@ describe('--replay', () => {
     writeFileSync(join(out, 'tampered.json'), JSON.stringify(tampered));
     const t = await check('--replay', join(out, 'tampered.json'));
     expect(t.code).toBe(1);
-    expect(t.stdout).toMatch(/does not reproduce: step 3: proc\[p1\]\.flag leads to a different state than recorded \(turn: recorded p\d, replayed p\d\)/);
+    for (const line of t.stdout.split('\n')) expect(line.length, line).toBeLessThan(80);
+    // Long lines are wrapped for mail, with a two-space hang.
+    expect(t.stdout.replace(/\n {2}/g, ' ')).toMatch(/does not reproduce: step 3: proc\[p1\]\.flag leads to a different state than recorded \(turn: recorded p\d, replayed p\d\)/);
     // Stopping one step short: the property holds at the end.
     const short = structuredClone(doc);
     short.states.pop();
@@ -304,7 +306,7 @@ describe('--replay', () => {
 describe('--engine', () => {
   it('bmc: loads the symbolic engine lazily, writes <property>.bmc.* (never over the explicit goldens), replays', async () => {
     const out = tmp();
-    const r = await check('peterson', '--variant', 'turn-first', '--engine', 'bmc', '--depth', '7', '--out', out);
+    const r = await check('peterson', '--variant', 'turn-first', '--engine', 'bmc', '--depth', '7', '--traces', '--out', out);
     // Peterson loops forever: no deadlock within 7 steps is no proof, so the run is incomplete.
     expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toMatch(/deadlockFree +deadlock +unknown +\?\? \(expected holds\)\s+not decided: no violation within 7 steps/);

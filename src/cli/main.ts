@@ -247,7 +247,7 @@ function program(result: { code: number }): Command {
     .option('--update-goldens', `rewrite the golden ${GOLDEN_DIR}/ (explicit engine, counterexamples only)`)
     .option('--dump-graph <file.dot>', 'write the state graph of one variant as Graphviz DOT (small state spaces)')
     .option('--specs-dir <dir>', 'where specs are discovered (default: specs/ at the repository root)')
-    .option('--debug', 'on an internal error, print the stack trace')
+    .option('--debug', 'when mmcheck itself fails (exit 4), print the stack trace')
     .exitOverride()
     .action(async (specArg: string | undefined, flags: CheckFlags) => {
       result.code = await check(specArg, flags);

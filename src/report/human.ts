@@ -102,7 +102,7 @@ export function variantReport(o: VariantOutcome, c: Colors, opts: HumanOptions):
     if (name.length > w) lines.push(`  ${name}`);
     const row = `  ${pad(name.length > w ? '' : name, w)}  ${pad(r.result.kind, 10)}  ${pad(r.result.verdict, 8)}  ${mark}`;
     const cover = verdictCoverage(r.result, run);
-    if (stripAnsi(row).length + 2 + cover.length <= LINE_WIDTH) lines.push(`${row}  ${cover}`);
+    if (stripAnsi(row).length + 2 + cover.length < 80) lines.push(`${row}  ${cover}`);
     else lines.push(row, ...indentWrap(cover, 6));
   }
   if (opts.quiet) return lines.join('\n') + '\n';
