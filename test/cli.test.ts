@@ -413,3 +413,37 @@ describe('flag validation (in process)', () => {
     expect(() => traceOutput(engineNamed('bmc')!, flags({ engine: 'bmc', dumpGraph: 'g.dot' }), 'peterson', ROOT)).toThrow(UsageError);
   });
 });
+
+describe('the engine seam (in process)', () => {
+  it('an engine is a value: checkSpec runs it, writes its traces under its own name, reporters render it', async () => {
+    const { checkSpec } = await import('../src/cli/run.ts');
+    const { explore } = await import('../src/explicit/explore.ts');
+    const { variantReport } = await import('../src/report/human.ts');
+    const { TRACE_WRITERS } = await import('../src/report/trace-writers.ts');
+    const pc = (await import('picocolors')).default;
+    const spec = (await import('../specs/classic/peterson.ts')).default;
+    const calls: string[] = [];
+    const fake = {
+      name: 'fake',
+      summary: 'a test engine',
+      options: [],
+      interruptible: false,
+      golden: false,
+      visitsTransitions: false,
+      run: async (built: any) => {
+        calls.push(built.variant);
+        return { ...(await explore(built)), engine: 'fake', method: 'a fake search' };
+      },
+    };
+    const out = tmp();
+    const o = await checkSpec({ spec, file: join(ROOT, 'specs/classic/peterson.ts') }, {
+      variant: 'turn-first', engine: fake, engineOptions: {}, witness: false, outDir: out, writers: TRACE_WRITERS, root: ROOT,
+    });
+    expect(calls).toEqual(['turn-first']);
+    expect(readdirSync(join(out, 'peterson/turn-first')).sort()).toEqual(['MutualExclusion.fake.dot', 'MutualExclusion.fake.json', 'MutualExclusion.fake.txt']);
+    expect(readFileSync(join(out, 'peterson/turn-first/MutualExclusion.fake.txt'), 'utf8')).toContain('a shortest counterexample (a fake search)');
+    const text = variantReport(o.variants[0]!, pc.createColors(false), { quiet: false, traces: false, stats: false });
+    expect(text).toContain('engine: fake');
+    expect(text).toMatch(/MutualExclusion +always +violated +ok +6-step trace/);
+  });
+});
