@@ -13,7 +13,7 @@
 import type { Trace } from '../spec/results.ts';
 import type { BuiltModel } from '../spec/spec.ts';
 import type { Domain, RecordType, Type } from '../spec/schema.ts';
-import { describeType } from '../spec/schema.ts';
+import { describeType, DomainSet } from '../spec/schema.ts';
 import type { Transition } from '../spec/transitions.ts';
 
 export const ITF_FORMAT_DESCRIPTION = 'https://apalache-mc.org/docs/adr/015adr-trace.html';
@@ -64,6 +64,8 @@ export function encodeValue(t: Type, v: unknown): ItfValue {
       return v as string;
     case 'ref':
       return t.domain.names[v as number] ?? String(v);
+    case 'set':
+      return { '#set': [...(v as Iterable<number>)].map((i) => t.domain.names[i] ?? String(i)) };
     case 'optional':
       return v === null
         ? { tag: 'None', value: { '#tup': [] } }
@@ -205,6 +207,12 @@ export function decodeValue(t: Type, v: unknown, where: string): unknown {
       const i = t.domain.names.indexOf(v);
       if (i < 0) throw new ItfError(`${where}: '${v}' is not an element of ${t.domain.name} (${t.domain.names.join(', ')})`);
       return i;
+    }
+    case 'set': {
+      const elems = isObject(v) && Array.isArray(v['#set']) ? v['#set'] : bad();
+      const out = new DomainSet(t.domain);
+      for (const e of elems) out.add(decodeValue({ kind: 'ref', domain: t.domain }, e, where) as number);
+      return out;
     }
     case 'optional': {
       if (!isObject(v) || (v.tag !== 'Some' && v.tag !== 'None')) return bad();

@@ -22,6 +22,8 @@ export interface Transition {
   readonly kernel?: string;
   /** For thread steps: where the thread's record lives, the instance, and the step's successor label. */
   readonly thread?: { readonly name: string; readonly self: number; readonly fallthrough: string };
+  /** The fairness constraint this transition belongs to; none if unfair. */
+  readonly fairness?: FairnessConstraint;
   enabled(s: any): boolean;
   /** Writes the successor into n, which must hold a copy of s. */
   fire(s: any, n: any): void;
@@ -55,15 +57,34 @@ function formatParams(schema: ParamSchema | undefined, p: Record<string, unknown
   return parts.length ? `(${parts.join(', ')})` : '';
 }
 
+/** One fairness constraint: WF or SF of a set of transitions taken together
+ *  (one thread instance's steps, or one action's parameter combination). */
+export interface FairnessConstraint {
+  readonly id: number;
+  readonly kind: 'weak' | 'strong';
+  /** thread[instance] or action(params). */
+  readonly label: string;
+}
+
+/** The fairness constraints of a model's transitions, by id. */
+export function fairnessConstraints(transitions: readonly Transition[]): FairnessConstraint[] {
+  const out: FairnessConstraint[] = [];
+  for (const t of transitions) if (t.fairness) out[t.fairness.id] = t.fairness;
+  return out;
+}
+
 export function buildTransitions(m: Model<any, any>): Transition[] {
   const out: Transition[] = [];
+  let fairCount = 0;
   for (const { name, def } of m.actions) {
     const guard = def.guard;
     const apply = def.apply;
+    const kind = def.fairness === 'weak' || def.fairness === 'strong' ? def.fairness : undefined;
     for (const params of combinations(def.params)) {
       const label = name + formatParams(def.params, params);
       const actor = typeof def.actor === 'function' ? def.actor(params as any) : (def.actor ?? DEFAULT_ACTOR);
       out.push({
+        fairness: kind ? Object.freeze({ id: fairCount++, kind, label }) : undefined,
         id: out.length,
         action: name,
         label,
@@ -89,37 +110,51 @@ export function buildTransitions(m: Model<any, any>): Transition[] {
               ? `${def.actor}[${instances.names[self]}]`
               : def.actor
             : who;
+      const kind = def.fairness === 'weak' || def.fairness === 'strong' ? def.fairness : undefined;
+      const fairness = kind ? Object.freeze({ id: fairCount++, kind, label: who }) : undefined;
       labels.forEach((lab, i) => {
         const step = def.steps[lab]!;
         const fallthrough = labels[i + 1] ?? 'done';
-        const guard = step.guard;
-        const apply = step.apply;
-        for (const own of combinations(step.params)) {
-          if ('self' in own) throw new SpecError(`thread ${name} step ${lab}: 'self' is a reserved parameter name`);
-          const params = Object.freeze({ self, ...own });
-          const enabled = guard
-            ? (s: any) => at(s, self).pc === lab && guard(s, params)
-            : (s: any) => at(s, self).pc === lab;
-          const fire = apply
-            ? (s: any, n: any) => {
-                const to = apply(s, n, params);
-                at(n, self).pc = to ?? fallthrough;
-              }
-            : (_s: any, n: any) => {
-                at(n, self).pc = fallthrough;
-              };
-          out.push({
-            id: out.length,
-            action: name,
-            step: lab,
-            label: `${who}.${lab}${formatParams(step.params, own)}`,
-            params,
-            actor,
-            kernel: step.kernel,
-            thread: { name, self, fallthrough },
-            enabled,
-            fire,
-          });
+        // A step with `either` is one transition per alternative, each with
+        // the step's guard and its own.
+        const alts: [string | undefined, { guard?: any; apply?: any; kernel?: string }][] = step.either
+          ? Object.entries(step.either)
+          : [[undefined, step]];
+        for (const [alt, body] of alts) {
+          for (const own of combinations(step.params)) {
+            if ('self' in own) throw new SpecError(`thread ${name} step ${lab}: 'self' is a reserved parameter name`);
+            const params = Object.freeze({ self, ...own });
+            const stepGuard = step.guard;
+            const altGuard = alt === undefined ? undefined : body.guard;
+            const apply = body.apply;
+            const enabled =
+              stepGuard && altGuard
+                ? (s: any) => at(s, self).pc === lab && stepGuard(s, params) && altGuard(s, params)
+                : stepGuard || altGuard
+                  ? ((g) => (s: any) => at(s, self).pc === lab && g(s, params))(stepGuard ?? altGuard)
+                  : (s: any) => at(s, self).pc === lab;
+            const fire = apply
+              ? (s: any, n: any) => {
+                  const to = apply(s, n, params);
+                  at(n, self).pc = to ?? fallthrough;
+                }
+              : (_s: any, n: any) => {
+                  at(n, self).pc = fallthrough;
+                };
+            out.push({
+              id: out.length,
+              action: name,
+              step: lab,
+              label: `${who}.${lab}${alt === undefined ? '' : `/${alt}`}${formatParams(step.params, own)}`,
+              params,
+              actor,
+              kernel: body.kernel ?? step.kernel,
+              thread: { name, self, fallthrough },
+              fairness,
+              enabled,
+              fire,
+            });
+          }
         }
       });
     }
