@@ -21,6 +21,12 @@ export interface Trace {
   readonly property: string;
   readonly initial: any;
   readonly steps: readonly TraceStep[];
+  /** A lasso (a temporal property's counterexample): the behaviour repeats
+   *  for ever from state `loop` (0 = the initial state, i = after step i).
+   *  The last state equals state `loop`: steps loop+1 .. n are the cycle. When
+   *  loop is the last index the cycle is empty: the last state stutters for
+   *  ever. */
+  readonly loop?: number;
 }
 
 export interface PropertyResult {
