@@ -37,7 +37,7 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
   say(`verdict: ${verdict}${expected ? `, expected ${expected}` : ''}`);
   say(`bounds: ${built.bounds}`);
   const n = trace.steps.length;
-  say(`trace: ${traceSummary(trace.kind, n, run.engine)}`);
+  say(`trace: ${trace.loop !== undefined ? lassoSummary(trace.loop, n) : traceSummary(trace.kind, n, run.engine)}`);
   lines.push('');
 
   // The starting state, one top-level field per line.
@@ -88,6 +88,8 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
       const fields = changes[i]!.length
         ? changes[i]!.flatMap((c) => changeLines(c, LINE_WIDTH - indent))
         : ['(changes nothing)'];
+      // A lasso: mark where the repeated part begins.
+      if (trace.loop !== undefined && i === trace.loop) lines.push(`  ** cycle: steps ${i + 1}-${n} repeat for ever **`);
       const num = pad(`${String(i + 1).padStart(3)}`, GUTTER);
       cell.forEach((l, k) => lines.push(((k === 0 ? num : ' '.repeat(GUTTER)) + ' '.repeat(left - GUTTER) + l).trimEnd()));
       for (const f of fields) lines.push((' '.repeat(indent) + f).trimEnd());
@@ -95,7 +97,14 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
     lines.push('');
   }
 
-  say(conclusion(trace, n, prop?.doc, prop?.kind === 'transition'));
+  if (trace.loop !== undefined)
+    lines.push(
+      trace.loop === n
+        ? `  ** then the last state stutters for ever **`
+        : `  ** back to ${trace.loop === 0 ? 'the initial state' : `the state after step ${trace.loop}`} **`,
+      '',
+    );
+  say(trace.loop !== undefined ? lassoConclusion(trace, prop?.doc) : conclusion(trace, n, prop?.doc, prop?.kind === 'transition'));
   return lines.map(ascii).join('\n') + '\n';
 }
 
@@ -145,4 +154,16 @@ function conclusion(trace: Trace, n: number, doc: string | undefined, onStep: bo
     case 'cti':
       return `Step ${n} leads from a state satisfying ${trace.property} to one violating it${what}: ${trace.property} is not inductive.`;
   }
+}
+
+function lassoSummary(loop: number, n: number): string {
+  const prefix = `${loop} step${loop === 1 ? '' : 's'}`;
+  return loop === n
+    ? `a lasso: ${prefix}, then stuttering for ever (shortest prefix, breadth-first search)`
+    : `a lasso: ${prefix}, then a cycle of ${n - loop} steps repeated for ever (shortest prefix, breadth-first search)`;
+}
+
+function lassoConclusion(trace: Trace, doc: string | undefined): string {
+  const what = doc ? ` (${doc})` : '';
+  return `This behaviour is fair and goes on for ever without satisfying ${trace.property}${what}.`;
 }
