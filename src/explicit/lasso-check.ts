@@ -7,6 +7,7 @@
 import type { BuiltModel } from '../spec/spec.ts';
 import type { PropertyEntry } from '../spec/model.ts';
 import { codecFor } from '../state/codec.ts';
+import { counts } from '../spec/transitions.ts';
 
 export interface LassoVerdict {
   readonly ok: boolean;
@@ -71,13 +72,14 @@ export function checkLasso(built: BuiltModel, prop: PropertyEntry, states: reado
     const nextW = loop < n ? enc(cycle[(j + 1) % cycle.length] ?? states[n]) : undefined;
     const here = new Uint8Array(F);
     for (const t of built.transitions) {
-      if (!t.fairness || t.enabled(s) !== true) continue;
+      const fair = t.fair.filter((c) => counts(c, s, t));
+      if (fair.length === 0 || t.enabled(s) !== true) continue;
       const nx = codec.clone(s);
       t.fire(s, nx);
       const wn = enc(nx);
       if (same(wn, ws)) continue;
-      here[t.fairness.id] = 1;
-      if (nextW && j < cycle.length - (loop < n ? 0 : 1) && same(wn, nextW)) taken[t.fairness.id] = 1;
+      for (const c of fair) here[c.id] = 1;
+      if (nextW && same(wn, nextW)) for (const c of fair) taken[c.id] = 1;
     }
     for (let f = 0; f < F; f++) here[f] ? (enabledSomewhere[f] = 1) : (disabledSomewhere[f] = 1);
   }

@@ -238,8 +238,11 @@ function fairComponent(ctx: Ctx, members: readonly number[], inside: (w: number)
     graph.expand(v);
     for (let i = 0; i < graph.count; i++) {
       const w = graph.targets[i]!;
-      const f = built.transitions[graph.via[i]!]!.fairness;
-      if (f && !taken[f.id] && inside(w)) taken[f.id] = { f: f.id, from: v, to: w, via: graph.via[i]! };
+      if (!inside(w)) continue;
+      for (let k = graph.fairStart[i]!; k < graph.fairStart[i + 1]!; k++) {
+        const f = graph.fairIds[k]!;
+        taken[f] ??= { f, from: v, to: w, via: graph.via[i]! };
+      }
     }
     for (let f = 0; f < F; f++) {
       if (graph.enabledFair[f]) enabledAny[f] = 1;
@@ -311,10 +314,8 @@ function lasso(
   };
   const takeStep = (u: number, w: number): void => {
     graph.expand(u);
-    for (let i = 0; i < graph.count; i++) {
-      const fc = built.transitions[graph.via[i]!]!.fairness;
-      if (fc && graph.targets[i] === w) met[fc.id] = 1;
-    }
+    for (let i = 0; i < graph.count; i++)
+      if (graph.targets[i] === w) for (let k = graph.fairStart[i]!; k < graph.fairStart[i + 1]!; k++) met[graph.fairIds[k]!] = 1;
     visitState(w);
   };
   const walk = (steps: { transition: number; state: number }[], from: number): void => {

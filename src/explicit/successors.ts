@@ -7,12 +7,23 @@
 import type { BuiltModel } from '../spec/spec.ts';
 import type { Codec } from '../state/codec.ts';
 import type { VisitedStates } from './state-store.ts';
+import { counts } from '../spec/transitions.ts';
+
+function grow(a: Uint32Array): Uint32Array {
+  const b = new Uint32Array(a.length * 2 + 1);
+  b.set(a);
+  return b;
+}
 
 export class SuccessorGraph {
   /** Targets of the last expand(), as store indices, and the transition ids. */
   targets: Uint32Array = new Uint32Array(64);
   via: Uint32Array = new Uint32Array(64);
   count = 0;
+  /** The fairness constraints edge i is a step of: fairIds[fairStart[i] .. fairStart[i+1]). */
+  fairStart: Uint32Array = new Uint32Array(65);
+  fairIds: Uint32Array = new Uint32Array(64);
+  private fairCount = 0;
   /** Fairness constraint ids enabled (with a change of state) in the last expanded state. */
   enabledFair: Uint8Array;
   private readonly S: any;
@@ -56,6 +67,8 @@ export class SuccessorGraph {
     const transitions = this.built.transitions;
     this.expansions++;
     this.count = 0;
+    this.fairCount = 0;
+    this.fairStart[0] = 0;
     this.enabledFair.fill(0);
     this.decodeS(store.words, base);
     const constraint = this.built.model.constraintPred;
@@ -74,22 +87,32 @@ export class SuccessorGraph {
           break;
         }
       if (same) continue;
-      if (tr.fairness) this.enabledFair[tr.fairness.id] = 1;
-      if (!expanded) continue;
+      const fairFrom = this.fairCount;
+      for (const c of tr.fair)
+        if (counts(c, S, tr)) {
+          this.enabledFair[c.id] = 1;
+          if (this.fairCount === this.fairIds.length) this.fairIds = grow(this.fairIds);
+          this.fairIds[this.fairCount++] = c.id;
+        }
+      if (!expanded) {
+        this.fairCount = fairFrom;
+        continue;
+      }
       const w = store.indexOf(next);
-      if (w < 0) continue; // not stored: only when the search was cut short
+      if (w < 0) {
+        this.fairCount = fairFrom;
+        continue; // not stored: only when the search was cut short
+      }
       if (this.count === this.targets.length) {
-        const grow = (a: Uint32Array): Uint32Array => {
-          const b = new Uint32Array(a.length * 2);
-          b.set(a);
-          return b;
-        };
         this.targets = grow(this.targets);
         this.via = grow(this.via);
+        this.fairStart = grow(this.fairStart);
       }
       this.targets[this.count] = w;
       this.via[this.count] = t;
+      this.fairStart[this.count] = fairFrom;
       this.count++;
+      this.fairStart[this.count] = this.fairCount;
     }
   }
 }

@@ -114,6 +114,15 @@ const ACTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The built-in property "no reachable state without successors" (unless terminal). */
 export const DEADLOCK_PROPERTY = 'deadlockFree';
 
+/** A fairness constraint declared with m.fair(). */
+export interface FairDecl {
+  readonly kind: 'weak' | 'strong';
+  readonly name: string;
+  readonly actions: readonly string[];
+  readonly per: readonly string[];
+  readonly where?: (s: any, p: any) => boolean;
+}
+
 type InitSource<S> = { readonly states: Iterable<S> } | { readonly where: (s: DeepReadonly<S>) => boolean };
 
 export class Model<T extends RecordType = RecordType, S = Infer<T>> {
@@ -123,6 +132,7 @@ export class Model<T extends RecordType = RecordType, S = Infer<T>> {
   terminalPred?: (s: DeepReadonly<S>) => boolean;
   /** TLC's CONSTRAINT: states outside are checked but not expanded. */
   constraintPred?: (s: DeepReadonly<S>) => boolean;
+  readonly fairDecls: FairDecl[] = [];
   private readonly initSources: InitSource<S>[] = [];
   private materialised?: S[];
   private readonly names = new Set<string>();
@@ -219,6 +229,25 @@ export class Model<T extends RecordType = RecordType, S = Infer<T>> {
     opts: { doc?: string } = {},
   ): this {
     return this.property(name, 'transition', pred, opts.doc);
+  }
+
+  /**
+   * A fairness constraint over several actions or threads taken together,
+   * as TLA+ writes WF_vars(A \/ B) or \A c: SF_vars(\E S: Allocate(c, S)):
+   * one constraint per value of the `per` parameters (none: one in all),
+   * counting a transition only where `where(s, params)` holds (for
+   * WF_vars(Return(c, alloc[c])): `where: (s, p) => p.S.equals(s.alloc[p.c])`).
+   * Checked when the model is built: every action named must exist.
+   */
+  fair(
+    kind: 'weak' | 'strong',
+    name: string,
+    opts: { actions: readonly string[]; per?: readonly string[]; where?: (s: DeepReadonly<S>, p: any) => boolean },
+  ): this {
+    if (kind !== 'weak' && kind !== 'strong') throw new SchemaError(`fairness ${name}: kind must be 'weak' or 'strong'`);
+    if (!opts.actions.length) throw new SchemaError(`fairness ${name}: name at least one action or thread`);
+    this.fairDecls.push({ kind, name, actions: [...opts.actions], per: [...(opts.per ?? [])], where: opts.where as any });
+    return this;
   }
 
   /** Holds in every initial state. */

@@ -120,6 +120,10 @@ export function spec<C, const V extends string>(def: SpecDef<C, V>): Spec<C> {
       } catch (e) {
         throw new SpecError(`spec ${def.name}, variant ${variant}: ${(e as Error).message}`);
       }
+      for (const d of m.fairDecls)
+        for (const a of d.actions)
+          if (!m.actions.some((x) => x.name === a) && !m.threads.some((x) => x.name === a))
+            throw new SpecError(`spec ${def.name}, variant ${variant}: fairness ${d.name} names no action or thread '${a}'`);
       const expected = resolveExpectations(def.name, variant, m.properties, s.deadlock, d.expect);
       return {
         spec: s,

@@ -22,8 +22,10 @@ export interface Transition {
   readonly kernel?: string;
   /** For thread steps: where the thread's record lives, the instance, and the step's successor label. */
   readonly thread?: { readonly name: string; readonly self: number; readonly fallthrough: string };
-  /** The fairness constraint this transition belongs to; none if unfair. */
-  readonly fairness?: FairnessConstraint;
+  /** The fairness constraints this transition belongs to (none: unfair).
+   *  A constraint with `where` counts the transition only in states (and
+   *  for parameters) where it holds. */
+  readonly fair: readonly FairnessConstraint[];
   enabled(s: any): boolean;
   /** Writes the successor into n, which must hold a copy of s. */
   fire(s: any, n: any): void;
@@ -62,15 +64,34 @@ function formatParams(schema: ParamSchema | undefined, p: Record<string, unknown
 export interface FairnessConstraint {
   readonly id: number;
   readonly kind: 'weak' | 'strong';
-  /** thread[instance] or action(params). */
+  /** thread[instance], action(params), or the name given to m.fair(). */
   readonly label: string;
+  /** Restricts the constraint's steps: transition t counts in state s only if where(s, t.params). */
+  readonly where?: (s: any, params: any) => boolean;
+}
+
+/** Whether transition t (enabled in s) is a step of constraint c there. */
+export function counts(c: FairnessConstraint, s: unknown, t: Transition): boolean {
+  return !c.where || c.where(s, t.params) === true;
 }
 
 /** The fairness constraints of a model's transitions, by id. */
 export function fairnessConstraints(transitions: readonly Transition[]): FairnessConstraint[] {
   const out: FairnessConstraint[] = [];
-  for (const t of transitions) if (t.fairness) out[t.fairness.id] = t.fairness;
+  for (const t of transitions) for (const c of t.fair) out[c.id] = c;
   return out;
+}
+
+/** A parameter value by its element name, for constraint labels. */
+function paramName(m: Model<any, any>, t: Transition, k: string): string | undefined {
+  if (k === 'self' && t.thread) {
+    const th = m.threads.find((x) => x.name === t.action);
+    return th?.def.instances?.names[t.params.self as number];
+  }
+  const a = m.actions.find((x) => x.name === t.action);
+  const th = m.threads.find((x) => x.name === t.action);
+  const type = a?.def.params?.[k] ?? (t.step ? th?.def.steps[t.step]?.params?.[k] : undefined);
+  return type ? formatParam(type, t.params[k]) : undefined;
 }
 
 export function buildTransitions(m: Model<any, any>): Transition[] {
@@ -84,7 +105,7 @@ export function buildTransitions(m: Model<any, any>): Transition[] {
       const label = name + formatParams(def.params, params);
       const actor = typeof def.actor === 'function' ? def.actor(params as any) : (def.actor ?? DEFAULT_ACTOR);
       out.push({
-        fairness: kind ? Object.freeze({ id: fairCount++, kind, label }) : undefined,
+        fair: kind ? [Object.freeze({ id: fairCount++, kind, label })] : [],
         id: out.length,
         action: name,
         label,
@@ -150,13 +171,28 @@ export function buildTransitions(m: Model<any, any>): Transition[] {
               actor,
               kernel: body.kernel ?? step.kernel,
               thread: { name, self, fallthrough },
-              fairness,
+              fair: fairness ? [fairness] : [],
               enabled,
               fire,
             });
           }
         }
       });
+    }
+  }
+  // Fairness declared with m.fair(): one constraint per value of its `per` parameters.
+  for (const d of m.fairDecls) {
+    const groups = new Map<string, FairnessConstraint>();
+    for (const t of out) {
+      if (!d.actions.includes(t.action)) continue;
+      const key = d.per.map((k) => formatParam(undefined, t.params[k])).join(',');
+      let c = groups.get(key);
+      if (!c) {
+        const label = d.per.length ? `${d.name}(${d.per.map((k, i) => `${k}=${paramName(m, t, k) ?? key.split(',')[i]}`).join(', ')})` : d.name;
+        c = Object.freeze({ id: fairCount++, kind: d.kind, label, where: d.where });
+        groups.set(key, c);
+      }
+      (t.fair as FairnessConstraint[]).push(c);
     }
   }
   return out;
