@@ -59,7 +59,6 @@ interface FairComponent {
   readonly reqs: readonly Requirement[];
 }
 
-const SWITCH = 0xffffffff;
 
 export async function checkTemporal(
   built: BuiltModel,
@@ -149,53 +148,53 @@ function checkOne(ctx: Ctx, p: PropertyEntry): { trace?: Trace; bytes: number } 
   const fromStart = p.kind === 'eventually';
 
   // BFS over (state, phase): phase 0 before the trigger, phase 1 inside H.
+  // The parent of (w, 1) is (w, 0) where the trigger switches phase. Steps
+  // are not stored: the lasso finds them again by expanding the parent.
   const parent = new Int32Array(2 * n).fill(-1);
-  const via = new Uint32Array(2 * n);
   const order1 = new Int32Array(n).fill(-1);
   const queue = new Uint32Array(2 * n);
   let head = 0;
   let tail = 0;
-  const discover = (code: number, par: number, t: number): boolean => {
+  const discover = (code: number, par: number): boolean => {
     if (parent[code] !== -1) return false;
     parent[code] = par;
-    via[code] = t;
     if (code & 1) order1[code >>> 1] = tail;
     queue[tail++] = code;
     return true;
   };
-  const enter = (w: number, par: number, t: number): void => {
+  const enter = (w: number, par: number): void => {
     if (fromStart) {
-      if (flags[w]! & IN) discover(2 * w + 1, par, t);
-    } else if (discover(2 * w, par, t) && flags[w]! & TRIGGER) discover(2 * w + 1, 2 * w, SWITCH);
+      if (flags[w]! & IN) discover(2 * w + 1, par);
+    } else if (discover(2 * w, par) && flags[w]! & TRIGGER) discover(2 * w + 1, 2 * w);
   };
-  for (let v = 0; v < n && store.parents[v] === NO_PARENT; v++) enter(v, -2, SWITCH);
+  for (let v = 0; v < n && store.parents[v] === NO_PARENT; v++) enter(v, -2);
+  let firstOrder = -1;
   while (head < tail) {
     const code = queue[head++]!;
     const v = code >>> 1;
+    if (code & 1 && firstOrder < 0) firstOrder = head - 1;
     graph.expand(v);
     for (let i = 0; i < graph.count; i++) {
       const w = graph.targets[i]!;
       if (code & 1) {
-        if (flags[w]! & IN) discover(2 * w + 1, code, graph.via[i]!);
-      } else enter(w, code, graph.via[i]!);
+        if (flags[w]! & IN) discover(2 * w + 1, code);
+      } else enter(w, code);
     }
   }
-  const marks = new DenseMarks(n);
-  const bytes =
-    flags.byteLength + parent.byteLength + via.byteLength + order1.byteLength + queue.byteLength + marks.bytes + n * 4;
+  // The queue is done with: Tarjan's index and low-link take its memory.
+  const marks = new DenseMarks(n, queue.buffer as ArrayBuffer);
+  const bytes = flags.byteLength + parent.byteLength + order1.byteLength + queue.byteLength + n;
 
-  // Components of H1 (the states reached in phase 1), in BFS order of roots.
-  const stamp = new Int32Array(n);
-  let stampNo = 0;
+  // Components of H1 (the states reached in phase 1). After a component is
+  // reported, its members' low-links mark it (-id): `inside` is one read.
+  let sccNo = 0;
   let fair = undefined as FairComponent | undefined;
   const inH1 = (w: number): boolean => order1[w]! >= 0;
   const roots = function* (): Generator<number> {
-    for (let i = 0; i < tail; i++) if (queue[i]! & 1) yield queue[i]! >>> 1;
+    for (let v = 0; v < n; v++) if (order1[v]! >= 0) yield v;
   };
   // Every fair component is a counterexample; keep the one whose entry has
   // the shortest prefix (stop early if none can be shorter).
-  let firstOrder = -1;
-  for (let i = 0; i < tail && firstOrder < 0; i++) if (queue[i]! & 1) firstOrder = i;
   let bestOrder = Infinity;
   const entryOrder = (c: FairComponent): number => {
     let o = Infinity;
@@ -207,9 +206,9 @@ function checkOne(ctx: Ctx, p: PropertyEntry): { trace?: Trace; bytes: number } 
     for (let i = from; i < to; i++) min = Math.min(min, order1[buf[i]!]!);
     if (min >= bestOrder) return false;
     const members = Array.from(buf.subarray(from, to));
-    const id = ++stampNo;
-    for (const v of members) stamp[v] = id;
-    const c = fairComponent(ctx, members, (w) => stamp[w] === id);
+    const id = -++sccNo;
+    for (const v of members) marks.setLow(v, id);
+    const c = fairComponent(ctx, members, (w) => marks.low(w) === id);
     if (c) {
       const o = entryOrder(c);
       if (o < bestOrder) {
@@ -220,7 +219,10 @@ function checkOne(ctx: Ctx, p: PropertyEntry): { trace?: Trace; bytes: number } 
     return bestOrder === firstOrder;
   });
   if (!fair) return { bytes };
-  return { trace: lasso(ctx, p, fair, parent, via, order1), bytes };
+  // The component's membership mark may be overwritten by later components
+  // only if the search went on; it stopped or this was the best: copy it.
+  const members = new Set(fair.members);
+  return { trace: lasso(ctx, p, { ...fair, inside: (w) => members.has(w) }, parent, order1), bytes };
 }
 
 /**
@@ -288,7 +290,6 @@ function lasso(
   p: PropertyEntry,
   c: FairComponent,
   parent: Int32Array,
-  via: Uint32Array,
   order1: Int32Array,
 ): Trace {
   const { built, codec, store, graph } = ctx;
@@ -296,13 +297,14 @@ function lasso(
   let entry = c.members[0]!;
   for (const v of c.members) if (order1[v]! < order1[entry]!) entry = v;
   // Prefix: follow BFS parents from (entry, phase 1), skipping phase switches.
-  const back: { state: number; via: number }[] = [];
+  const back: number[] = [];
   for (let code = 2 * entry + 1; code >= 0; code = parent[code]!) {
-    if (via[code] === SWITCH && parent[code]! >= 0) continue;
-    back.push({ state: code >>> 1, via: via[code]! });
+    const par = parent[code]!;
+    if (par >= 0 && par >>> 1 === code >>> 1) continue; // the phase switch
+    back.push(code >>> 1);
   }
   back.reverse();
-  const path = back.slice(1).map((x) => ({ transition: x.via, state: x.state }));
+  const path = back.slice(1).map((state, i) => ({ transition: stepBetween(ctx, back[i]!, state), state }));
   const loop = path.length;
   // Cycle: BFS inside the component to each requirement not met yet by
   // the steps and states so far, then back to the entry.
@@ -348,7 +350,14 @@ function lasso(
     transition: built.transitions[x.transition]!,
     state: codec.snapshot(store.words, x.state * W),
   }));
-  return { kind: 'violation', property: p.name, initial: codec.snapshot(store.words, back[0]!.state * W), steps, loop };
+  return { kind: 'violation', property: p.name, initial: codec.snapshot(store.words, back[0]! * W), steps, loop };
+}
+
+/** A transition leading from state u to state w (the first in declaration order). */
+function stepBetween(ctx: Ctx, u: number, w: number): number {
+  ctx.graph.expand(u);
+  for (let i = 0; i < ctx.graph.count; i++) if (ctx.graph.targets[i] === w) return ctx.graph.via[i]!;
+  throw new Error(`internal: no step from state ${u} to state ${w}`);
 }
 
 /** BFS from a to b inside the component: the steps (empty if a === b). */

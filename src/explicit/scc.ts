@@ -20,9 +20,17 @@ export class DenseMarks implements SccMarks {
   private readonly idx: Int32Array;
   private readonly lo: Int32Array;
   private readonly on: Uint8Array;
-  constructor(n: number) {
-    this.idx = new Int32Array(n);
-    this.lo = new Int32Array(n);
+  /** `reuse`: 8 bytes per state of memory no longer needed (zeroed here). */
+  constructor(n: number, reuse?: ArrayBuffer) {
+    if (reuse && reuse.byteLength >= 8 * n) {
+      this.idx = new Int32Array(reuse, 0, n);
+      this.lo = new Int32Array(reuse, 4 * n, n);
+      this.idx.fill(0);
+      this.lo.fill(0);
+    } else {
+      this.idx = new Int32Array(n);
+      this.lo = new Int32Array(n);
+    }
     this.on = new Uint8Array(n);
   }
   index = (v: number): number => this.idx[v]!;
@@ -67,7 +75,9 @@ class Stack {
 /**
  * Runs Tarjan from each root (skipping roots already visited). onScc gets
  * the component as members[from..to) of a shared buffer, valid during the
- * call; returning true stops the search. Returns true if stopped.
+ * call; returning true stops the search. Returns true if stopped. After a
+ * component is reported its members' low-links are no longer read, so the
+ * caller may overwrite them (with a negative mark).
  */
 export function stronglyConnected(
   graph: SuccessorGraph,
@@ -120,7 +130,8 @@ export function stronglyConnected(
       fpos.n--;
       fend.n--;
       edges.n = fstart.a[--fstart.n]!;
-      if (marks.low(v) === marks.index(v)) {
+      const root = marks.low(v) === marks.index(v);
+      if (root) {
         let from = sccStack.n;
         do from--;
         while (sccStack.a[from] !== v);
@@ -130,7 +141,9 @@ export function stronglyConnected(
         sccStack.n = from;
         if (stop) return true;
       }
-      if (fv.n > 0) {
+      // (A component's root cannot lower its parent's low-link; skipping it
+      // lets onScc reuse the members' low-links as a membership mark.)
+      if (!root && fv.n > 0) {
         const u = fv.a[fv.n - 1]!;
         marks.setLow(u, Math.min(marks.low(u), marks.low(v)));
       }
