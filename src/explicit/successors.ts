@@ -7,7 +7,9 @@
 import type { BuiltModel } from '../spec/spec.ts';
 import type { Codec } from '../state/codec.ts';
 import type { VisitedStates } from './state-store.ts';
-import { counts } from '../spec/transitions.ts';
+import type { FairnessConstraint, Transition } from '../spec/transitions.ts';
+import { SpecError } from '../spec/errors.ts';
+import { errText } from './property-tracker.ts';
 
 function grow(a: Uint32Array): Uint32Array {
   const b = new Uint32Array(a.length * 2 + 1);
@@ -45,6 +47,22 @@ export class SuccessorGraph {
     this.decodeN = codec.bindDecoder(this.N);
     this.next = new Uint32Array(codec.words);
     this.enabledFair = new Uint8Array(Math.max(1, built.fairness.length));
+  }
+
+  /** Whether tr is a step of constraint c in the current state; a throwing
+   *  or non-boolean `where` is the spec's error. */
+  private counts(c: FairnessConstraint, tr: Transition): boolean {
+    let r: unknown;
+    try {
+      r = c.where ? c.where(this.S, tr.params) : true;
+    } catch (e) {
+      throw new SpecError(
+        `spec ${this.built.spec.name}, variant ${this.built.variant}: the 'where' of fairness ${c.label} threw ${errText(e)} for ${tr.label}\n  in state ${this.codec.format(this.S)}`,
+      );
+    }
+    if (typeof r !== 'boolean')
+      throw new SpecError(`spec ${this.built.spec.name}, variant ${this.built.variant}: the 'where' of fairness ${c.label} returned ${String(r)}, not a boolean`);
+    return r;
   }
 
   /** The decoded state idx (a reusable object: valid until the next call). */
@@ -89,7 +107,7 @@ export class SuccessorGraph {
       if (same) continue;
       const fairFrom = this.fairCount;
       for (const c of tr.fair)
-        if (counts(c, S, tr)) {
+        if (this.counts(c, tr)) {
           this.enabledFair[c.id] = 1;
           if (this.fairCount === this.fairIds.length) this.fairIds = grow(this.fairIds);
           this.fairIds[this.fairCount++] = c.id;
