@@ -17,6 +17,7 @@ import { codecFor } from '../src/state/codec.ts';
 import mutex from '../specs/classic/mutex-liveness.ts';
 import ewd840 from '../specs/classic/ewd840.ts';
 import allocator from '../specs/classic/simple-allocator.ts';
+import coffeeCan from '../specs/classic/coffee-can.ts';
 
 async function run(s: Spec<any>, variant: string, opts = {}): Promise<{ built: BuiltModel; result: RunResult }> {
   const built = s.build(variant);
@@ -98,6 +99,16 @@ describe('TLC agrees on verdicts and counts', () => {
       if (/^(ClientsWillObtain|InfOftenSatisfied)/.test(name)) expect(v, name).toBe('violated');
       else expect(v, name).toBe('holds');
     }
+  });
+});
+
+describe('CoffeeCan (100 beans, WF_can(Next))', () => {
+  it('5,150 distinct, 20,002 generated, depth 1, everything holds, as TLC; without fairness it may stop', async () => {
+    const { result, got } = await verdicts(coffeeCan, 'beans100');
+    expect([result.stats.distinct, result.stats.generated, result.stats.depth]).toEqual([5150, 20002, 1]);
+    expect(Object.entries(got).filter(([, v]) => v !== 'holds')).toEqual([]);
+    const unfair = await verdicts(coffeeCan, 'unfair');
+    expect([unfair.got.EventuallyTerminates, unfair.got.TerminationHypothesis]).toEqual(['violated', 'violated']);
   });
 });
 
