@@ -79,6 +79,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
   }
   const properties = tracker.results({
     complete,
+    initialsComplete: out.initialsComplete,
     bound,
     deadlock: checkDeadlock,
     traceOf: (name, kind, at) => buildTrace(store, codec, transitions, at.idx, kind, name, at.step),

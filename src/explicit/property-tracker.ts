@@ -105,6 +105,8 @@ export class PropertyTracker {
    */
   results(opts: {
     complete: boolean;
+    /** Every initial state was checked: decides 'initially' even when the search was cut short. */
+    initialsComplete: boolean;
     bound: string;
     deadlock: boolean;
     traceOf: (name: string, kind: Trace['kind'], at: Settled) => Trace;
@@ -124,7 +126,7 @@ export class PropertyTracker {
       const trace = traced(p.name, witness ? 'witness' : 'violation');
       const verdict = trace ? (witness ? 'holds' : 'violated') : opts.complete ? (witness ? 'violated' : 'holds') : 'unknown';
       // 'initially' is settled by the initial states alone, whatever the search did.
-      const initiallyDone = p.kind === 'initially';
+      const initiallyDone = p.kind === 'initially' && opts.initialsComplete;
       out.push({
         property: p.name,
         kind: p.kind,

@@ -49,6 +49,8 @@ export interface SearchOutcome {
   /** States found but not expanded. */
   readonly queue: number;
   readonly t0: number;
+  /** Every initial state was stored and checked (false only if the store filled up first). */
+  readonly initialsComplete: boolean;
 }
 
 function describe(codec: Codec, s: unknown): string {
@@ -115,6 +117,7 @@ export async function breadthFirstSearch(
   };
 
   // Initial states (level 1), taken one at a time from the model.
+  let initialsComplete = true;
   let k = 0;
   for (const init of model.initialStates()) {
     try {
@@ -131,6 +134,7 @@ export async function breadthFirstSearch(
       if (e instanceof StoreFullError) {
         status = 'incomplete';
         limit = `memory: ${e.message} for the state store`;
+        initialsComplete = false;
         break;
       }
       throw e;
@@ -250,5 +254,5 @@ export async function breadthFirstSearch(
       }
     }
   }
-  return { status, limit, generated, depth: maxLevel, queue: store.count - cur, t0 };
+  return { status, limit, generated, depth: maxLevel, queue: store.count - cur, t0, initialsComplete };
 }
