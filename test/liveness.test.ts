@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { domain, enumOf, int, model, record, spec, type Fairness, type Spec } from '../src/index.ts';
 import type { BuiltModel } from '../src/spec/spec.ts';
-import type { PropertyResult, RunResult, Trace } from '../src/spec/results.ts';
+import type { PropertyResult, RunResult, SearchStats, Trace } from '../src/spec/results.ts';
 import { explore } from '../src/explicit/explore.ts';
 import { checkLasso } from '../src/explicit/lasso-check.ts';
 import { codecFor } from '../src/state/codec.ts';
@@ -19,7 +19,7 @@ import ewd840 from '../specs/classic/ewd840.ts';
 import allocator from '../specs/classic/simple-allocator.ts';
 import coffeeCan from '../specs/classic/coffee-can.ts';
 
-async function run(s: Spec<any>, variant: string, opts = {}): Promise<{ built: BuiltModel; result: RunResult }> {
+async function run(s: Spec<any>, variant: string, opts = {}): Promise<{ built: BuiltModel; result: RunResult<SearchStats> }> {
   const built = s.build(variant);
   return { built, result: await explore(built, opts) };
 }
@@ -51,7 +51,7 @@ function checkValidLasso(built: BuiltModel, t: Trace): void {
   expect(v.ok).toBe(true);
 }
 
-async function verdicts(s: Spec<any>, variant: string): Promise<{ result: RunResult; got: Record<string, string> }> {
+async function verdicts(s: Spec<any>, variant: string): Promise<{ result: RunResult<SearchStats>; got: Record<string, string> }> {
   const { built, result } = await run(s, variant);
   for (const p of result.properties) if (p.trace?.loop !== undefined) checkValidLasso(built, p.trace);
   return { result, got: Object.fromEntries(result.properties.map((p) => [p.property, p.verdict])) };

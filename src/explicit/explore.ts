@@ -5,7 +5,8 @@
 
 import type { BuiltModel } from '../spec/spec.ts';
 import type { PropertyEntry } from '../spec/model.ts';
-import type { PropertyResult, RunResult } from '../spec/results.ts';
+import type { Coverage, PropertyResult, RunResult, SearchStats } from '../spec/results.ts';
+import type { Transition } from '../spec/transitions.ts';
 import { codecFor, type Codec } from '../state/codec.ts';
 import { StateStore } from './state-store.ts';
 import { totalmem } from 'node:os';
@@ -31,10 +32,13 @@ export interface ExploreOptions {
   progressEveryMs?: number;
   /** Aborting ends the run as 'interrupted' with the statistics so far. */
   signal?: AbortSignal;
+  /** Sees every transition taken (from, transition, to; the objects are reused: copy what you keep). For --dump-graph. */
+  onTransition?: (s: unknown, t: Transition, n: unknown) => void;
 }
 
-/** The explicit engine's result: the run plus per-action coverage. */
-export type ExplicitRunResult = RunResult & { readonly actionCoverage: readonly ActionCoverage[] };
+/** The explicit engine's result: the run plus per-action coverage (how often
+ *  each action or thread step was enabled, and the states it found first). */
+export type ExplicitRunResult = RunResult<SearchStats> & { readonly actionCoverage: readonly ActionCoverage[] };
 
 function describeState(codec: Codec, s: unknown): string {
   try {
@@ -55,8 +59,8 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
 
   const store = new StateStore(W, transitions.length);
   const tracker = new PropertyTracker(model.properties, where, (s) => describeState(codec, s));
-  const coverage = new CoverageCounter(transitions);
-  const out = await breadthFirstSearch(built, codec, store, tracker, coverage, {
+  const actions = new CoverageCounter(transitions);
+  const out = await breadthFirstSearch(built, codec, store, tracker, actions, {
     maxStates: opts.maxStates ?? Infinity,
     maxDepth: opts.maxDepth ?? Infinity,
     maxMemoryMB,
@@ -65,22 +69,23 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     progressEveryMs: opts.progressEveryMs ?? 250,
     onProgress: opts.onProgress,
     signal: opts.signal,
+    onTransition: opts.onTransition,
   });
 
   const complete = out.status === 'complete';
-  const bound = complete ? `all ${store.count} reachable states, depth ${out.depth}` : `incomplete (${out.limit})`;
+  const coverage: Coverage = complete ? { kind: 'exhaustive', states: store.count, depth: out.depth } : { kind: 'limit', limit: out.limit! };
   const temporal = model.properties.filter((p) => p.kind === 'eventually' || p.kind === 'leadsTo' || p.kind === 'infinitelyOften');
   let liveness = new Map<string, PropertyResult>();
   let livenessBytes = 0;
   if (temporal.length) {
-    const r = await checkTemporal(built, codec, store, temporal, { complete, bound, signal: opts.signal, where });
+    const r = await checkTemporal(built, codec, store, temporal, { complete, coverage, signal: opts.signal, where });
     liveness = r.results;
     livenessBytes = r.peakBytes;
   }
   const properties = tracker.results({
     complete,
     initialsComplete: out.initialsComplete,
-    bound,
+    coverage,
     deadlock: checkDeadlock,
     traceOf: (name, kind, at) => buildTrace(store, codec, transitions, at.idx, kind, name, at.step),
     temporal: (p: PropertyEntry) => liveness.get(p.name)!,
@@ -90,11 +95,13 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     spec: built.spec.name,
     variant: built.variant,
     engine: 'explicit',
+    method: 'breadth-first search',
     status: out.status,
     limit: out.limit,
     bounds: built.bounds,
     properties,
     stats: {
+      kind: 'search',
       distinct: store.count,
       generated: out.generated,
       depth: out.depth,
@@ -106,6 +113,6 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       stateWords: W,
     },
-    actionCoverage: coverage.summary(),
+    actionCoverage: actions.summary(),
   };
 }

@@ -24,7 +24,7 @@
 
 import type { BuiltModel } from '../spec/spec.ts';
 import type { PropertyEntry } from '../spec/model.ts';
-import type { PropertyResult, Trace, TraceStep } from '../spec/results.ts';
+import type { Coverage, PropertyResult, Trace, TraceStep } from '../spec/results.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { Codec } from '../state/codec.ts';
 import { NO_PARENT, type VisitedStates } from './state-store.ts';
@@ -65,14 +65,14 @@ export async function checkTemporal(
   codec: Codec,
   store: VisitedStates,
   props: readonly PropertyEntry[],
-  opts: { complete: boolean; bound: string; where: string; signal?: AbortSignal },
+  opts: { complete: boolean; coverage: Coverage; where: string; signal?: AbortSignal },
 ): Promise<TemporalOutcome> {
   const results = new Map<string, PropertyResult>();
   if (!opts.complete) {
     // A cycle search on a truncated graph proves nothing: states at the cut
     // have successors we never saw.
     for (const p of props)
-      results.set(p.name, { property: p.name, kind: p.kind, verdict: 'unknown', bound: `not checked: ${opts.bound}` });
+      results.set(p.name, { property: p.name, kind: p.kind, verdict: 'unknown', coverage: opts.coverage });
     return { results, peakBytes: 0 };
   }
   const graph = new SuccessorGraph(built, codec, store);
@@ -81,7 +81,7 @@ export async function checkTemporal(
   for (const p of props) {
     await new Promise((r) => setImmediate(r));
     if (opts.signal?.aborted) {
-      results.set(p.name, { property: p.name, kind: p.kind, verdict: 'unknown', bound: 'interrupted' });
+      results.set(p.name, { property: p.name, kind: p.kind, verdict: 'unknown', coverage: { kind: 'limit', limit: { which: 'interrupted' } } });
       continue;
     }
     const r = checkOne(ctx, p);
@@ -94,28 +94,26 @@ export async function checkTemporal(
             kind: p.kind,
             verdict: 'violated',
             trace: r.trace,
-            bound: lassoBound(r.trace),
+            coverage: { kind: 'trace', steps: r.trace.steps.length },
           }
-        : { property: p.name, kind: p.kind, verdict: 'holds', bound: `${opts.bound}, ${fairnessNote(built)}` },
+        : {
+            property: p.name,
+            kind: p.kind,
+            verdict: 'holds',
+            coverage: { ...(opts.coverage as Extract<Coverage, { kind: 'exhaustive' }>), fairness: fairnessNote(built) },
+          },
     );
   }
   return { results, peakBytes };
 }
 
-function lassoBound(t: Trace): string {
-  const loop = t.loop!;
-  const cycle = t.steps.length - loop;
-  return cycle === 0
-    ? `lasso: ${loop} steps, then stuttering for ever`
-    : `lasso: ${loop} steps, then a cycle of ${cycle} steps`;
-}
-
+/** The fairness a verdict was reached under, short enough for a table row:
+ *  "2 WF", "3 WF + 3 SF", "no fairness" (counts of constraints). */
 function fairnessNote(built: BuiltModel): string {
   const f = built.fairness;
-  if (f.length === 0) return 'no fairness declared';
+  if (f.length === 0) return 'no fairness';
   const weak = f.filter((c) => c.kind === 'weak').length;
-  const parts = [weak && `${weak} weakly fair`, f.length - weak && `${f.length - weak} strongly fair`].filter(Boolean);
-  return `fairness: ${parts.join(', ')}`;
+  return [weak && `${weak} WF`, f.length - weak && `${f.length - weak} SF`].filter(Boolean).join(' + ');
 }
 
 function checkOne(ctx: Ctx, p: PropertyEntry): { trace?: Trace; bytes: number } {

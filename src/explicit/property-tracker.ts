@@ -7,7 +7,7 @@
 
 import type { PropertyEntry } from '../spec/model.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
-import type { PropertyResult, Trace } from '../spec/results.ts';
+import type { Coverage, PropertyResult, Trace } from '../spec/results.ts';
 import { SpecError } from '../spec/errors.ts';
 
 /** Where a property was settled: a state index, and for step properties the step out of it. */
@@ -41,8 +41,12 @@ export class PropertyTracker {
     return this.steps.length > 0;
   }
 
+  /** Distinct initial states seen. */
+  private initialCount = 0;
+
   /** An initial state (also a state: call onState for it too). */
   onInitial(idx: number, s: unknown): void {
+    this.initialCount++;
     for (const p of this.initially) if (!this.settled.has(p.name) && !this.eval(p, s)) this.settled.set(p.name, { idx });
   }
 
@@ -101,13 +105,13 @@ export class PropertyTracker {
    * skipped: `temporal` supplies them) and deadlock freedom when checked.
    * `complete`: the search covered every reachable state, so an open
    * invariant holds and an open witness is unreachable; otherwise both are
-   * unknown. `bound` says what a complete search covered.
+   * unknown. `coverage` says what the search covered.
    */
   results(opts: {
     complete: boolean;
     /** Every initial state was checked: decides 'initially' even when the search was cut short. */
     initialsComplete: boolean;
-    bound: string;
+    coverage: Coverage;
     deadlock: boolean;
     traceOf: (name: string, kind: Trace['kind'], at: Settled) => Trace;
     temporal: (p: PropertyEntry) => PropertyResult;
@@ -132,7 +136,11 @@ export class PropertyTracker {
         kind: p.kind,
         verdict: initiallyDone && !trace ? 'holds' : verdict,
         trace,
-        bound: trace ? `trace of ${trace.steps.length} steps` : initiallyDone ? 'every initial state' : opts.bound,
+        coverage: trace
+          ? { kind: 'trace', steps: trace.steps.length }
+          : initiallyDone
+            ? { kind: 'exhaustive', states: this.initialCount, depth: 1 }
+            : opts.coverage,
       });
     }
     if (opts.deadlock) {
@@ -142,7 +150,7 @@ export class PropertyTracker {
         kind: 'deadlock',
         verdict: trace ? 'violated' : opts.complete ? 'holds' : 'unknown',
         trace,
-        bound: trace ? `trace of ${trace.steps.length} steps` : opts.bound,
+        coverage: trace ? { kind: 'trace', steps: trace.steps.length } : opts.coverage,
       });
     }
     return out;

@@ -7,7 +7,7 @@
 // checker's and the coverage counter's job; this file only walks.
 
 import type { BuiltModel } from '../spec/spec.ts';
-import type { RunStatus } from '../spec/results.ts';
+import type { Limit, RunStatus } from '../spec/results.ts';
 import type { Transition } from '../spec/transitions.ts';
 import { SpecError } from '../spec/errors.ts';
 import { ValueRangeError, type Codec } from '../state/codec.ts';
@@ -38,11 +38,12 @@ export interface SearchLimits {
   readonly progressEveryMs: number;
   readonly onProgress?: (p: ExploreProgress) => void;
   readonly signal?: AbortSignal;
+  readonly onTransition?: (s: unknown, t: Transition, n: unknown) => void;
 }
 
 export interface SearchOutcome {
   readonly status: RunStatus;
-  readonly limit?: string;
+  readonly limit?: Limit;
   readonly generated: number;
   /** BFS levels reached (initial states are level 1). */
   readonly depth: number;
@@ -85,7 +86,7 @@ export async function breadthFirstSearch(
   const covDistinct = coverage.distinct;
 
   let status: RunStatus = 'complete';
-  let limit: string | undefined;
+  let limit: Limit | undefined;
   let generated = 0;
   let cur = 0;
   let level = 1;
@@ -133,7 +134,7 @@ export async function breadthFirstSearch(
     } catch (e) {
       if (e instanceof StoreFullError) {
         status = 'incomplete';
-        limit = `memory: ${e.message} for the state store`;
+        limit = { which: 'max-memory', detail: `${e.message} for the state store` };
         initialsComplete = false;
         break;
       }
@@ -151,7 +152,7 @@ export async function breadthFirstSearch(
   }
   levelEnd = store.count;
 
-  const stopFor = (why: string): void => {
+  const stopFor = (why: Limit): void => {
     status = 'incomplete';
     limit = why;
   };
@@ -191,6 +192,7 @@ export async function breadthFirstSearch(
           phase = 'encode';
           codec.encode(N, next, 0);
           generated++;
+          lim.onTransition?.(S, tr, N);
           if (sample) {
             phase = 'apply';
             hygiene.unchanged(store.words, base);
@@ -199,7 +201,8 @@ export async function breadthFirstSearch(
           phase = 'property';
           if (tracker.wantsSteps) tracker.onStep(cur, t, S, N, next);
           if (level >= maxDepth || store.count >= maxStates) {
-            if (!store.has(next)) stopFor(level >= maxDepth ? `max-depth ${maxDepth}` : `max-states ${maxStates}`);
+            if (!store.has(next))
+              stopFor(level >= maxDepth ? { which: 'max-depth', value: maxDepth } : { which: 'max-states', value: maxStates });
             continue;
           }
           const idx = store.put(next, cur, t);
@@ -217,7 +220,7 @@ export async function breadthFirstSearch(
         }
       } catch (e) {
         if (e instanceof StoreFullError) {
-          stopFor(`memory: ${e.message} for the state store`);
+          stopFor({ which: 'max-memory', detail: `${e.message} for the state store` });
           break;
         }
         throw traced(e, cur);
@@ -246,11 +249,11 @@ export async function breadthFirstSearch(
       lastCheck = now;
       const rss = process.memoryUsage.rss();
       lim.onProgress?.(progress(now, rss));
-      if (rss > lim.maxRssBytes) stopFor(`max-memory ${lim.maxMemoryMB} MB`);
+      if (rss > lim.maxRssBytes) stopFor({ which: 'max-memory', value: lim.maxMemoryMB });
       await new Promise((r) => setImmediate(r));
       if (lim.signal?.aborted && status === 'complete') {
         status = 'interrupted';
-        limit = 'interrupted';
+        limit = { which: 'interrupted' };
       }
     }
   }

@@ -2,7 +2,7 @@
 // source, translated to Z3 (see docs/symbolic.md for the modelling subset).
 
 import type { BuiltModel } from '../spec/spec.ts';
-import type { RunResult, RunStats, PropertyResult } from '../spec/results.ts';
+import type { RunResult, SolverStats, PropertyResult } from '../spec/results.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { Type } from '../spec/schema.ts';
 import { symbolicSystem } from './system.ts';
@@ -35,7 +35,7 @@ function usesSet(t: Type): boolean {
   return false;
 }
 
-export async function checkSymbolic(full: BuiltModel, opts: SymbolicOptions): Promise<RunResult> {
+export async function checkSymbolic(full: BuiltModel, opts: SymbolicOptions): Promise<RunResult<SolverStats>> {
   if (usesSet(full.model.schema))
     throw new SpecError(`spec ${full.spec.name}: set(Domain) fields are not supported by the symbolic engines yet (use --engine explicit)`);
   const skipped = full.properties.filter((p) => !SYMBOLIC_KINDS.has(p.kind));
@@ -59,25 +59,19 @@ export async function checkSymbolic(full: BuiltModel, opts: SymbolicOptions): Pr
     depth = out.depth;
   } else throw new SpecError(`unknown symbolic engine '${String((opts as { engine: unknown }).engine)}' (bmc | induction)`);
   for (const p of skipped)
-    properties.push({ property: p.name, kind: p.kind, verdict: 'unknown', bound: `${p.kind} properties are not checked by --engine ${opts.engine}` });
+    properties.push({
+      property: p.name,
+      kind: p.kind,
+      verdict: 'unknown',
+      coverage: { kind: 'not-checked', reason: `${p.kind} properties are not checked by the symbolic engines` },
+    });
   const seconds = (performance.now() - t0) / 1000;
-  const stats: RunStats = {
-    distinct: 0,
-    generated: 0,
-    depth,
-    queue: 0,
-    seconds,
-    statesPerSecond: 0,
-    bytesPerState: 0,
-    storeBytes: 0,
-    peakRssBytes: process.memoryUsage().rss,
-    stateWords: 0,
-    solverSeconds,
-  };
+  const stats: SolverStats = { kind: 'solver', depth, seconds, solverSeconds, peakRssBytes: process.memoryUsage().rss };
   return {
     spec: built.spec.name,
     variant: built.variant,
     engine: opts.engine,
+    method: opts.engine === 'bmc' ? 'bounded model checking' : 'k-induction',
     status: 'complete',
     bounds: built.bounds,
     properties,
