@@ -101,7 +101,7 @@ export function forkPinModel(k: MmConfig, sc: Scenario, props: readonly PropId[]
   }
   if (sc.parentWrite !== undefined) addWrite(m, k, sc, PARENT, sc.parentWrite);
   if (sc.childWrite !== undefined) addWrite(m, k, sc, CHILD, sc.childWrite);
-  if (sc.parentUnmap) addUnmap(m, k, sc, PARENT, 'afterFork');
+  if (sc.parentUnmap) addUnmap(m, k, sc, PARENT, sc.noFork ? 'any' : 'afterFork');
   if (sc.childUnmap) addUnmap(m, k, sc, CHILD, 'afterFork');
   if (sc.childExit) addChildExit(m, k, sc);
   if (sc.parentMprotect !== undefined) addMprotect(m, k, sc, sc.parentMprotect);

@@ -11,11 +11,11 @@
 // v5.14's old design also shows its mapcount (P12) and the nouveau retry
 // that keeps the folio locked (B7): fork's notifier forces a retry.
 
-import { spec } from '../../src/index.ts';
-import { DE_KERNELS, DE_KERNEL_DOCS } from '../../models/mm/device-kernels.ts';
-import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
-import { PROP, allHold, type PropId } from '../../models/mm/properties.ts';
-import { PARENT } from '../../models/mm/state.ts';
+import { spec } from '../../../src/index.ts';
+import { DE_KERNELS, DE_KERNEL_DOCS } from '../../../models/mm/device-kernels.ts';
+import { forkPinModel, scenario } from '../../../models/mm/fork-pin-model.ts';
+import { PROP, allHold, type PropId } from '../../../models/mm/properties.ts';
+import { PARENT } from '../../../models/mm/state.ts';
 
 const SC = scenario(3, [], {
   driver: { start: 'any' },
@@ -47,6 +47,9 @@ export default spec({
     m.sometimes('fork-meets-exclusive-entry', (s) => s.fork.pc === 'dup' && s.pte[PARENT].dx, {
       doc: 'fork reaches the PTE while it is device-exclusive',
     });
+    m.sometimes('fork-fails-on-locked-folio', (s) => s.fork.failed && s.forked, {
+      doc: 'try_restore_exclusive_pte found the folio locked (the driver holds it): fork returned -ENOMEM',
+    });
     m.sometimes('both-wrote', (s) => {
       let parent = false;
       let child = false;
@@ -62,7 +65,8 @@ export default spec({
     '*': allHold(PROPS),
     'v5.14': { [PROP.P11R]: 'violated', [PROP.P12]: 'violated', deadlockFree: 'violated' },
     'v6.14': { [PROP.P12]: 'violated' },
-    'v6.15-copy-de': { [PROP.P9]: 'violated' },
-    'v6.15-share-de': { [PROP.P8]: 'violated', [PROP.P9]: 'violated' },
+    'v6.15-copy-cpu': { 'fork-fails-on-locked-folio': 'violated' },
+    'v6.15-copy-de': { [PROP.P9]: 'violated', 'fork-fails-on-locked-folio': 'violated' },
+    'v6.15-share-de': { [PROP.P8]: 'violated', [PROP.P9]: 'violated', 'fork-fails-on-locked-folio': 'violated' },
   },
 });

@@ -9,11 +9,11 @@
 // mapcount while the entry holds a reference: P12 (I6) fails there, the
 // "refcount:2 mapcount:0" of the 2025 rework (B8c).
 
-import { spec } from '../../src/index.ts';
-import { DE_KERNELS, DE_KERNEL_DOCS } from '../../models/mm/device-kernels.ts';
-import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
-import { PROP, allHold, type PropId } from '../../models/mm/properties.ts';
-import { PARENT } from '../../models/mm/state.ts';
+import { spec } from '../../../src/index.ts';
+import { DE_KERNELS, DE_KERNEL_DOCS } from '../../../models/mm/device-kernels.ts';
+import { forkPinModel, scenario } from '../../../models/mm/fork-pin-model.ts';
+import { PROP, allHold, type PropId } from '../../../models/mm/properties.ts';
+import { PARENT } from '../../../models/mm/state.ts';
 
 const SC = scenario(2, [], { noFork: true, driver: { start: 'any' }, devWrite: true, parentWrite: 'any' });
 
