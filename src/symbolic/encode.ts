@@ -287,6 +287,8 @@ function supportedKinds(t: Type, path: string): void {
     case 'enum':
     case 'ref':
       return;
+    case 'set':
+      throw new EncodingError(`${path} is a set(${t.domain.name}), which the symbolic engine does not encode yet (use --engine explicit)`);
     default: {
       const unknown: never = t;
       throw new EncodingError(`${path} has the schema kind '${(unknown as { kind: string }).kind}', which the symbolic engine does not encode`);

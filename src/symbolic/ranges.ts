@@ -32,6 +32,8 @@ export function outOfRange(schema: Type, state: unknown, unboundedInts: boolean)
         return t.values.includes(v) ? undefined : `${path} = ${JSON.stringify(v)}, not one of ${t.values.join('|')}`;
       case 'bool':
         return typeof v === 'boolean' ? undefined : `${path} = ${String(v)}, not a boolean`;
+      case 'set':
+        return `${path} is a set(${t.domain.name}), which the symbolic engine does not encode yet`;
       default: {
         const unknown: never = t;
         return `${path} has the schema kind '${(unknown as { kind: string }).kind}', which the symbolic engine does not encode`;

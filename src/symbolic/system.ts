@@ -223,6 +223,8 @@ async function translate(built: BuiltModel, opts: SystemOptions, bits: number | 
   /** A transition property throws on a step (over X, X2). */
   const stepErrors: SymError[] = [];
   for (const p of model.properties) {
+    // Properties the caller left out (temporal ones: answered 'unknown').
+    if (!built.properties.some((x) => x.name === p.name)) continue;
     const entry = built.properties.find((x) => x.name === p.name)!;
     const args = p.kind === 'transition' ? [sTree(), enc.tree(X2)] : [sTree()];
     const v = interp.run(p.pred, args, `predicate of property ${p.name}`);
