@@ -266,3 +266,19 @@ describe('many initial states; non-null assertions', () => {
     expect(verdict(r.bmc, 'Differ')).not.toBe('violated');
   });
 });
+
+describe('time limits', () => {
+  test('a query that times out ends the run as unknown and leaves Z3 usable', async () => {
+    const sp = (await import('../specs/classic/counters.ts')).default;
+    const built = sp.build('n3-k4');
+    const cut = await checkSymbolic(built, { engine: 'bmc', depth: 20, timeout: 0.001 });
+    expect(cut.status).toBe('incomplete');
+    expect(cut.limit).toMatchObject({ which: 'timeout' });
+    expect(cut.properties.every((p) => p.verdict !== 'holds' || p.trace), 'no proof from a cut run').toBe(true);
+    expect(cut.properties.some((p) => p.verdict === 'unknown' && p.coverage.kind === 'limit')).toBe(true);
+    // The next run on the same context decides: AllFull's witness has 12 steps.
+    const next = await checkSymbolic(built, { engine: 'bmc', depth: 12, properties: ['AllFull'] });
+    expect(next.status).toBe('complete');
+    expect(next.properties.find((p) => p.property === 'AllFull')).toMatchObject({ verdict: 'holds', trace: { kind: 'witness' } });
+  });
+});
