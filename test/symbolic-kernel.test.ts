@@ -28,7 +28,8 @@ afterAll(async () => {
 describe('BMC agrees with BFS on the kernel history', () => {
   it('finds the kernel specs', () => expect(files.length).toBeGreaterThanOrEqual(5));
   for (const f of files) {
-    it(f, async () => {
+    // A loaded machine is slower, never a reason to cut a solver query off mid-run.
+    it(f, { timeout: 300_000 }, async () => {
       const spec = (await import(join(dir, f))).default as Spec;
       let pick: { variant: string; k: number; ex: Awaited<ReturnType<typeof explore>> } | undefined;
       for (const variant of spec.variants) {
@@ -40,7 +41,7 @@ describe('BMC agrees with BFS on the kernel history', () => {
       }
       expect(pick, `${f}: every kernel spec has a design that breaks it`).toBeDefined();
       const { variant, k, ex } = pick!;
-      const sym = await checkSymbolic(spec.build(variant), { engine: 'bmc', depth: k });
+      const sym = await checkSymbolic(spec.build(variant), { engine: 'bmc', depth: k, timeout: 250 });
       let compared = 0;
       for (const p of ex.properties) {
         const s = sym.properties.find((q) => q.property === p.property)!;
