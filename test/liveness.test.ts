@@ -7,7 +7,7 @@
 // through the model's transitions, and checkLasso confirms the property
 // fails on it and its cycle is fair.
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { domain, enumOf, int, model, record, spec, type Fairness, type Spec } from '../src/index.ts';
 import type { BuiltModel } from '../src/spec/spec.ts';
 import type { PropertyResult, RunResult, SearchStats, Trace } from '../src/spec/results.ts';
@@ -286,5 +286,30 @@ describe('domain and fairness declarations', () => {
       expect: {},
     });
     expect(() => s.build('v')).toThrow(/fairness F names no action or thread 'nope'/);
+  });
+});
+
+describe('the symbolic engines and temporal properties', () => {
+  afterAll(async () => {
+    const { disposeZ3 } = await import('../src/symbolic/index.ts');
+    await disposeZ3();
+  });
+
+  it('bmc answers unknown (never holds) for temporal properties, and still checks the others', async () => {
+    const { checkSymbolic } = await import('../src/symbolic/index.ts');
+    const r = await checkSymbolic(mutex.build('lock-strong'), { engine: 'bmc', depth: 2 });
+    for (const name of ['AEnters', 'Entering', 'SomeEnters']) {
+      const p = prop(r, name);
+      expect(p.verdict, name).toBe('unknown');
+      expect(p.coverage.kind).toBe('not-checked');
+    }
+    expect(prop(r, 'deadlockFree').coverage).toEqual({ kind: 'bounded', depth: 2 }); // checked, within the bound
+  }, 60_000);
+
+  it('set(Domain) schemas are refused by the symbolic engines with a clear error', async () => {
+    const { checkSymbolic } = await import('../src/symbolic/index.ts');
+    await expect(checkSymbolic(allocator.build('SimpleAllocator'), { engine: 'bmc', depth: 1 })).rejects.toThrow(
+      /set\(Domain\) fields are not supported by the symbolic engines/,
+    );
   });
 });
