@@ -8,7 +8,7 @@
 // fails on it and its cycle is fair.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { domain, enumOf, int, model, record, spec, type Fairness, type Spec } from '../src/index.ts';
+import { array, bool, domain, enumOf, int, model, record, spec, thread, type Fairness, type Spec } from '../src/index.ts';
 import type { BuiltModel } from '../src/spec/spec.ts';
 import type { PropertyResult, RunResult, SearchStats, Trace } from '../src/spec/results.ts';
 import { explore } from '../src/explicit/explore.ts';
@@ -247,6 +247,38 @@ describe('hand-derived answers', () => {
     expect([t.steps.length, t.loop]).toEqual([2, 2]);
     checkValidLasso(built, t);
     expect(prop(result, 'Finishes').verdict).toBe('holds');
+  });
+
+  // PlusCal's `try:+` (strong fairness of one label) inside a weakly fair
+  // process, written with m.fair and a `where` on the pc: the waiter no
+  // longer starves (as lock-strong), while weak fairness alone starves it.
+  it("strong fairness of one step (PlusCal's label+) via m.fair with a where on the pc", async () => {
+    const s = spec({
+      name: 'label-plus',
+      variants: { weak: { plus: false }, plus: { plus: true } },
+      model: ({ plus }) => {
+        const W = domain('W', ['A', 'B']);
+        const m = model(record({ locked: bool(), w: array(thread(['try', 'cs'], {}, { forever: true }), W) }));
+        m.init({ locked: false, w: [{ pc: 'try' }, { pc: 'try' }] });
+        m.thread('worker', {
+          instances: W,
+          fairness: 'weak',
+          at: (s, self) => s.w[self]!,
+          steps: {
+            try: { guard: (s) => !s.locked, apply: (_s, n) => void (n.locked = true) },
+            cs: { apply: (_s, n) => ((n.locked = false), 'try') },
+          },
+        });
+        if (plus) m.fair('strong', 'try+', { actions: ['worker'], per: ['self'], where: (s, p) => s.w[p.self]!.pc === 'try' });
+        m.leadsTo('AEnters', (s) => s.w[0]!.pc === 'try', (s) => s.w[0]!.pc === 'cs');
+        return m;
+      },
+      expect: { weak: { AEnters: 'violated' }, plus: { AEnters: 'holds' } },
+    });
+    expect(prop((await run(s, 'weak')).result, 'AEnters').verdict).toBe('violated');
+    const plus = await run(s, 'plus');
+    expect(plus.built.fairness.map((c) => c.label)).toEqual(['worker[A]', 'worker[B]', 'try+(self=A)', 'try+(self=B)']);
+    expect(prop(plus.result, 'AEnters').verdict).toBe('holds');
   });
 
   it('a truncated search never says holds for a temporal property', async () => {
