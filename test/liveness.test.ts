@@ -338,6 +338,29 @@ describe('the symbolic engines and temporal properties', () => {
     expect(prop(r, 'deadlockFree').coverage).toEqual({ kind: 'bounded', depth: 2 }); // checked, within the bound
   }, 60_000);
 
+  it("either steps and state constraints are refused by the symbolic engines, not translated as something else", async () => {
+    const { checkSymbolic } = await import('../src/symbolic/index.ts');
+    const mk = (kind: 'either' | 'constraint') =>
+      spec({
+        name: `sym-${kind}`,
+        variants: { v: {} },
+        model: () => {
+          const m = model(record({ x: int(0, 2), t: thread(['pick']) }));
+          m.init({ x: 0, t: { pc: 'pick' } });
+          m.thread('t', {
+            at: (s) => s.t,
+            steps: { pick: kind === 'either' ? { either: { one: { apply: (_s, n) => void (n.x = 1) } } } : {} },
+          });
+          if (kind === 'constraint') m.constraint((s) => s.x < 1);
+          m.always('Small', (s) => s.x < 2);
+          return m;
+        },
+        expect: { v: { Small: 'holds' } },
+      });
+    await expect(checkSymbolic(mk('either').build('v'), { engine: 'bmc', depth: 1 })).rejects.toThrow(/'either' alternatives \(t\.pick\)/);
+    await expect(checkSymbolic(mk('constraint').build('v'), { engine: 'bmc', depth: 1 })).rejects.toThrow(/state constraint/);
+  });
+
   it('set(Domain) schemas are refused by the symbolic engines with a clear error', async () => {
     const { checkSymbolic } = await import('../src/symbolic/index.ts');
     await expect(checkSymbolic(allocator.build('SimpleAllocator'), { engine: 'bmc', depth: 1 })).rejects.toThrow(
