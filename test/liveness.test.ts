@@ -18,6 +18,7 @@ import mutex from '../specs/classic/mutex-liveness.ts';
 import ewd840 from '../specs/classic/ewd840.ts';
 import allocator from '../specs/classic/simple-allocator.ts';
 import coffeeCan from '../specs/classic/coffee-can.ts';
+import philosophers from '../specs/classic/dining-philosophers.ts';
 
 async function run(s: Spec<any>, variant: string, opts = {}): Promise<{ built: BuiltModel; result: RunResult<SearchStats> }> {
   const built = s.build(variant);
@@ -109,6 +110,16 @@ describe('CoffeeCan (100 beans, WF_can(Next))', () => {
     expect(Object.entries(got).filter(([, v]) => v !== 'holds')).toEqual([]);
     const unfair = await verdicts(coffeeCan, 'unfair');
     expect([unfair.got.EventuallyTerminates, unfair.got.TerminationHypothesis]).toEqual(['violated', 'violated']);
+  });
+});
+
+describe('DiningPhilosophers (NP = 5, fair process)', () => {
+  it('67 distinct, 336 generated, depth 29, nobody starves, as TLC; unfair processes may stop', async () => {
+    const { result, got } = await verdicts(philosophers, 'np5');
+    expect([result.stats.distinct, result.stats.generated, result.stats.depth]).toEqual([67, 336, 29]);
+    expect(Object.entries(got).filter(([, v]) => v !== 'holds')).toEqual([]);
+    const unfair = await verdicts(philosophers, 'unfair');
+    expect(Object.entries(unfair.got).filter(([k, v]) => k.startsWith('NobodyStarves') && v !== 'violated')).toEqual([]);
   });
 });
 
