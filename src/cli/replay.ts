@@ -4,7 +4,6 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BuiltModel } from '../spec/spec.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
 import { codecFor, ValueRangeError, type Codec } from '../state/codec.ts';
@@ -46,17 +45,6 @@ async function specOf(header: ItfHeader, specArg: string | undefined, specsDir: 
   if (found.spec.name !== header.spec)
     throw new UsageError(`the trace is of spec '${header.spec}', not '${found.spec.name}'`);
   return found;
-}
-
-function allThreadsDone(built: BuiltModel, s: any): boolean {
-  const threads = built.model.threads;
-  return (
-    threads.length > 0 &&
-    threads.every((th) => {
-      for (let i = 0; i < (th.def.instances?.size ?? 1); i++) if (th.def.at(s, i).pc !== 'done') return false;
-      return true;
-    })
-  );
 }
 
 function encodable(codec: Codec, s: unknown, i: number): void {
@@ -155,8 +143,7 @@ export async function replay(file: string, specArg: string | undefined, specsDir
     case 'deadlock': {
       const enabled = built.transitions.filter((t) => call(() => t.enabled(last), `the guard of ${t.label}`));
       if (enabled.length) return result(false, `the last state is no deadlock: ${enabled.map((t) => t.label).join(', ')} enabled`);
-      const terminal = built.model.terminalPred;
-      if ((terminal && call(() => terminal(last), 'the terminal predicate')) || allThreadsDone(built, last))
+      if (call(() => built.isIntendedEnd(last), 'the terminal predicate'))
         return result(false, 'the last state is a declared end state, not a deadlock');
       return result(true, `no transition is enabled after step ${steps}: deadlock`);
     }

@@ -100,7 +100,7 @@ export async function breadthFirstSearch(
     const err = translate(e, idx);
     if (!(err instanceof SpecError) || idx < 0 || idx >= store.count) return err;
     const trace = buildTrace(store, codec, transitions, idx, 'violation', 'spec-error');
-    return new TracedSpecError(err.message, trace);
+    return new TracedSpecError(err.message, trace, built);
   };
   const translate = (e: unknown, idx: number): Error => {
     if (e instanceof SpecError) return e;
