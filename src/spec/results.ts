@@ -33,7 +33,7 @@ export interface Trace {
 
 /** The limit that ended a run before it was complete. */
 export interface Limit {
-  readonly which: 'max-states' | 'max-depth' | 'max-memory' | 'interrupted';
+  readonly which: 'max-states' | 'max-depth' | 'max-memory' | 'interrupted' | 'timeout';
   /** The limit's value (states, levels, MB); absent for an interrupt. */
   readonly value?: number;
   /** Why, when the limit was not the user's (e.g. the state store could not grow). */
@@ -68,7 +68,7 @@ export type Coverage =
   /** Not decided: a counterexample to induction (attached as the trace) that may
    *  be unreachable. `of` says what was not inductive: the property itself
    *  (up to k), a declared --invariant, or a step property from the proven invariants. */
-  | { readonly kind: 'not-inductive'; readonly k: number; readonly of: 'property' | 'declared-invariant' | 'step' }
+  | { readonly kind: 'not-inductive'; readonly k: number; readonly of: 'property' | 'declared-invariant' | 'step' | 'declared-bounds' }
   /** Not decided: the engine does not check this kind of property (temporal properties symbolically). */
   | { readonly kind: 'not-checked'; readonly reason: string };
 
