@@ -349,6 +349,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     properties: results,
     stats: {
       ...counts,
+      buildSeconds: built.buildSeconds,
       bytesPerState: store.bytes / Math.max(store.count, 1),
       storeBytes: store.bytes,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,

@@ -51,6 +51,8 @@ export interface BuiltModel {
   /** Expected verdict per property name (deadlockFree included when checked). */
   readonly expected: ReadonlyMap<string, Verdict>;
   readonly bounds: string;
+  /** Seconds spent building the model and its transitions (TLC's figures include this). */
+  readonly buildSeconds?: number;
 }
 
 const SPEC_NAME = /^[a-z0-9][a-z0-9._-]*$/;
@@ -83,6 +85,7 @@ export function spec<C, const V extends string>(def: SpecDef<C, V>): Spec<C> {
       return def.bounds ? def.bounds(s.config(variant)) : 'the model as written';
     },
     build(variant) {
+      const t0 = performance.now();
       const config = s.config(variant);
       let m: Model<any, any>;
       try {
@@ -100,7 +103,9 @@ export function spec<C, const V extends string>(def: SpecDef<C, V>): Spec<C> {
         throw new SpecError(`spec ${def.name}, variant ${variant}: ${(e as Error).message}`);
       }
       const expected = resolveExpectations(def.name, variant, m.properties, s.deadlock, d.expect);
-      return { spec: s, variant, model: m, transitions, properties: m.properties, expected, bounds: s.bounds(variant) };
+      const bounds = s.bounds(variant);
+      const buildSeconds = (performance.now() - t0) / 1000;
+      return { spec: s, variant, model: m, transitions, properties: m.properties, expected, bounds, buildSeconds };
     },
   };
   return s;
