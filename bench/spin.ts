@@ -11,6 +11,8 @@ export interface SpinRun {
   transitions: number;
   seconds: number;
   memoryMB: number;
+  /** pan's user + system CPU time (from /usr/bin/time), when available. */
+  cpuSeconds?: number;
 }
 
 export function spinAvailable(): boolean {
@@ -29,7 +31,12 @@ export function runSpinCounters(N: number, K: number): SpinRun {
   copyFileSync(pml, join(dir, 'Counters.pml'));
   execFileSync('spin', [`-DN=${N}`, `-DK=${K}`, '-a', 'Counters.pml'], { cwd: dir });
   execFileSync('gcc', ['-O2', '-DBFS', '-DSAFETY', '-DNOREDUCE', '-DMEMLIM=16000', '-o', 'pan', 'pan.c'], { cwd: dir });
-  const out = execFileSync('./pan', ['-m10000'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const timed = existsSync('/usr/bin/time');
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', './pan', '-m10000'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 })
+    : spawnSync('./pan', ['-m10000'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const out = r.stdout ?? '';
+  const cpu = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
   const num = (re: RegExp): number => {
     const m = re.exec(out);
     if (!m) throw new Error(`unexpected SPIN output:\n${out}`);
@@ -40,5 +47,6 @@ export function runSpinCounters(N: number, K: number): SpinRun {
     transitions: num(/([\d.e+]+) transitions/),
     seconds: num(/pan: elapsed time ([\d.e+]+) seconds/),
     memoryMB: num(/([\d.]+)\s+total actual memory usage/),
+    cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined,
   };
 }
