@@ -171,7 +171,11 @@ export class Expander {
       const start = Atomics.add(ctl, CTL.cursor, CHUNK);
       if (start >= task.to) return true;
       const end = Math.min(start + CHUNK, task.to);
-      for (let cur = start; cur < end; cur++) this.expand(cur, task, report);
+      for (let cur = start; cur < end; cur++) {
+        // A limit ends the run after the state being expanded, as in explore.ts.
+        if (Atomics.load(ctl, CTL.stop) !== 0) return true;
+        this.expand(cur, task, report);
+      }
     }
     return false;
   }
@@ -214,7 +218,9 @@ export class Expander {
           }
         }
         const h = hashWords(next, 0, W);
-        if (task.noInsert || store.count >= task.maxStates) {
+        // (maxStates is tested only when set: reading the shared count on every
+        // successor would pull its cache line from the core inserting.)
+        if (task.noInsert || (task.maxStates !== Infinity && store.count >= task.maxStates)) {
           if (!store.has(next, h)) {
             report.limited = task.noInsert ? 'max-depth' : 'max-states';
             Atomics.store(store.ctl, CTL.stop, 1);

@@ -41,6 +41,8 @@ export interface ParallelOptions extends ExploreOptions {
   specFile?: string;
   /** Wait for every worker before the first level (tests: exercise the workers on small specs). */
   awaitWorkers?: boolean;
+  /** States the store holds before it first grows (tests: force growth between levels). */
+  capacity?: number;
 }
 
 interface Peer {
@@ -65,7 +67,7 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
   const foundBuf = new SharedArrayBuffer((props.length + 1) * 4);
   const found = new Int32Array(foundBuf);
   const W = layoutOf(built.model.schema).words;
-  const store = SharedStore.create(W);
+  const store = SharedStore.create(W, opts.capacity);
   // The coordinator expands levels itself until the workers are up.
   const local = new Expander(built, store, found, checkDeadlock);
 

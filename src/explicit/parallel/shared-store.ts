@@ -25,14 +25,16 @@ const EMPTY = 0;
 const BUSY = 0xffffffff;
 
 /** Control words shared by all threads (Int32Array over a SharedArrayBuffer). */
+// One cache line (64 B) each: count is written on every insert by every
+// thread, and must not drag the others' lines along.
 export const CTL = {
   /** Next arena index (= number of states stored). */
   count: 0,
   /** Next frontier index to claim. */
-  cursor: 1,
+  cursor: 16,
   /** Non-zero: stop at the next chunk (limit, interrupt, error). */
-  stop: 2,
-  size: 8,
+  stop: 32,
+  size: 48,
 } as const;
 
 export interface StoreBuffers {
