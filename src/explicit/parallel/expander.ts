@@ -14,6 +14,7 @@ import type { PropertyEntry } from '../../spec/model.ts';
 import type { Transition } from '../../spec/transitions.ts';
 import { SpecError } from '../../spec/errors.ts';
 import { codecFor, ValueRangeError, type Codec } from '../../state/codec.ts';
+import { symmetryFor, type Symmetry } from '../../state/symmetry.ts';
 import { CTL, hashWords, type SharedStore } from './shared-store.ts';
 
 /** Frontier states claimed at a time. */
@@ -70,6 +71,8 @@ export class Expander {
   private readonly actionProps: number[];
   private readonly where: string;
   private readonly allThreadsDone: (s: any) => boolean;
+  /** With symmetry reduction: stored states are canonical representatives. */
+  readonly symmetry: Symmetry | undefined;
 
   constructor(
     private readonly built: BuiltModel,
@@ -77,8 +80,10 @@ export class Expander {
     /** found[p] !== 0: property p (or deadlock at props.length) is found; skip it. */
     private readonly found: Int32Array,
     private readonly checkDeadlock: boolean,
+    symmetry = false,
   ) {
     const { model } = built;
+    this.symmetry = symmetry ? symmetryFor(model.schema) : undefined;
     this.codec = codecFor(model.schema);
     this.W = this.codec.words;
     this.S = this.codec.create();
@@ -144,6 +149,7 @@ export class Expander {
         throw new SpecError(`${this.where}: initial state ${k + 1}: ${errText(e)}`);
       }
       generated++;
+      this.symmetry?.canonicalize(this.next);
       const idx = this.store.insert(this.next, hashWords(this.next, 0, this.W), 0xffffffff, 0);
       if (idx >= 0) {
         this.decodeN(this.next, 0);
@@ -217,6 +223,8 @@ export class Expander {
             report.hits.push({ prop: p, idx: cur, steps: task.level, transition: t, next: Array.from(next) });
           }
         }
+        // Properties were judged on the successor itself (N); the store keeps its orbit's representative.
+        this.symmetry?.canonicalize(next);
         const h = hashWords(next, 0, W);
         // (maxStates is tested only when set: reading the shared count on every
         // successor would pull its cache line from the core inserting.)

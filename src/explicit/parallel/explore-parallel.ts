@@ -30,6 +30,7 @@ import type { ExploreOptions, ExploreProgress } from '../explore.ts';
 import type { StateStore } from '../state-store.ts';
 import { buildTrace } from '../trace.ts';
 import { layoutOf } from '../../state/layout.ts';
+import { concreteTrace } from './concrete-trace.ts';
 import { CTL, SharedStore } from './shared-store.ts';
 import { CHUNK, Expander, type Hit, type LevelReport, type LevelTask } from './expander.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-main.ts';
@@ -43,6 +44,8 @@ export interface ParallelOptions extends ExploreOptions {
   awaitWorkers?: boolean;
   /** States the store holds before it first grows (tests: force growth between levels). */
   capacity?: number;
+  /** Store one state per orbit of the symmetric domains (src/state/symmetry.ts). */
+  symmetry?: boolean;
 }
 
 interface Peer {
@@ -69,7 +72,7 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
   const W = layoutOf(built.model.schema).words;
   const store = SharedStore.create(W, opts.capacity);
   // The coordinator expands levels itself until the workers are up.
-  const local = new Expander(built, store, found, checkDeadlock);
+  const local = new Expander(built, store, found, checkDeadlock, !!opts.symmetry);
 
   const best = new Map<number, Hit>();
   const take = (hits: readonly Hit[]): void => {
@@ -106,6 +109,7 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
       stateWords: W,
       found: foundBuf,
       checkDeadlock,
+      symmetry: !!opts.symmetry,
       labels: built.transitions.map((t) => t.label).join('\n'),
     };
     for (let i = 0; i < opts.workers; i++) {
@@ -236,6 +240,12 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
     const h = best.get(p);
     if (!h) return undefined;
     const step = h.transition === undefined ? undefined : { transition: h.transition, next: Uint32Array.from(h.next!) };
+    const sym = local.symmetry;
+    if (sym) {
+      const pred = props[p]?.pred as ((s: any, n: any) => boolean) | undefined;
+      const last = step && pred ? { next: step.next, holds: pred } : undefined;
+      return concreteTrace(built, local.codec, sym, store, h.idx, kind, name, last);
+    }
     return buildTrace(view, local.codec, built.transitions, h.idx, kind, name, step);
   };
   const results: PropertyResult[] = props.map((p, i) => {

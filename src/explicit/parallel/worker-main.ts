@@ -18,6 +18,7 @@ export interface WorkerInit {
   readonly stateWords: number;
   readonly found: SharedArrayBuffer;
   readonly checkDeadlock: boolean;
+  readonly symmetry: boolean;
   /** Transition labels joined: the worker's model must build the same transitions. */
   readonly labels: string;
 }
@@ -47,7 +48,7 @@ try {
   if (built.transitions.map((t) => t.label).join('\n') !== init.labels)
     throw new SpecError(`spec ${init.specName}, variant ${init.variant}: the model builds different transitions in a worker thread (is model() deterministic?)`);
   const store = new SharedStore(init.stateWords, init.buffers);
-  const expander = new Expander(built, store, new Int32Array(init.found), init.checkDeadlock);
+  const expander = new Expander(built, store, new Int32Array(init.found), init.checkDeadlock, init.symmetry);
   if (expander.codec.words !== init.stateWords) throw new Error('the worker packs states differently from the coordinator');
   port.on('message', (m: ToWorker) => {
     try {
