@@ -19,9 +19,15 @@ export function spinAvailable(): boolean {
   return spawnSync('spin', ['-V'], { encoding: 'utf8' }).status === 0;
 }
 
+/** The peers' models: $PEERS_DIR, else ../shared/peers beside the checkout (or beside its parent, for a git worktree in a subdirectory). */
+export function peerFile(name: string): string | undefined {
+  const dirs = [process.env.PEERS_DIR, resolve(import.meta.dirname, '../../shared/peers'), resolve(import.meta.dirname, '../../../shared/peers')];
+  for (const d of dirs) if (d && existsSync(resolve(d, name))) return resolve(d, name);
+  return undefined;
+}
+
 export function peerModel(): string | undefined {
-  const p = resolve(import.meta.dirname, '../../shared/peers/Counters.pml');
-  return existsSync(p) ? p : undefined;
+  return peerFile('Counters.pml');
 }
 
 export function runSpinCounters(N: number, K: number): SpinRun {

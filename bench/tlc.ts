@@ -14,7 +14,8 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { peerFile } from './spin.ts';
 
 export interface TlcRun {
   distinct: number;
@@ -56,8 +57,8 @@ function runTlc(dir: string, module: string, cfg: string): TlcRun {
 
 /** TLC on ../shared/peers/Counters.tla with N and K. */
 export function runTlcCounters(N: number, K: number): TlcRun | undefined {
-  const tla = resolve(import.meta.dirname, '../../shared/peers/Counters.tla');
-  if (!tlcJar() || !existsSync(tla)) return undefined;
+  const tla = peerFile('Counters.tla');
+  if (!tlcJar() || !tla) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'mmcheck-tlc-'));
   copyFileSync(tla, join(dir, 'Counters.tla'));
   writeFileSync(join(dir, 'Counters.cfg'), `CONSTANTS N = ${N} K = ${K}\nINIT Init\nNEXT Next\nINVARIANT Bounded\n`);
