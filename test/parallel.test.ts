@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { explore } from '../src/explicit/explore.ts';
 import { exploreParallel } from '../src/explicit/parallel/explore-parallel.ts';
-import type { RunResult } from '../src/spec/results.ts';
+import type { RunResult, SearchStats } from '../src/spec/results.ts';
 import type { BuiltModel, Spec } from '../src/spec/spec.ts';
 import type { Trace } from '../src/spec/results.ts';
 
@@ -29,7 +29,7 @@ function replayTrace(built: BuiltModel, t: Trace): void {
 }
 
 /** Everything a run must agree on, whichever engine ran it. */
-const summary = (r: RunResult) => ({
+const summary = (r: RunResult<SearchStats>) => ({
   status: r.status,
   distinct: r.stats.distinct,
   generated: r.stats.generated,

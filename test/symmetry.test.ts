@@ -11,12 +11,12 @@ import { codecFor } from '../src/state/codec.ts';
 import { symmetryFor } from '../src/state/symmetry.ts';
 import { explore } from '../src/explicit/explore.ts';
 import { exploreParallel } from '../src/explicit/parallel/explore-parallel.ts';
-import type { RunResult, Trace } from '../src/spec/results.ts';
+import type { RunResult, SearchStats, Trace } from '../src/spec/results.ts';
 import type { BuiltModel, Spec } from '../src/spec/spec.ts';
 import allocator from '../specs/classic/simple-allocator.ts';
 import lostUpdate from '../specs/classic/lost-update.ts';
 
-const counts = (r: RunResult) => [r.stats.distinct, r.stats.generated, r.stats.depth];
+const counts = (r: RunResult<SearchStats>) => [r.stats.distinct, r.stats.generated, r.stats.depth];
 const verdicts = (r: RunResult) => r.properties.map((p) => [p.property, p.verdict, p.trace?.steps.length ?? null]);
 
 function replay(built: BuiltModel, t: Trace): any {

@@ -24,7 +24,7 @@ import { Worker } from 'node:worker_threads';
 import { totalmem } from 'node:os';
 import type { BuiltModel } from '../../spec/spec.ts';
 import { DEADLOCK_PROPERTY } from '../../spec/model.ts';
-import type { PropertyResult, RunResult, RunStatus, Trace } from '../../spec/results.ts';
+import type { Coverage, Limit, PropertyResult, RunResult, RunStatus, SearchStats, Trace } from '../../spec/results.ts';
 import { SpecError } from '../../spec/errors.ts';
 import type { ExploreOptions, ExploreProgress } from '../explore.ts';
 import type { StateStore } from '../state-store.ts';
@@ -57,7 +57,7 @@ interface Peer {
   buffers: unknown;
 }
 
-export async function exploreParallel(built: BuiltModel, opts: ParallelOptions): Promise<RunResult> {
+export async function exploreParallel(built: BuiltModel, opts: ParallelOptions): Promise<RunResult<SearchStats>> {
   const t0 = performance.now();
   const checkDeadlock = opts.deadlock ?? built.spec.deadlock;
   const maxStates = opts.maxStates ?? Infinity;
@@ -83,8 +83,8 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
   };
 
   let status: RunStatus = 'complete';
-  let limit: string | undefined;
-  const stopFor = (why: string, st: RunStatus = 'incomplete'): void => {
+  let limit: Limit | undefined;
+  const stopFor = (why: Limit, st: RunStatus = 'incomplete'): void => {
     if (status === 'complete') {
       status = st;
       limit = why;
@@ -156,9 +156,9 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
     lastProgress = now;
     const p = progress(now);
     opts.onProgress?.(p);
-    if (p.rssBytes > maxMemoryMB * 2 ** 20) stopFor(`max-memory ${maxMemoryMB} MB`);
+    if (p.rssBytes > maxMemoryMB * 2 ** 20) stopFor({ which: 'max-memory', value: maxMemoryMB });
     await new Promise((r) => setImmediate(r));
-    if (opts.signal?.aborted) stopFor('interrupted', 'interrupted');
+    if (opts.signal?.aborted) stopFor({ which: 'interrupted' }, 'interrupted');
   };
 
   const allReady = () => peers.length > 0 && peers.every((p) => p.ready);
@@ -218,7 +218,7 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
       for (const r of reports) {
         generated += r.generated;
         take(r.hits);
-        if (r.limited) stopFor(r.limited === 'max-depth' ? `max-depth ${maxDepth}` : `max-states ${maxStates}`);
+        if (r.limited) stopFor(r.limited === 'max-depth' ? { which: 'max-depth', value: maxDepth } : { which: 'max-states', value: maxStates });
       }
       if (failure) throw failure;
       if (store.count > to) maxLevel = level + 1;
@@ -234,7 +234,7 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
 
   const { rssBytes: _, ...counts } = progress(performance.now());
   const complete = status === 'complete';
-  const bound = complete ? `all ${store.count} reachable states, depth ${maxLevel}` : `incomplete (${limit})`;
+  const coverage: Coverage = complete ? { kind: 'exhaustive', states: store.count, depth: maxLevel } : { kind: 'limit', limit: limit! };
   const view = store as unknown as StateStore;
   const traceOf = (p: number, name: string, kind: Trace['kind']): Trace | undefined => {
     const h = best.get(p);
@@ -252,7 +252,7 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
     const trace = traceOf(i, p.name, p.kind === 'sometimes' ? 'witness' : 'violation');
     const hit = !!trace;
     const verdict = p.kind === 'sometimes' ? (hit ? 'holds' : complete ? 'violated' : 'unknown') : hit ? 'violated' : complete ? 'holds' : 'unknown';
-    return { property: p.name, kind: p.kind, verdict, trace, bound: hit ? `trace of ${trace!.steps.length} steps` : bound };
+    return { property: p.name, kind: p.kind, verdict, trace, coverage: trace ? { kind: 'trace', steps: trace.steps.length } : coverage };
   });
   if (checkDeadlock) {
     const trace = traceOf(props.length, DEADLOCK_PROPERTY, 'deadlock');
@@ -261,18 +261,20 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
       kind: 'deadlock',
       verdict: trace ? 'violated' : complete ? 'holds' : 'unknown',
       trace,
-      bound: trace ? `trace of ${trace.steps.length} steps` : bound,
+      coverage: trace ? { kind: 'trace', steps: trace.steps.length } : coverage,
     });
   }
   return {
     spec: built.spec.name,
     variant: built.variant,
-    engine: 'explicit',
+    engine: 'parallel',
+    method: 'breadth-first search',
     status,
     limit,
     bounds: built.bounds,
     properties: results,
     stats: {
+      kind: 'search',
       ...counts,
       buildSeconds: built.buildSeconds,
       bytesPerState: store.bytes / Math.max(store.count, 1),
