@@ -67,7 +67,7 @@ describe('parallel engine (2 workers) equals the one-thread engine', () => {
     expect(summary(d)).toEqual(summary(d1));
     const s = await exploreParallel(built, { workers: 1, specFile: file, maxStates: 100 });
     expect(s.status).toBe('incomplete');
-    expect(s.limit).toBe('max-states 100');
+    expect(s.limit).toEqual({ which: 'max-states', value: 100 });
     expect(s.properties.find((p) => p.property === 'Bounded')!.verdict).toBe('unknown');
   });
 });
