@@ -6,14 +6,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { array, domain, int, optional, record, ref } from '../src/index.ts';
+import { array, domain, DomainSet, int, optional, record, ref, set } from '../src/index.ts';
 import { codecFor } from '../src/state/codec.ts';
 import { symmetryFor } from '../src/state/symmetry.ts';
 import { explore } from '../src/explicit/explore.ts';
 import { exploreParallel } from '../src/explicit/parallel/explore-parallel.ts';
 import type { RunResult, SearchStats, Trace } from '../src/spec/results.ts';
 import type { BuiltModel, Spec } from '../src/spec/spec.ts';
-import allocator from '../specs/classic/simple-allocator.ts';
+import allocator from '../specs/classic/simple-allocator-symmetry.ts';
 import lostUpdate from '../specs/classic/lost-update.ts';
 
 const counts = (r: RunResult<SearchStats>) => [r.stats.distinct, r.stats.generated, r.stats.depth];
@@ -61,7 +61,7 @@ describe('symmetry reduction', () => {
   });
 
   it('two workers with symmetry give the one-thread counts', async () => {
-    const file = fileURLToPath(new URL('../specs/classic/simple-allocator.ts', import.meta.url));
+    const file = fileURLToPath(new URL('../specs/classic/simple-allocator-symmetry.ts', import.meta.url));
     const r = await exploreParallel((allocator as Spec<any>).build('all-symmetric'), {
       workers: 2,
       specFile: file,
@@ -77,6 +77,7 @@ describe('symmetry reduction', () => {
     const schema = record({
       p: array(record({ n: int(0, 3), peer: optional(ref(P)), q: ref(Q) }), P),
       owner: ref(P),
+      members: set(P),
     });
     const codec = codecFor(schema);
     const sym = symmetryFor(schema)!;
@@ -94,14 +95,18 @@ describe('symmetry reduction', () => {
         { n: 0, peer: 0, q: 1 },
       ],
       owner: 1,
+      members: DomainSet.of(P, [0, 1]),
     };
     // Rename by pi = (0 -> 1, 1 -> 2, 2 -> 0): element i moves to pi(i), every ref v becomes pi(v).
     const pi = [1, 2, 0];
-    const renamed = { p: [s.p[2]!, s.p[0]!, s.p[1]!].map((e) => ({ ...e, peer: e.peer === null ? null : pi[e.peer]! })), owner: pi[s.owner]! };
+    const renamed = { p: [s.p[2]!, s.p[0]!, s.p[1]!].map((e) => ({ ...e, peer: e.peer === null ? null : pi[e.peer]! })), owner: pi[s.owner]!, members: DomainSet.of(P, [pi[0]!, pi[1]!]) };
     expect(canon(renamed)).toEqual(canon(s));
     // Same multiset of element records but refs pointing elsewhere: another orbit.
     const other = { ...s, owner: 0 };
     expect(canon(other)).not.toEqual(canon(s));
+    // A set of elements is renamed too: {0, 1} is not {0, 2} here.
+    expect(canon({ ...s, members: DomainSet.of(P, [0, 2]) })).not.toEqual(canon(s));
+    expect(canon({ ...renamed, members: DomainSet.of(P, [1, 2]) })).toEqual(canon(s));
     // Renaming the non-symmetric Q is not a symmetry.
     const qSwapped = { ...s, p: s.p.map((e) => ({ ...e, q: 1 - e.q })) };
     expect(canon(qSwapped)).not.toEqual(canon(s));

@@ -1,104 +1,114 @@
-// SimpleAllocator, as in tlaplus/Examples (specifications/allocator/
-// SimpleAllocator.tla, Merz): clients request sets of resources, the
-// allocator grants available requested resources, clients return what they
-// hold. Clients = {c1, c2, c3}, Resources = {r1, r2}, as its .cfg; safety
-// only (TypeInvariant is the schema's ranges, ResourceMutex below).
+// A resource allocator (Merz), ported from tlaplus/Examples
+// specifications/allocator/SimpleAllocator.tla with its SimpleAllocator.cfg:
+// Clients = {c1, c2, c3}, Resources = {r1, r2}. Requests and allocations are
+// sets of resources: set(Resource), and the actions range over every
+// subset S as a parameter, as the original's \E S \in SUBSET Resources.
 //
-// Sets of resources are one boolean per resource. TLC enumerates
-// \E c \in Clients, S \in SUBSET Resources, so there is one transition per
-// client, subset (the empty one included: its guards are false) and action,
-// and the generated counts are TLC's.
-//
-// Known answers, from TLC 2 (tla2tools.jar, one worker) on the same model:
-// - no symmetry: 400 distinct states, 1,633 generated, depth 6 (also the
-//   figures of the repository's manifest.json);
-// - with symmetry reduction, SYMMETRY Permutations(Clients): 86 distinct,
-//   370 generated; with the product of Permutations(Clients) and
-//   Permutations(Resources) ({p @@ q : p, q}): 50 distinct, 226 generated.
-//   The variants declare those domains symmetric (test/symmetry.test.ts).
+// Fairness, as in the original:
+//   SimpleAllocator  == ... /\ \A c: WF_vars(Return(c, alloc[c]))
+//                           /\ \A c: SF_vars(\E S: Allocate(c, S))
+//   SimpleAllocator2 == ... /\ \A c: WF_vars(unsat[c] = {} /\ Return(c, alloc[c]))
+//                           /\ \A c: SF_vars(\E S: Allocate(c, S))
+// The module's theorems: under SimpleAllocator, ClientsWillReturn,
+// ClientsWillObtain and InfOftenSatisfied hold; under SimpleAllocator2,
+// ClientsWillReturn holds and the other two do not. TLC 2.20 agrees, and
+// counts 400 distinct states, 1,633 generated, depth 6 (both specs share
+// Init and Next); test/liveness.test.ts compares. The quantified properties
+// are stated per client (and resource), one mmcheck property each.
 
-import { array, bool, domain, model, record, spec } from '../../src/index.ts';
+import { array, domain, model, record, set, spec, DomainSet } from '../../src/index.ts';
 
-export interface AllocatorConfig {
-  readonly symmetricResources: boolean;
-}
+const Client = domain('Client', ['c1', 'c2', 'c3']);
+const Resource = domain('Resource', ['r1', 'r2']);
 
-export function simpleAllocatorModel({ symmetricResources }: AllocatorConfig) {
-  const Client = domain('Client', ['c1', 'c2', 'c3'], { symmetric: true });
-  const Resource = domain('Resource', ['r1', 'r2'], { symmetric: symmetricResources });
-  const R = Resource.size;
-  // The subsets of Resources as bit masks 0 .. 2^R - 1; S = {} is mask 0.
-  const Subset = domain('Subset', Array.from({ length: 2 ** R }, (_, s) => `{${[0, 1].filter((r) => s & (1 << r)).map((r) => Resource.names[r]).join(',')}}`));
-  const inS = (S: number, r: number) => (S & (1 << r)) !== 0;
+export function allocatorModel({ returnOnlyWhenSatisfied }: { returnOnlyWhenSatisfied: boolean }) {
   const m = model(
     record({
-      unsat: array(array(bool(), Resource), Client),
-      alloc: array(array(bool(), Resource), Client),
+      unsat: array(set(Resource), Client),
+      alloc: array(set(Resource), Client),
     }),
   );
-  const none = () => Array.from({ length: Client.size }, () => Array.from({ length: R }, () => false));
-  m.init({ unsat: none(), alloc: none() });
-  const empty = (set: readonly boolean[]) => set.every((x) => !x);
-  m.action('Request', {
-    params: { c: Client, S: Subset },
-    guard: (s, { c, S }) => empty(s.unsat[c]!) && empty(s.alloc[c]!) && S !== 0,
+  m.init({ unsat: Client.names.map(() => new DomainSet(Resource)), alloc: Client.names.map(() => new DomainSet(Resource)) });
+
+  const available = (s: { readonly alloc: readonly { has(r: number): boolean }[] }, r: number): boolean =>
+    s.alloc.every((a) => !a.has(r));
+
+  m.action('request', {
+    params: { c: Client, S: set(Resource) },
+    guard: (s, { c, S }) => s.unsat[c]!.size === 0 && s.alloc[c]!.size === 0 && S.size > 0,
     apply: (_s, n, { c, S }) => {
-      for (let r = 0; r < R; r++) n.unsat[c]![r] = inS(S, r);
+      n.unsat[c] = S.copy();
     },
+    actor: 'client',
   });
-  m.action('Allocate', {
-    params: { c: Client, S: Subset },
-    guard: (s, { c, S }) => {
-      if (S === 0) return false;
-      for (let r = 0; r < R; r++) {
-        if (!inS(S, r)) continue;
-        const available = s.alloc.every((held) => !held[r]);
-        if (!available || !s.unsat[c]![r]) return false;
+  m.action('allocate', {
+    params: { c: Client, S: set(Resource) },
+    guard: (s, { c, S }) => S.size > 0 && [...S].every((r) => available(s, r) && s.unsat[c]!.has(r)),
+    apply: (_s, n, { c, S }) => {
+      for (const r of S) {
+        n.alloc[c]!.add(r);
+        n.unsat[c]!.delete(r);
       }
-      return true;
     },
+    actor: 'allocator',
+  });
+  m.action('return', {
+    params: { c: Client, S: set(Resource) },
+    guard: (s, { c, S }) => S.size > 0 && [...S].every((r) => s.alloc[c]!.has(r)),
     apply: (_s, n, { c, S }) => {
-      for (let r = 0; r < R; r++)
-        if (inS(S, r)) {
-          n.alloc[c]![r] = true;
-          n.unsat[c]![r] = false;
-        }
+      for (const r of S) n.alloc[c]!.delete(r);
     },
+    actor: 'client',
   });
-  m.action('Return', {
-    params: { c: Client, S: Subset },
-    guard: (s, { c, S }) => {
-      if (S === 0) return false;
-      for (let r = 0; r < R; r++) if (inS(S, r) && !s.alloc[c]![r]) return false;
-      return true;
-    },
-    apply: (_s, n, { c, S }) => {
-      for (let r = 0; r < R; r++) if (inS(S, r)) n.alloc[c]![r] = false;
-    },
+  // \A c: WF_vars(Return(c, alloc[c])), or (SimpleAllocator2) only once the request is satisfied.
+  m.fair('weak', 'ReturnAll', {
+    actions: ['return'],
+    per: ['c'],
+    where: (s, { c, S }) => S.equals(s.alloc[c]!) && (!returnOnlyWhenSatisfied || s.unsat[c]!.size === 0),
   });
-  m.always('ResourceMutex', (s) => {
-    for (let r = 0; r < R; r++) if (s.alloc.filter((held) => held[r]).length > 1) return false;
-    return true;
-  });
-  m.sometimes('AllAllocated', (s) => {
-    for (let r = 0; r < R; r++) if (!s.alloc.some((held) => held[r])) return false;
-    return true;
+  // \A c: SF_vars(\E S \in SUBSET Resources: Allocate(c, S))
+  m.fair('strong', 'Allocate', { actions: ['allocate'], per: ['c'] });
+
+  m.always('ResourceMutex', (s) =>
+    s.alloc.every((a, i) => s.alloc.every((b, j) => i === j || [...a].every((r) => !b.has(r)))),
+  );
+  Client.names.forEach((cn, c) => {
+    m.leadsTo(`ClientsWillReturn_${cn}`, (s) => s.unsat[c]!.size === 0, (s) => s.alloc[c]!.size === 0);
+    Resource.names.forEach((rn, r) =>
+      m.leadsTo(`ClientsWillObtain_${cn}_${rn}`, (s) => s.unsat[c]!.has(r), (s) => s.alloc[c]!.has(r)),
+    );
+    m.infinitelyOften(`InfOftenSatisfied_${cn}`, (s) => s.unsat[c]!.size === 0);
   });
   return m;
 }
 
+const all = (verdict: 'holds' | 'violated', prefix: string): Record<string, 'holds' | 'violated'> =>
+  Object.fromEntries(
+    Client.names.flatMap((c) =>
+      prefix === 'ClientsWillObtain' ? Resource.names.map((r) => [`${prefix}_${c}_${r}`, verdict]) : [[`${prefix}_${c}`, verdict]],
+    ),
+  );
+
 export default spec({
   name: 'simple-allocator',
-  doc: 'SimpleAllocator.tla (tlaplus/Examples): 3 clients, 2 resources, safety',
+  doc: 'A resource allocator with strong fairness on Allocate, from tlaplus/Examples',
   variants: {
-    'clients-symmetric': { symmetricResources: false },
-    'all-symmetric': { symmetricResources: true },
+    SimpleAllocator: { returnOnlyWhenSatisfied: false },
+    SimpleAllocator2: { returnOnlyWhenSatisfied: true },
   },
   variantDocs: {
-    'clients-symmetric': 'Clients declared symmetric (TLC: SYMMETRY Permutations(Clients))',
-    'all-symmetric': 'Clients and Resources declared symmetric',
+    SimpleAllocator: 'clients must return what they hold',
+    SimpleAllocator2: 'clients must return only once their whole request is satisfied',
   },
-  bounds: () => 'Clients = {c1, c2, c3}, Resources = {r1, r2}',
-  model: simpleAllocatorModel,
-  expect: { '*': { ResourceMutex: 'holds' } },
+  bounds: () => '3 clients, 2 resources',
+  model: allocatorModel,
+  expect: {
+    '*': {
+      ResourceMutex: 'holds',
+      ...all('holds', 'ClientsWillReturn'),
+      ...all('holds', 'ClientsWillObtain'),
+      ...all('holds', 'InfOftenSatisfied'),
+    },
+    SimpleAllocator2: { ...all('violated', 'ClientsWillObtain'), ...all('violated', 'InfOftenSatisfied') },
+  },
 });

@@ -10,14 +10,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
-import type { Engine, EngineOption, EngineOptions } from '../engines/engine.ts';
 import { DEFAULT_ENGINE, ENGINES, engineNamed, engineOptions } from '../engines/registry.ts';
 import { StateGraph } from '../report/dot.ts';
 import { shownPath } from '../report/human.ts';
 import type { SpecOutcome } from '../report/outcome.ts';
 import { reporterFor } from '../report/reporter.ts';
 import { asExpected, type VerdictRow } from '../report/tables.ts';
-import { TRACE_WRITERS } from '../report/trace-writers.ts';
 import { indentWrap } from '../report/text.ts';
 import { discoverSpecs, findSpec } from './discover.ts';
 import { describeFailure, EXIT, UsageError } from './errors.ts';
@@ -25,26 +23,9 @@ import { progressLine, type Progress } from './progress.ts';
 import { replay } from './replay.ts';
 import { checkSpec, selectVariants, type RunOptions } from './run.ts';
 import { DEFAULT_OUT, GOLDEN_DIR, makeDir } from './trace-files.ts';
+import { engineOptionsOf, traceOutput, type CheckFlags } from './flags.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-interface CheckFlags {
-  [engineOption: string]: unknown;
-  variant?: string;
-  json?: boolean;
-  quiet?: boolean;
-  traces?: boolean;
-  stats?: boolean;
-  witness?: boolean;
-  replay?: string;
-  matrix?: boolean;
-  engine: string;
-  out?: string;
-  updateGoldens?: boolean;
-  dumpGraph?: string;
-  specsDir?: string;
-  debug?: boolean;
-}
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -66,21 +47,6 @@ function exitCodeOf(outcomes: readonly SpecOutcome[]): number {
   if (rows.some((r) => r.result.verdict === 'unknown')) return EXIT.incomplete;
   return EXIT.ok;
 }
-
-/** The options given on the command line that the engine does not take are an error, not ignored. */
-function engineOptionsOf(engine: Engine, f: CheckFlags): EngineOptions {
-  const given = engineOptions().filter(({ option }) => isGiven(option, f));
-  const foreign = given.filter(({ engines }) => !engines.includes(engine.name));
-  if (foreign.length)
-    throw new UsageError(
-      foreign.map(({ option, engines }) => `${flagName(option)} applies to --engine ${engines.join(' or ')}`).join('; ') +
-        `, not to --engine ${engine.name}`,
-    );
-  return Object.fromEntries(engine.options.filter((o) => isGiven(o, f)).map((o) => [o.key, f[o.key]]));
-}
-
-const flagName = (o: EngineOption): string => o.flag.split(' ')[0]!;
-const isGiven = (o: EngineOption, f: CheckFlags): boolean => (o.value.kind === 'negated' ? f[o.key] === false : f[o.key] !== undefined);
 
 async function runReplay(file: string, specArg: string | undefined, specsDir: string, f: CheckFlags): Promise<number> {
   const c = pc.createColors(!!process.stdout.isTTY && !f.json);
@@ -106,17 +72,7 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
   const engine = engineNamed(f.engine);
   if (!engine) throw new UsageError(`unknown engine '${f.engine}' (${ENGINES.map((e) => e.name).join(', ')})`);
   const engineOpts = engineOptionsOf(engine, f);
-  if (f.updateGoldens) {
-    if (!engine.golden) throw new UsageError(`--update-goldens: golden traces come from --engine ${ENGINES.filter((e) => e.golden).map((e) => e.name).join(', ')}`);
-    if (f.out) throw new UsageError('--update-goldens writes the golden counterexamples/; it takes no --out');
-    if (f.witness) throw new UsageError('--update-goldens writes counterexamples only; witnesses are not golden (drop --witness)');
-  }
-  if (f.dumpGraph !== undefined) {
-    if (!engine.visitsTransitions) throw new UsageError(`--dump-graph needs an engine that visits states (--engine ${ENGINES.filter((e) => e.visitsTransitions).map((e) => e.name).join(', ')})`);
-    if (specArg === undefined) throw new UsageError('--dump-graph needs a spec and one variant: mmcheck check <spec> --variant <name> --dump-graph <file.dot>');
-  }
-  const outDir = f.updateGoldens ? join(ROOT, GOLDEN_DIR) : f.out ? resolve(f.out) : join(ROOT, DEFAULT_OUT);
-  const writers = f.updateGoldens ? TRACE_WRITERS.filter((w) => w.golden) : TRACE_WRITERS;
+  const { outDir, writers } = traceOutput(engine, f, specArg, ROOT);
 
   const controller = new AbortController();
   let interrupts = 0;

@@ -6,6 +6,8 @@
 // lexicographically least packed form over every renaming in the group (the
 // product of the full permutation groups of the symmetric domains, as TLC's
 // SYMMETRY set of Permutations(D1) composed with Permutations(D2) ...).
+// Renamed: elements of arrays indexed by the domain, refs and optional refs
+// to it, and sets of its elements (one bit per element).
 //
 // Sound for properties that do not tell elements of a symmetric domain
 // apart (as with TLC's SYMMETRY); the spec author declares that by marking
@@ -55,7 +57,7 @@ function usedDomains(root: Type): Domain[] {
     else if (t.kind === 'array') {
       if (t.index) seen.add(t.index);
       walk(t.elem as Type);
-    } else if (t.kind === 'ref') seen.add(t.domain);
+    } else if (t.kind === 'ref' || t.kind === 'set') seen.add(t.domain);
     else if (t.kind === 'optional') walk(t.inner as Type);
   };
   walk(root);
@@ -103,6 +105,12 @@ export function symmetryFor(schema: RecordType): Symmetry | undefined {
         const map = type.kind === 'ref' ? p.slice() : [0, ...p.map((v) => v + 1)];
         maps.push(map);
         x = `M${maps.length - 1}[${x}]`;
+      }
+      if (type.kind === 'set' && perm.has(type.domain)) {
+        // A set is a bit per element: element i's bit moves to bit p[i].
+        const p = perm.get(type.domain)!;
+        const raw = x;
+        x = `(${p.map((to, i) => `(((${raw} >>> ${i}) & 1) << ${to})`).join(' | ')})`;
       }
       if (l.bits > 0) lines.push(`o[${dst.word}] |= ${x} << ${dst.shift};`);
     });
