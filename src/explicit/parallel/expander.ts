@@ -70,7 +70,6 @@ export class Expander {
   private readonly stateProps: number[];
   private readonly actionProps: number[];
   private readonly where: string;
-  private readonly allThreadsDone: (s: any) => boolean;
   /** With symmetry reduction: stored states are canonical representatives. */
   readonly symmetry: Symmetry | undefined;
 
@@ -96,15 +95,11 @@ export class Expander {
     this.props = model.properties;
     this.stateProps = [];
     this.actionProps = [];
-    this.props.forEach((p, i) => (p.kind === 'transition' ? this.actionProps : this.stateProps).push(i));
+    this.props.forEach((p, i) => {
+      if (p.kind === 'transition') this.actionProps.push(i);
+      else if (p.kind === 'always' || p.kind === 'sometimes') this.stateProps.push(i);
+    });
     this.where = `spec ${built.spec.name}, variant ${built.variant}`;
-    const threads = model.threads.map((th) => ({ at: th.def.at, selves: th.def.instances?.size ?? 1 }));
-    this.allThreadsDone = (s: any): boolean =>
-      threads.length > 0 &&
-      threads.every(({ at, selves }) => {
-        for (let i = 0; i < selves; i++) if (at(s, i).pc !== 'done') return false;
-        return true;
-      });
   }
 
   /** Checks the state properties of a new state (decoded in o); records hits. */
@@ -244,8 +239,7 @@ export class Expander {
       const dl = this.props.length;
       if (enabled === 0 && this.checkDeadlock && this.found[dl] === 0) {
         phase = 'terminal';
-        const terminal = this.built.model.terminalPred;
-        if (!(terminal ? terminal(S) : false) && !this.allThreadsDone(S)) {
+        if (!this.built.isIntendedEnd(S)) {
           Atomics.store(this.found, dl, 1);
           report.hits.push({ prop: dl, idx: cur, steps: task.level - 1 });
         }

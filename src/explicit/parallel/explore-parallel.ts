@@ -65,6 +65,13 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
   const maxMemoryMB = opts.maxMemoryMB ?? Math.floor((totalmem() * 0.75) / 2 ** 20);
   const progressEvery = opts.progressEveryMs ?? 250;
   const props = built.model.properties;
+  const temporal = props.filter((p) => p.kind !== 'always' && p.kind !== 'sometimes' && p.kind !== 'transition');
+  if (temporal.length)
+    throw new SpecError(
+      `spec ${built.spec.name}, variant ${built.variant}: the parallel engine checks safety properties ` +
+        `(always, sometimes, transition); ${temporal.map((p) => p.name).join(', ')} ` +
+        `${temporal.length > 1 ? 'are' : 'is'} temporal: check with --engine explicit`,
+    );
   const T = built.transitions.length;
 
   const foundBuf = new SharedArrayBuffer((props.length + 1) * 4);
