@@ -40,7 +40,6 @@ const summary = (r: RunResult<SearchStats>) => ({
 const cases: [string, string, string][] = [
   ['classic/counters.ts', 'n4-k5', 'witness at depth 20, store growth'],
   ['classic/philosophers.ts', 'left-first-5', 'a deadlock'],
-  ['classic/peterson.ts', 'turn-first', 'an invariant violated in 6 steps'],
   ['mm/b4-gup-fast-fork.ts', 'v5.19-no-wpseq', 'a kernel spec with transition properties'],
 ];
 
