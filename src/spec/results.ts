@@ -110,7 +110,11 @@ export interface SearchStats {
   readonly depth: number;
   /** States found but not yet expanded when the run ended. */
   readonly queue: number;
+  /** Exploration seconds, from before the initial states are built. */
   readonly seconds: number;
+  /** Seconds building the model (spec.build) before exploration; add to
+   *  `seconds` to compare with TLC, whose time includes parsing. */
+  readonly buildSeconds?: number;
   readonly statesPerSecond: number;
   /** Bytes of the state store (arena + visited table) per distinct state. */
   readonly bytesPerState: number;

@@ -156,7 +156,27 @@ function defaultValue(t: Type): unknown {
   }
 }
 
+// Codecs by schema structure. Each variant builds its model, and so its
+// schema object, anew; when the structure is the same (the usual case: a
+// variant changes behaviour, not the state), the variant gets the codec
+// already compiled and, above all, already optimised by the JIT, instead of
+// fresh generated functions that start cold.
+const codecs = new Map<string, Codec>();
+
+/** The codec of a schema: compiled once per distinct structure. */
 export function codecFor(schema: RecordType): Codec {
+  // Schemas are plain data (kinds, ranges, enum values, domains with their
+  // element names), so JSON is an exact structural key.
+  const key = JSON.stringify(schema);
+  let c = codecs.get(key);
+  if (!c) {
+    c = compileCodec(schema);
+    codecs.set(key, c);
+  }
+  return c;
+}
+
+function compileCodec(schema: RecordType): Codec {
   const layout = layoutOf(schema);
   const { leaves, words } = layout;
   const conts = containers(schema);
