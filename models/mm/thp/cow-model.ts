@@ -35,19 +35,41 @@ export interface ThpKernel {
    * page_count == 1 (v5.19).
    */
   readonly pmdReuse: 'mapcount' | 'refcount' | 'anonExclusive';
-  /** do_wp_page: page_count == 1 (v5.9+, 09854ba94c6a), or AnonExclusive first (v5.19). */
-  readonly pteReuse: 'refcount' | 'anonExclusive';
+  /**
+   * do_wp_page: reuse_swap_page's mapcount (before v5.9), page_count == 1
+   * (v5.9+, 09854ba94c6a), or AnonExclusive first (v5.19). For a THP
+   * subpage page_count is the folio's and the mapcount that of
+   * page_trans_huge_map_swapcount (largest subpage mapcount + entire).
+   */
+  readonly pteReuse: 'mapcount' | 'refcount' | 'anonExclusive';
   /** v5.19: a R/O FOLL_PIN of a possibly shared anon page unshares (gup_must_unshare). */
   readonly unshareRoPins: boolean;
+  /**
+   * v5.9: fork does not share a maybe-pinned exclusive page: copy_huge_pmd
+   * splits (d042035eaf5f), copy_present_pte copies (70e806e4e645).
+   */
+  readonly earlyCowPinned: boolean;
+  /** v5.8 (17839856fd58): GUP in a COW mapping acts as FOLL_WRITE, breaking COW. */
+  readonly gupBreaksCow: boolean;
 }
 
+const v517 = {
+  pmdReuse: 'mapcount',
+  pteReuse: 'refcount',
+  unshareRoPins: false,
+  earlyCowPinned: true,
+  gupBreaksCow: false,
+} as const satisfies ThpKernel;
+
 export const THP_KERNELS = {
-  'v5.17': { pmdReuse: 'mapcount', pteReuse: 'refcount', unshareRoPins: false },
-  'v5.18': { pmdReuse: 'refcount', pteReuse: 'refcount', unshareRoPins: false },
-  'v5.19': { pmdReuse: 'anonExclusive', pteReuse: 'anonExclusive', unshareRoPins: true },
+  'v5.8': { ...v517, pteReuse: 'mapcount', earlyCowPinned: false, gupBreaksCow: true },
+  'v5.17': v517,
+  'v5.18': { ...v517, pmdReuse: 'refcount' },
+  'v5.19': { ...v517, pmdReuse: 'anonExclusive', pteReuse: 'anonExclusive', unshareRoPins: true },
 } as const satisfies Record<string, ThpKernel>;
 
 export const THP_KERNEL_DOCS = {
+  'v5.8': 'mapcount COW at both levels; GUP breaks COW (17839856fd58); fork shares pinned pages',
   'v5.17': 'v5.9-v5.17: PTE COW by page_count; THP COW by mapcount (reuse_swap_page)',
   'v5.18': 'COW fixes part 1: do_huge_pmd_wp_page reuses only if page_count == 1',
   'v5.19': 'COW fixes part 2: PG_anon_exclusive per subpage; R/O pins unshare',
@@ -68,6 +90,8 @@ export interface CowCase {
   readonly layout: Layout;
   /** The VA 0 mapping is read-only (mprotect) but exclusive: cow.c cases 13/14. */
   readonly readOnly?: boolean;
+  /** No fork at all (the page was never shared): cow.c cases 13/14. */
+  readonly noFork?: boolean;
   /** The GUP caller, on VA 0. */
   readonly holder?: {
     readonly name: string;
@@ -80,6 +104,8 @@ export interface CowCase {
     readonly release: boolean;
   };
   readonly parentWrite?: boolean;
+  /** The parent's store starts only once the GUP reference is held (the test's program order). */
+  readonly writeAfterPin?: boolean;
   readonly childWrite?: boolean;
   readonly childUnmap?: boolean;
   readonly childExit?: boolean;
@@ -121,9 +147,9 @@ function initial(c: CowCase): CowState {
     page,
     entire: huge ? 1 : 0,
     mm: [mm(true, huge ? 'huge' : 'table'), mm(false, 'none')],
-    forked: false,
+    forked: !!c.noFork,
     oom: false,
-    fork: { pc: 'lock', va: 0, copied: false },
+    fork: { pc: c.noFork ? 'done' : 'lock', va: 0, copied: false },
     gup: {
       pc: H ? (H.fast ? 'fastRead' : 'slowLock') : 'done',
       page: null,
@@ -159,11 +185,13 @@ export function splitPmd(s: ROCow, n: CowState, m: number): void {
   }
 }
 
+/** page_trans_huge_mapcount: the entire mapcount plus the largest subpage mapcount. */
+function thpMapcount(s: ROCow): number {
+  return s.entire + Math.max(s.page[0].map, s.page[1].map);
+}
+
 function pmdCanReuse(s: ROCow, k: ThpKernel): boolean {
-  if (k.pmdReuse === 'mapcount') {
-    // page_trans_huge_mapcount: entire mapcount + the largest subpage mapcount
-    return s.entire + Math.max(s.page[0].map, s.page[1].map) === 1;
-  }
+  if (k.pmdReuse === 'mapcount') return thpMapcount(s) === 1;
   if (k.pmdReuse === 'refcount') return s.page[0].ref === 1;
   return s.page[0].excl || s.page[0].ref === 1;
 }
@@ -189,7 +217,9 @@ export function pteWpFault(s: ROCow, n: CowState, m: number, va: number, unshare
   const p = s.mm[m].pte[va].page;
   if (p === null) return;
   const f = folioOf(p);
-  const reuse = (k.pteReuse === 'anonExclusive' && s.page[p].excl) || s.page[f].ref === 1;
+  const mapcount = p < SUBPAGES ? thpMapcount(s) : s.page[p].map;
+  const reuse =
+    k.pteReuse === 'mapcount' ? mapcount === 1 : (k.pteReuse === 'anonExclusive' && s.page[p].excl) || s.page[f].ref === 1;
   if (reuse) {
     n.page[p].excl = true;
     if (!unshare) n.mm[m].pte[va].w = true;
@@ -232,10 +262,10 @@ const exited = (s: ROCow, m: number) => s.forked && !s.mm[m].live;
 export function cowModel(k: ThpKernel, c: CowCase): CowModel {
   const m = model(cowSchema());
   m.init(initial(c));
-  addFork(m);
+  if (!c.noFork) addFork(m, k);
   if (c.holder) addHolder(m, k, c);
-  if (c.parentWrite) addWrite(m, k, PARENT);
-  if (c.childWrite) addWrite(m, k, CHILD);
+  if (c.parentWrite) addWrite(m, k, PARENT, !!c.writeAfterPin);
+  if (c.childWrite) addWrite(m, k, CHILD, false);
   if (c.childUnmap) addZap(m, 'unmap', c);
   if (c.childExit) addZap(m, 'exit', c);
   if (c.dma && c.holder?.write) {
@@ -251,7 +281,7 @@ export function cowModel(k: ThpKernel, c: CowCase): CowModel {
   return m;
 }
 
-function addFork(m: CowModel): void {
+function addFork(m: CowModel, k: ThpKernel): void {
   m.thread('fork', {
     actor: 'fork',
     doc: 'fork(): dup_mmap -> copy_page_range for the THP range',
@@ -268,7 +298,7 @@ function addFork(m: CowModel): void {
       },
       copyPmd: {
         apply: (s, n) => {
-          const pinned = s.mm[PARENT].hasPinned && s.page[0].pins > 0;
+          const pinned = k.earlyCowPinned && s.mm[PARENT].hasPinned && s.page[0].pins > 0;
           if (pinned && s.page[0].excl) return 'forkSplit'; // folio_try_dup_anon_rmap_pmd: -EBUSY
           n.page[0].ref = s.page[0].ref + 1;
           n.entire = s.entire + 1;
@@ -298,7 +328,7 @@ function addFork(m: CowModel): void {
           n.mm[CHILD].pmd = 'table';
           if (p !== null) {
             const f = folioOf(p);
-            const early = s.mm[PARENT].hasPinned && s.page[f].pins > 0 && s.page[p].excl;
+            const early = k.earlyCowPinned && s.mm[PARENT].hasPinned && s.page[f].pins > 0 && s.page[p].excl;
             if (early) {
               // copy_present_page: the child gets an exclusive copy; the parent PTE is untouched
               if (q < 0) n.oom = true;
@@ -345,8 +375,10 @@ function addHolder(m: CowModel, k: ThpKernel, c: CowCase): void {
   const o = H.owner;
   const ready = (s: ROCow) =>
     H.start === 'before' ? true : H.start === 'afterFork' ? s.forked : exited(s, CHILD);
+  // should_force_cow_break (v5.8): FOLL_GET/FOLL_PIN in a COW mapping act as FOLL_WRITE
+  const write = H.write || k.gupBreaksCow;
   const mustUnshare = (s: ROCow, p: number, w: boolean) =>
-    k.unshareRoPins && H.pin && !H.write && !w && !s.page[p].excl;
+    k.unshareRoPins && H.pin && !write && !w && !s.page[p].excl;
   const grab = (s: ROCow, n: CowState, p: number) => {
     const f = folioOf(p);
     n.page[f].ref = s.page[f].ref + 1;
@@ -380,7 +412,7 @@ function addHolder(m: CowModel, k: ThpKernel, c: CowCase): void {
           if (H.pin) n.mm[o].hasPinned = true;
           const forking = s.fork.pc !== 'lock' && s.fork.pc !== 'done';
           const { p, w } = lookup(s);
-          if (forking || p === null || (H.write && !w) || mustUnshare(s, p, w)) return 'slowLock';
+          if (forking || p === null || (write && !w) || mustUnshare(s, p, w)) return 'slowLock';
           grab(s, n, p);
           n.gup.page = p;
           n.gup.grabbed = true;
@@ -394,7 +426,7 @@ function addHolder(m: CowModel, k: ThpKernel, c: CowCase): void {
           const g = s.gup.page;
           const { p, w } = lookup(s);
           if (g === null) return 'slowLock';
-          if (p !== g || (H.write && !w) || mustUnshare(s, g, w)) {
+          if (p !== g || (write && !w) || mustUnshare(s, g, w)) {
             const f = folioOf(g);
             if (H.pin) n.page[f].pins = s.page[f].pins - 1;
             putPage(n, g);
@@ -422,7 +454,7 @@ function addHolder(m: CowModel, k: ThpKernel, c: CowCase): void {
         apply: (s, n) => {
           const { p, w } = lookup(s);
           if (p === null) return 'slowUnlock';
-          if ((H.write && !w) || mustUnshare(s, p, w)) return 'fault';
+          if ((write && !w) || mustUnshare(s, p, w)) return 'fault';
           grab(s, n, p);
           succeed(s, n, p);
           return 'slowUnlock';
@@ -432,7 +464,7 @@ function addHolder(m: CowModel, k: ThpKernel, c: CowCase): void {
       },
       fault: {
         apply: (s, n) => {
-          const unshare = !H.write;
+          const unshare = !write;
           if (s.mm[o].pmd === 'huge') {
             if (hugeWpFault(s, n, o, unshare, k)) return 'fault';
             return 'follow';
@@ -470,7 +502,7 @@ function addHolder(m: CowModel, k: ThpKernel, c: CowCase): void {
   });
 }
 
-function addWrite(m: CowModel, k: ThpKernel, proc: number): void {
+function addWrite(m: CowModel, k: ThpKernel, proc: number, afterPin: boolean): void {
   const who = proc === PARENT ? 'parent' : 'child';
   const data = proc === PARENT ? ('parent' as const) : ('child' as const);
   const writable = (s: ROCow) =>
@@ -481,7 +513,10 @@ function addWrite(m: CowModel, k: ThpKernel, proc: number): void {
     at: (s) => s.user[proc].write,
     steps: {
       access: {
-        guard: (s) => s.forked && (exited(s, proc) || (s.mm[proc].live && (writable(s) || !s.mm[proc].mmapW))),
+        guard: (s) =>
+          s.forked &&
+          (!afterPin || s.gup.held) &&
+          (exited(s, proc) || (s.mm[proc].live && (writable(s) || !s.mm[proc].mmapW))),
         apply: (s, n) => {
           const q = freeSmall(s);
           if (exited(s, proc)) return 'done';
