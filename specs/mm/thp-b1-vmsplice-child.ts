@@ -7,20 +7,12 @@
 // code simply doesn't follow that pattern"). cow.c case 3 on four layouts.
 
 import { spec } from '../../src/index.ts';
-import { cowModel, LAYOUT_DOCS, THP_KERNELS, THP_KERNEL_DOCS, type CowCase, type Layout, type ThpKernel } from '../../models/mm/thp/cow-model.ts';
+import { cowModel, type CowCase, type Layout } from '../../models/mm/thp/cow-model.ts';
 import { addThpProperties, THP_PROP } from '../../models/mm/thp/cow-properties.ts';
 import { CHILD } from '../../models/mm/thp/cow-state.ts';
+import { thpVariants } from '../../models/mm/thp/variants.ts';
 
-const LAYOUTS: readonly Layout[] = ['pmd', 'pte', 'single', 'partial'];
-type V = { k: ThpKernel; layout: Layout };
-const variants: Record<string, V> = {};
-const docs: Record<string, string> = {};
-for (const [era, k] of Object.entries(THP_KERNELS)) {
-  for (const layout of LAYOUTS) {
-    variants[`${era}-${layout}`] = { k, layout };
-    docs[`${era}-${layout}`] = `${THP_KERNEL_DOCS[era as keyof typeof THP_KERNELS]}; ${LAYOUT_DOCS[layout]}`;
-  }
-}
+const { variants, docs } = thpVariants();
 
 const caseOf = (layout: Layout): CowCase => ({
   layout,
