@@ -1,4 +1,4 @@
-// B8a (primer §3): hmm-tests failed with THP enabled under the old
+// B8a (primer section 3): hmm-tests failed with THP enabled under the old
 // device-exclusive design (v5.14-v6.14). After FOLL_SPLIT_PMD the THP is
 // PTE-mapped but stays one large folio: make_device_exclusive_range refuses
 // a tail page (PageTail: no page returned, the driver's atomic fault fails),

@@ -1,4 +1,4 @@
-// mm-primer §4 P1-P6 and P12 over the THP x fork x GUP x COW state. Who
+// mm-primer section 4 P1-P6 and P12 over the THP x fork x GUP x COW state. Who
 // wrote a page is in the state (data), so "who sees whose write" is a state
 // predicate, as in kernel model I.
 
