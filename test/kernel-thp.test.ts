@@ -15,6 +15,7 @@ import pinFork from '../specs/mm/thp-cow-pin-fork.ts';
 import roShared from '../specs/mm/thp-cow-ro-pin-shared.ts';
 import roPrev from '../specs/mm/thp-cow-ro-pin-prev-shared.ts';
 import roExcl from '../specs/mm/thp-cow-ro-pin-exclusive.ts';
+import splitPin from '../specs/mm/thp-split-folio-pin.ts';
 import { DE_PROP } from '../models/mm/thp/de-model.ts';
 import { THP_PROP } from '../models/mm/thp/cow-properties.ts';
 import type { CowState } from '../models/mm/thp/cow-state.ts';
@@ -45,6 +46,14 @@ const DE_MINIMAL: Record<string, Record<string, Record<string, number>>> = {
   },
   'thp-b8a-de-tail-pages': {
     'v5.14': { [DE_PROP.P11f]: 5, [DE_PROP.LOC]: 6, [DE_PROP.I6]: 6 },
+  },
+  // split without the freeze: lock, precheck, the pin's fastPte, unmap (both
+  // PTEs become migration entries), fastGrab on the large folio, the split
+  // drops the grabbed reference (6); or the pin grabs first (the unmap then
+  // stops at the pinned page), the split, and the recheck returns a pin
+  // counted on the head's folio (7).
+  'thp-split-folio-pin': {
+    'no-freeze': { 'P12-thp-refcounts': 6, 'pin-on-its-folio': 7 },
   },
 };
 
@@ -88,7 +97,7 @@ function cowMinimal(spec: string, v: Cow): Record<string, number> {
   }
 }
 
-const SPECS: readonly Spec<any>[] = [seed5, b8a, b1, basic, pinFork, roShared, roPrev, roExcl];
+const SPECS: readonly Spec<any>[] = [seed5, b8a, b1, basic, pinFork, roShared, roPrev, roExcl, splitPin];
 
 const runs = new Map<string, Promise<RunResult>>();
 function run(s: Spec<any>, variant: string): Promise<RunResult> {
@@ -176,6 +185,14 @@ describe('THP model: the traces tell the story', () => {
     expect([tail.drv.target, tail.drv.failed, tail.pte[1].kind]).toEqual([1, true, 'present']);
     const head = last<DeState>(result(r, DE_PROP.LOC).trace);
     expect([head.drv.target, head.pte[0].kind, head.pte[1].kind, head.sub[1].map]).toEqual([0, 'devx', 'devx', 0]);
+  });
+
+  it('split_folio: a pin makes the split fail and remap; an unpinned THP splits', async () => {
+    const r = await run(splitPin, 'current');
+    const fail = labels(result(r, 'freeze-fails-and-remaps').trace);
+    expect(fail.slice(-3)).toEqual(['splitter.unmap', 'gup.fastGrab', 'splitter.freeze']);
+    expect(result(r, 'split-fails-on-pin').verdict).toBe('holds');
+    expect(result(r, 'split-succeeds').verdict).toBe('holds');
   });
 
   it('B1 through THP: the parent reuses the PMD-mapped THP the pipe still shows', async () => {
