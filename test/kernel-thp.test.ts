@@ -201,6 +201,6 @@ describe('THP model: the traces tell the story', () => {
     expect(ls.slice(0, 3)).toEqual(['fork.lock', 'fork.copyPmd', 'fork.unlock']);
     expect(ls.slice(-3)).toEqual(['childUnmap.zap', 'parentWrite.access', 'parentWrite.store']);
     const s = last<CowState>(t);
-    expect([s.mm[0].pmd, s.mm[0].pmdW, s.gup.page, s.page[0].data]).toEqual(['huge', true, 0, 'parent']);
+    expect([s.mm[0].pmd, s.mm[0].pmdW, s.gup[0]!.page, s.page[0].data]).toEqual(['huge', true, 0, 'parent']);
   });
 });

@@ -17,7 +17,7 @@ const { variants, docs } = thpVariants();
 const caseOf = (layout: Layout): CowCase => ({
   layout,
   // vmsplice: get_user_pages_fast(FOLL_GET), read-only, on the child's VA 0
-  holder: { name: 'pipe', owner: CHILD, pin: false, write: false, fast: true, start: 'afterFork', release: false },
+  holders: [{ name: 'pipe', owner: CHILD, pin: false, write: false, fast: true, start: 'afterFork', release: false }],
   parentWrite: true,
   childUnmap: true,
 });
@@ -34,7 +34,7 @@ export default spec({
     const c = caseOf(layout);
     const m = cowModel(k, c);
     addThpProperties(m, c, PROPS);
-    m.sometimes('pipe-outlives-child-mapping', (s) => s.gup.held && s.mm[CHILD].pmd === 'none');
+    m.sometimes('pipe-outlives-child-mapping', (s) => s.gup[0].held && s.mm[CHILD].pmd === 'none');
     m.sometimes('parent-wrote', (s) => s.user[0].write.pc === 'done' && s.page.some((p) => p.data === 'parent'));
     return m;
   },

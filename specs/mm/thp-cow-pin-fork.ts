@@ -28,14 +28,14 @@ export default spec({
   model: ({ k, layout }) => {
     const c: CowCase = {
       layout,
-      holder: { name: 'rdma', owner: PARENT, pin: true, write: true, fast: false, start: 'before', release: false },
+      holders: [{ name: 'rdma', owner: PARENT, pin: true, write: true, fast: false, start: 'before', release: false }],
       parentWrite: true,
       dma: true,
     };
     const m = cowModel(k, c);
     addThpProperties(m, c, ['P1', 'P3', 'P5', 'P6', 'P12']);
-    m.sometimes('pinned-before-fork-child-has-copy', (s) => s.gup.preFork && s.forked && s.mm[CHILD].pmd !== 'none');
-    m.sometimes('parent-wrote-while-pinned', (s) => s.gup.held && s.user[0].write.pc === 'done');
+    m.sometimes('pinned-before-fork-child-has-copy', (s) => s.gup[0].preFork && s.forked && s.mm[CHILD].pmd !== 'none');
+    m.sometimes('parent-wrote-while-pinned', (s) => s.gup[0].held && s.user[0].write.pc === 'done');
     return m;
   },
   expect: {

@@ -15,6 +15,7 @@ import {
   PARENT,
   SUBPAGES,
   cowSchema,
+  holderDomain,
   folioOf,
   freeSmall,
   pageAt,
@@ -85,6 +86,18 @@ export const LAYOUT_DOCS: Record<Layout, string> = {
   partial: 'partially shared THP (head subpage shared once, then the child exited)',
 };
 
+/** A GUP caller on VA 0 of its owner's range. */
+export interface ThpHolder {
+  readonly name: string;
+  readonly owner: number;
+  readonly pin: boolean;
+  readonly write: boolean;
+  readonly fast: boolean;
+  /** 'before': before fork; 'afterFork'; 'afterChildExit'. */
+  readonly start: 'before' | 'afterFork' | 'afterChildExit';
+  readonly release: boolean;
+}
+
 /** A test program: which paths run and when (like a cow.c case). */
 export interface CowCase {
   readonly layout: Layout;
@@ -92,24 +105,15 @@ export interface CowCase {
   readonly readOnly?: boolean;
   /** No fork at all (the page was never shared): cow.c cases 13/14. */
   readonly noFork?: boolean;
-  /** The GUP caller, on VA 0. */
-  readonly holder?: {
-    readonly name: string;
-    readonly owner: number;
-    readonly pin: boolean;
-    readonly write: boolean;
-    readonly fast: boolean;
-    /** 'before': before fork; 'afterFork'; 'afterChildExit'. */
-    readonly start: 'before' | 'afterFork' | 'afterChildExit';
-    readonly release: boolean;
-  };
+  /** The GUP callers, each on VA 0. */
+  readonly holders?: readonly ThpHolder[];
   readonly parentWrite?: boolean;
-  /** The parent's store starts only once the GUP reference is held (the test's program order). */
+  /** The parent's store starts only once the first GUP reference is held (the test's program order). */
   readonly writeAfterPin?: boolean;
   readonly childWrite?: boolean;
   readonly childUnmap?: boolean;
   readonly childExit?: boolean;
-  /** The device writes through a held FOLL_WRITE reference. */
+  /** The device writes through every held FOLL_WRITE reference. */
   readonly dma?: boolean;
 }
 
@@ -118,6 +122,7 @@ function initial(c: CowCase): CowState {
   const page = [
     { free: false, ref: 1, pins: 0, map: 0, excl: true, data: 'old' as const },
     { free: false, ref: 0, pins: 0, map: 0, excl: true, data: 'old' as const },
+    { free: true, ref: 0, pins: 0, map: 0, excl: false, data: 'zero' as const },
     { free: true, ref: 0, pins: 0, map: 0, excl: false, data: 'zero' as const },
     { free: true, ref: 0, pins: 0, map: 0, excl: false, data: 'zero' as const },
   ];
@@ -142,7 +147,15 @@ function initial(c: CowCase): CowState {
     mmapR: 0,
     hasPinned: false,
   });
-  const H = c.holder;
+  const hs = c.holders ?? [];
+  const gup = (hs.length > 0 ? hs : [undefined]).map((H) => ({
+    pc: H ? (H.fast ? ('fastRead' as const) : ('slowLock' as const)) : ('done' as const),
+    page: null,
+    held: false,
+    grabbed: false,
+    preFork: false,
+    mapValid: false,
+  }));
   return {
     page,
     entire: huge ? 1 : 0,
@@ -150,14 +163,7 @@ function initial(c: CowCase): CowState {
     forked: !!c.noFork,
     oom: false,
     fork: { pc: c.noFork ? 'done' : 'lock', va: 0, copied: false },
-    gup: {
-      pc: H ? (H.fast ? 'fastRead' : 'slowLock') : 'done',
-      page: null,
-      held: false,
-      grabbed: false,
-      preFork: false,
-      mapValid: false,
-    },
+    gup,
     user: [
       { write: { pc: c.parentWrite ? 'access' : 'done' }, unmap: { pc: 'done' }, exit: { pc: 'done' } },
       {
@@ -260,20 +266,26 @@ export function zapRange(s: ROCow, n: CowState, m: number): void {
 const exited = (s: ROCow, m: number) => s.forked && !s.mm[m].live;
 
 export function cowModel(k: ThpKernel, c: CowCase): CowModel {
-  const m = model(cowSchema());
+  const hs = c.holders ?? [];
+  const m = model(cowSchema(holderDomain(hs.map((h) => h.name))));
   m.init(initial(c));
   if (!c.noFork) addFork(m, k);
-  if (c.holder) addHolder(m, k, c);
+  for (let h = 0; h < hs.length; h++) addHolder(m, k, hs[h]!, h);
   if (c.parentWrite) addWrite(m, k, PARENT, !!c.writeAfterPin);
   if (c.childWrite) addWrite(m, k, CHILD, false);
   if (c.childUnmap) addZap(m, 'unmap', c);
   if (c.childExit) addZap(m, 'exit', c);
-  if (c.dma && c.holder?.write) {
-    m.action('dma', {
+  for (let h = 0; h < hs.length; h++) {
+    if (!c.dma || !hs[h]!.write) continue;
+    m.action(`${hs[h]!.name}Dma`, {
       actor: 'device',
-      guard: (s) => s.gup.held && s.gup.page !== null && s.page[s.gup.page].data !== 'dma',
+      guard: (s) => {
+        const g = s.gup[h];
+        return g.held && g.page !== null && s.page[g.page].data !== 'dma';
+      },
       apply: (s, n) => {
-        if (s.gup.page !== null) n.page[s.gup.page].data = 'dma';
+        const p = s.gup[h].page;
+        if (p !== null) n.page[p].data = 'dma';
       },
       kernel: '(device DMA through the pin)',
     });
@@ -370,8 +382,7 @@ function addFork(m: CowModel, k: ThpKernel): void {
   });
 }
 
-function addHolder(m: CowModel, k: ThpKernel, c: CowCase): void {
-  const H = c.holder!;
+function addHolder(m: CowModel, k: ThpKernel, H: ThpHolder, h: number): void {
   const o = H.owner;
   const ready = (s: ROCow) =>
     H.start === 'before' ? true : H.start === 'afterFork' ? s.forked : exited(s, CHILD);
@@ -385,11 +396,11 @@ function addHolder(m: CowModel, k: ThpKernel, c: CowCase): void {
     if (H.pin) n.page[f].pins = s.page[f].pins + 1;
   };
   const succeed = (s: ROCow, n: CowState, p: number) => {
-    n.gup.page = p;
-    n.gup.held = true;
-    n.gup.grabbed = false;
-    n.gup.preFork = !s.fork.copied;
-    n.gup.mapValid = true;
+    n.gup[h].page = p;
+    n.gup[h].held = true;
+    n.gup[h].grabbed = false;
+    n.gup[h].preFork = !s.fork.copied;
+    n.gup[h].mapValid = true;
   };
   const afterHeld = H.release ? ('unpin' as const) : ('done' as const);
   /** The mapping at VA 0 as GUP sees it: the page and its write bit. */
@@ -399,10 +410,10 @@ function addHolder(m: CowModel, k: ThpKernel, c: CowCase): void {
     const w = x.pmd === 'huge' ? x.pmdW : x.pte[0].w;
     return { p, w };
   };
-  m.thread('gup', {
+  m.thread(H.name, {
     actor: H.name,
     doc: `${H.pin ? 'FOLL_PIN' : 'FOLL_GET'}${H.write ? '|FOLL_WRITE' : ''} on VA 0 of the ${o === PARENT ? 'parent' : 'child'}`,
-    at: (s) => s.gup,
+    at: (s) => s.gup[h],
     steps: {
       fastRead: {
         guard: (s) => ready(s) && (s.mm[o].live || exited(s, o)),
@@ -414,8 +425,8 @@ function addHolder(m: CowModel, k: ThpKernel, c: CowCase): void {
           const { p, w } = lookup(s);
           if (forking || p === null || (write && !w) || mustUnshare(s, p, w)) return 'slowLock';
           grab(s, n, p);
-          n.gup.page = p;
-          n.gup.grabbed = true;
+          n.gup[h].page = p;
+          n.gup[h].grabbed = true;
           return 'fastGrab';
         },
         kernel: 'mm/gup.c: gup_fast_pmd_leaf / gup_fast_pte_range',
@@ -423,15 +434,15 @@ function addHolder(m: CowModel, k: ThpKernel, c: CowCase): void {
       },
       fastGrab: {
         apply: (s, n) => {
-          const g = s.gup.page;
+          const g = s.gup[h].page;
           const { p, w } = lookup(s);
           if (g === null) return 'slowLock';
           if (p !== g || (write && !w) || mustUnshare(s, g, w)) {
             const f = folioOf(g);
             if (H.pin) n.page[f].pins = s.page[f].pins - 1;
             putPage(n, g);
-            n.gup.page = null;
-            n.gup.grabbed = false;
+            n.gup[h].page = null;
+            n.gup[h].grabbed = false;
             return 'slowLock';
           }
           succeed(s, n, g);
@@ -478,22 +489,22 @@ function addHolder(m: CowModel, k: ThpKernel, c: CowCase): void {
       slowUnlock: {
         apply: (s, n) => {
           n.mm[o].mmapR = s.mm[o].mmapR - 1;
-          return s.gup.held ? afterHeld : 'done';
+          return s.gup[h].held ? afterHeld : 'done';
         },
         kernel: 'mm/gup.c: __get_user_pages_locked',
         doc: 'mmap_read_unlock; the reference is returned',
       },
       unpin: {
         apply: (s, n) => {
-          const g = s.gup.page;
+          const g = s.gup[h].page;
           if (g !== null) {
             const f = folioOf(g);
             if (H.pin) n.page[f].pins = s.page[f].pins - 1;
             putPage(n, g);
           }
-          n.gup.page = null;
-          n.gup.held = false;
-          n.gup.mapValid = false;
+          n.gup[h].page = null;
+          n.gup[h].held = false;
+          n.gup[h].mapValid = false;
           return 'done';
         },
         kernel: H.pin ? 'mm/gup.c: unpin_user_page' : 'mm/swap.c: put_page',
@@ -515,7 +526,7 @@ function addWrite(m: CowModel, k: ThpKernel, proc: number, afterPin: boolean): v
       access: {
         guard: (s) =>
           s.forked &&
-          (!afterPin || s.gup.held) &&
+          (!afterPin || s.gup[0].held) &&
           (exited(s, proc) || (s.mm[proc].live && (writable(s) || !s.mm[proc].mmapW))),
         apply: (s, n) => {
           const q = freeSmall(s);
@@ -554,7 +565,8 @@ function addZap(m: CowModel, how: 'unmap' | 'exit', c: CowCase): void {
   const guard = (s: ROCow) => s.forked && s.mm[CHILD].live && !s.mm[CHILD].mmapW && s.mm[CHILD].mmapR === 0;
   const apply = (s: ROCow, n: CowState) => {
     // P3/P4 stop applying to the child's own references once it unmapped
-    if (c.holder?.owner === CHILD) n.gup.mapValid = false;
+    const hs = c.holders ?? [];
+    for (let h = 0; h < hs.length; h++) if (hs[h]!.owner === CHILD) n.gup[h].mapValid = false;
     zapRange(s, n, CHILD);
     if (how === 'exit') n.mm[CHILD].live = false;
   };

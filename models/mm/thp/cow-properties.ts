@@ -23,38 +23,61 @@ function sees(s: ROCow, c: CowCase, reader: number, writer: 'parent' | 'child'):
     const p = pageAt(s, reader, va);
     bad = bad || (p !== null && s.page[p].data === writer);
   }
-  const g = s.gup.page;
-  bad = bad || (c.holder?.owner === reader && s.gup.held && g !== null && s.page[g].data === writer);
+  const hs = c.holders ?? [];
+  for (let h = 0; h < hs.length; h++) {
+    const g = s.gup[h];
+    bad = bad || (hs[h]!.owner === reader && g.held && g.page !== null && s.page[g.page].data === writer);
+  }
   return bad;
 }
 
 /** P3: a held R/W pin is the page the pinner maps at VA 0. */
 export function rwPinStable(s: ROCow, c: CowCase): boolean {
-  const H = c.holder;
-  if (!H || !H.pin || !H.write || !s.gup.held || !s.gup.mapValid) return true;
-  return pageAt(s, H.owner, 0) === s.gup.page;
+  let ok = true;
+  const hs = c.holders ?? [];
+  for (let h = 0; h < hs.length; h++) {
+    const H = hs[h]!;
+    const g = s.gup[h];
+    ok = ok && !(H.pin && H.write && g.held && g.mapValid && pageAt(s, H.owner, 0) !== g.page);
+  }
+  return ok;
 }
 
 /** P4: through a held R/O pin the holder reads what the pinner reads at VA 0. */
 export function roPinCoherent(s: ROCow, c: CowCase): boolean {
-  const H = c.holder;
-  const g = s.gup.page;
-  if (!H || !H.pin || H.write || !s.gup.held || !s.gup.mapValid || g === null) return true;
-  const p = pageAt(s, H.owner, 0);
-  return p === null || s.page[p].data === s.page[g].data;
+  let ok = true;
+  const hs = c.holders ?? [];
+  for (let h = 0; h < hs.length; h++) {
+    const H = hs[h]!;
+    const g = s.gup[h];
+    const p = pageAt(s, H.owner, 0);
+    const applies = H.pin && !H.write && g.held && g.mapValid && g.page !== null && p !== null;
+    ok = ok && !(applies && s.page[p!].data !== s.page[g.page!].data);
+  }
+  return ok;
 }
 
 /** P5: a page the parent pinned before fork copied the range is not mapped by the child. */
 export function pinnedStaysWithParent(s: ROCow, c: CowCase): boolean {
-  const H = c.holder;
-  if (!H || !H.pin || H.owner !== PARENT || !s.gup.held || !s.gup.preFork) return true;
-  return pageAt(s, CHILD, 0) !== s.gup.page;
+  let ok = true;
+  const hs = c.holders ?? [];
+  for (let h = 0; h < hs.length; h++) {
+    const H = hs[h]!;
+    const g = s.gup[h];
+    ok = ok && !(H.pin && H.owner === PARENT && g.held && g.preFork && pageAt(s, CHILD, 0) === g.page);
+  }
+  return ok;
 }
 
 /** P6: a pinned page is AnonExclusive. */
 export function pinnedIsExclusive(s: ROCow, c: CowCase): boolean {
-  const g = s.gup.page;
-  return !(c.holder?.pin && s.gup.held && g !== null && !s.page[g].excl);
+  let ok = true;
+  const hs = c.holders ?? [];
+  for (let h = 0; h < hs.length; h++) {
+    const g = s.gup[h];
+    ok = ok && !(hs[h]!.pin && g.held && g.page !== null && !s.page[g.page].excl);
+  }
+  return ok;
 }
 
 /** P12: refcount/mapcount/pincount of every folio equal the entries and references to it. */
@@ -72,14 +95,18 @@ export function thpRefcounts(s: ROCow, c: CowCase): boolean {
     }
     ok = ok && s.page[p].map === maps;
   }
-  for (const f of [0, 2, 3]) {
+  const hs = c.holders ?? [];
+  for (let f = 0; f < s.page.length; f++) {
+    if (f === 1) continue; // the tail's counters live on the head
     let refs = f === 0 ? huge : 0;
     let pins = 0;
     for (let p = 0; p < s.page.length; p++) refs += folioOf(p) === f ? s.page[p].map : 0;
-    const g = s.gup.page;
-    const holds = (s.gup.held || s.gup.grabbed) && g !== null && folioOf(g) === f;
-    refs += holds ? 1 : 0;
-    pins += holds && c.holder?.pin ? 1 : 0;
+    for (let h = 0; h < hs.length; h++) {
+      const g = s.gup[h];
+      const holds = (g.held || g.grabbed) && g.page !== null && folioOf(g.page) === f;
+      refs += holds ? 1 : 0;
+      pins += holds && hs[h]!.pin ? 1 : 0;
+    }
     ok = ok && s.page[f].ref === refs && s.page[f].pins === pins && s.page[f].free === (refs === 0);
   }
   return ok;

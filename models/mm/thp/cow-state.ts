@@ -22,6 +22,7 @@ import {
   ref,
   thread,
   type DeepReadonly,
+  type Domain,
   type Infer,
 } from '../../../src/index.ts';
 
@@ -29,8 +30,8 @@ export const Proc = domain('Proc', ['parent', 'child']);
 export const PARENT = 0;
 export const CHILD = 1;
 
-/** Pages 0 and 1 are the THP's subpages; 2 and 3 are small pages for copies. */
-export const Page = domain('Page', ['head', 'tail', 'X', 'Y']);
+/** Pages 0 and 1 are the THP's subpages; the rest are small pages for copies. */
+export const Page = domain('Page', ['head', 'tail', 'X', 'Y', 'Z']);
 export const SUBPAGES = 2;
 export const Va = domain('Va', ['va0', 'va1']);
 
@@ -39,11 +40,16 @@ export type ContentValue = Infer<typeof Content>;
 
 export const GUP_STEPS = ['fastRead', 'fastGrab', 'slowLock', 'follow', 'fault', 'slowUnlock', 'unpin'] as const;
 
-export function cowSchema() {
+/** GUP callers, one thread each; named by the scenario ('none' when there is none). */
+export function holderDomain(names: readonly string[]): Domain {
+  return domain('Holder', names.length > 0 ? names : ['none']);
+}
+
+export function cowSchema(Holder: Domain) {
   return record({
     /** ref, pins: the folio's (on the head) or a small page's; map/excl/data per page. */
     page: array(
-      record({ free: bool(), ref: int(0, 7), pins: int(0, 1), map: int(0, 2), excl: bool(), data: Content }),
+      record({ free: bool(), ref: int(0, 7), pins: int(0, 2), map: int(0, 2), excl: bool(), data: Content }),
       Page,
     ),
     /** The THP's _entire_mapcount: huge PMDs mapping it. */
@@ -68,7 +74,8 @@ export function cowSchema() {
       /** The child's view was taken (fork copied the range). */
       copied: bool(),
     }),
-    gup: thread(GUP_STEPS, {
+    gup: array(
+      thread(GUP_STEPS, {
       /** The page it holds (the subpage or small page at VA 0). */
       page: optional(ref(Page)),
       held: bool(),
@@ -78,7 +85,9 @@ export function cowSchema() {
       preFork: bool(),
       /** The owner has not unmapped the range since (P3/P4). */
       mapValid: bool(),
-    }),
+      }),
+      Holder,
+    ),
     user: array(
       record({ write: thread(['access', 'store']), unmap: thread(['zap']), exit: thread(['exit']) }),
       Proc,

@@ -27,7 +27,7 @@ function caseOf(v: ThpVariant, sit: RoPinSituation): CowCase {
     readOnly: sit === 'exclusive',
     noFork: sit === 'exclusive',
     childExit: sit === 'prevShared',
-    holder: {
+    holders: [{
       name: v.fast ? 'roPinFast' : 'roPin',
       owner: PARENT,
       pin: true,
@@ -35,7 +35,7 @@ function caseOf(v: ThpVariant, sit: RoPinSituation): CowCase {
       fast: v.fast,
       start: sit === 'prevShared' ? 'afterChildExit' : 'afterFork',
       release: false,
-    },
+    }],
     parentWrite: true,
     writeAfterPin: true,
   };
@@ -61,7 +61,7 @@ export function roPinSpec(sit: RoPinSituation, violated: (v: ThpVariant) => read
       const c = caseOf(v, sit);
       const m = cowModel(v.k, c);
       addThpProperties(m, c, ['P4', 'P6', 'P12']);
-      m.sometimes('parent-wrote-while-pinned', (s) => s.gup.held && s.user[PARENT].write.pc === 'done');
+      m.sometimes('parent-wrote-while-pinned', (s) => s.gup[0].held && s.user[PARENT].write.pc === 'done');
       return m;
     },
     expect,
