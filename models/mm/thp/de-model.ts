@@ -9,7 +9,7 @@
 
 import { model, type Model } from '../../../src/index.ts';
 import { deSchema, expectedRef, HEAD, MAX_RETRIES, type DeSchema, type DeState, type RODe } from './de-state.ts';
-import { insertInterval, invCanStart, invEnd, invStart, readBegin } from './notifier.ts';
+import { RANGES, insertInterval, invCanStart, invEnd, invStart, readBegin } from './notifier.ts';
 import { splitPmdLocked } from './split.ts';
 
 export type DeModel = Model<DeSchema>;
@@ -80,6 +80,7 @@ export function deModel(d: DeDesign, sc: DeScenario): DeModel {
   const m = model(deSchema());
   for (const layout of sc.layouts) for (const t of sc.targets) m.init(initial(layout, t, d, sc.zap));
   const afterMde = 'mmapUnlock' as const;
+  const restore = d.de === 'old' ? RANGES.restoreOld : RANGES.restoreNew;
   m.thread('drv', {
     actor: 'driver',
     doc: 'nouveau_atomic_range_fault: read_begin, make_device_exclusive, read_retry',
@@ -106,9 +107,9 @@ export function deModel(d: DeDesign, sc: DeScenario): DeModel {
         doc: 'waits while an invalidation of the interval is active; then mmap_read_lock',
       },
       splitStart: {
-        guard: (s) => invCanStart(s, false),
+        guard: (s) => invCanStart(s, RANGES.split),
         apply: (s, n) => {
-          invStart(s, n, false);
+          invStart(s, n, RANGES.split);
         },
         kernel: 'mm/huge_memory.c: __split_huge_pmd',
         doc: 'mmu_notifier_invalidate_range_start(CLEAR, huge range, owner NULL)',
@@ -176,10 +177,10 @@ export function deModel(d: DeDesign, sc: DeScenario): DeModel {
         doc: 'under the PTL: FOLL_WRITE on a writable PTE grabs; a device-exclusive entry faults',
       },
       restoreStart: {
-        guard: (s) => !s.folio.locked && invCanStart(s, false),
+        guard: (s) => !s.folio.locked && invCanStart(s, restore),
         apply: (s, n) => {
           n.folio.locked = true;
-          invStart(s, n, false);
+          invStart(s, n, restore);
         },
         kernel: 'mm/memory.c: remove_device_exclusive_entry',
         doc: 'do_swap_page: lock_page, then range_start(EXCLUSIVE, owner NULL): nobody can filter it',
@@ -222,7 +223,7 @@ export function deModel(d: DeDesign, sc: DeScenario): DeModel {
       },
       walkStart: {
         apply: (s, n) => {
-          invStart(s, n, true);
+          invStart(s, n, RANGES.walk);
         },
         kernel: d.de === 'old' ? 'mm/rmap.c: page_make_device_exclusive_one' : 'mm/rmap.c: make_device_exclusive',
         doc: 'range_start(EXCLUSIVE, owner = the driver): the driver filters it out',
@@ -314,10 +315,10 @@ function addZap(m: DeModel, d: DeDesign): void {
     at: (s) => s.zap,
     steps: {
       zapStart: {
-        guard: (s) => !s.mmapW && s.mmapR === 0 && invCanStart(s, false),
+        guard: (s) => !s.mmapW && s.mmapR === 0 && invCanStart(s, RANGES.unmap),
         apply: (s, n) => {
           n.mmapW = true;
-          invStart(s, n, false);
+          invStart(s, n, RANGES.unmap);
           if (s.drv.pc !== 'done') n.drv.outside = true;
         },
         kernel: 'mm/mmap.c: unmap_region',

@@ -10,21 +10,43 @@
 // the state between the two kernel steps except read_begin, which only
 // blocks after the callback ran, as here.
 
+// The event vocabulary and the owner-filter rule are kernel model II's
+// (models/mm/notifier.ts: MnRange, filtered); its state functions work on
+// that model's one-VA state, so this model keeps its own four fields.
+
+import { filtered, type MnRange, type NotifierConfig } from '../notifier.ts';
 import type { DeState, RODe } from './de-state.ts';
 
+/** nouveau's interval, with the owner filter of the v4 review (seed 002). */
+const NC: NotifierConfig = { subscribed: true, ownerFilter: true };
+
+/** The ranges of this model, with their kernel event and owner. */
+export const RANGES = {
+  /** __split_huge_pmd: CLEAR over the huge range, no owner. */
+  split: { event: 'CLEAR', ownerIsDriver: false },
+  /** remove_device_exclusive_entry: EXCLUSIVE, owner NULL (v5.14). */
+  restoreOld: { event: 'EXCLUSIVE', ownerIsDriver: false },
+  /** remove_device_exclusive_entry: CLEAR, owner NULL (v6.15). */
+  restoreNew: { event: 'CLEAR', ownerIsDriver: false },
+  /** make_device_exclusive: EXCLUSIVE with the driver's owner cookie. */
+  walk: { event: 'EXCLUSIVE', ownerIsDriver: true },
+  /** munmap: UNMAP. */
+  unmap: { event: 'UNMAP', ownerIsDriver: false },
+} as const satisfies Record<string, MnRange>;
+
 /** The callback can run now: the event is filtered, or nobody holds the driver mutex. */
-export function invCanStart(s: RODe, filtered: boolean): boolean {
-  return filtered || !s.nt.registered || !s.drv.mutex;
+export function invCanStart(s: RODe, r: MnRange): boolean {
+  return filtered(r, NC) || !s.nt.registered || !s.drv.mutex;
 }
 
 /**
  * mmu_notifier_invalidate_range_start over the huge range (or a page of
- * it: the interval covers the whole range, so every range here overlaps).
- * filtered: an EXCLUSIVE/MIGRATE event whose owner is this driver.
+ * it: the interval covers the faulting page, which every range here
+ * overlaps), and the interval's callback unless it filters the event.
  */
-export function invStart(s: RODe, n: DeState, filtered: boolean): void {
+export function invStart(s: RODe, n: DeState, r: MnRange): void {
   n.nt.active = s.nt.active + 1;
-  if (s.nt.registered && !filtered) {
+  if (s.nt.registered && !filtered(r, NC)) {
     n.nt.hit = true;
     n.nt.dirty = true;
     n.mirror = false;
