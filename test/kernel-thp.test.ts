@@ -8,6 +8,7 @@ import { explore } from '../src/explicit/explore.ts';
 import type { Spec } from '../src/index.ts';
 import type { PropertyResult, RunResult, Trace } from '../src/spec/results.ts';
 import seed5 from '../specs/mm/thp-seed5-split-pmd.ts';
+import seed5cpu from '../specs/mm/thp-seed5-cpu-access.ts';
 import b8a from '../specs/mm/thp-b8a-de-tail-pages.ts';
 import b1 from '../specs/mm/thp-b1-vmsplice-child.ts';
 import basic from '../specs/mm/thp-cow-basic.ts';
@@ -44,6 +45,10 @@ const DE_MINIMAL: Record<string, Record<string, Record<string, number>>> = {
     'b-foll-split-pmd': { [DE_PROP.P11b]: 27 },
     'b-v6.15': { [DE_PROP.P11b]: 27 },
     'c-late-interval': { [DE_PROP.P10]: 13 },
+  },
+  // the CPU access only adds interleavings; (b)'s shortest livelock is the same
+  'thp-seed5-cpu-access': {
+    'b-foll-split-pmd': { [DE_PROP.P11b]: 27 },
   },
   'thp-b8a-de-tail-pages': {
     'v5.14': { [DE_PROP.P11f]: 5, [DE_PROP.LOC]: 6, [DE_PROP.I6]: 6 },
@@ -113,7 +118,7 @@ function cowMinimal(spec: string, v: Cow): Record<string, number> {
 /** Variants of the all-paths spec the unit tests run (about 25k states each); npm run check runs all. */
 const ALL_PATHS_SAMPLE = new Set(['v5.17-pmd']);
 
-const SPECS: readonly Spec<any>[] = [seed5, b8a, b1, basic, pinFork, roShared, roPrev, roExcl, splitPin, cowAll];
+const SPECS: readonly Spec<any>[] = [seed5, seed5cpu, b8a, b1, basic, pinFork, roShared, roPrev, roExcl, splitPin, cowAll];
 
 const runs = new Map<string, Promise<RunResult>>();
 function run(s: Spec<any>, variant: string): Promise<RunResult> {
@@ -186,6 +191,13 @@ describe('THP model: the traces tell the story', () => {
     const ls = labels(result(await run(seed5, 'c-late-interval'), DE_PROP.P10).trace);
     expect(ls.slice(-5)).toEqual(['zap.zapStart', 'zap.zapPtes', 'zap.zapEnd', 'drv.begin', 'drv.check']);
     expect(ls.indexOf('drv.mmapUnlock')).toBeLessThan(ls.indexOf('zap.zapStart'));
+  });
+
+  it('seed 5 (c): a CPU access waits for the folio lock, so the late interval sees it', async () => {
+    const r = await run(seed5cpu, 'c-late-interval');
+    expect(result(r, DE_PROP.P10).verdict).toBe('holds');
+    expect(result(r, 'cpu-waits-for-folio-lock').verdict).toBe('holds');
+    expect(result(r, 'cpu-revokes-grant').verdict).toBe('holds');
   });
 
   it('seed 5: keeping the device-exclusive entry bounds the loop at exactly one retry', async () => {

@@ -35,9 +35,11 @@ export interface DeScenario {
   readonly targets: readonly number[];
   /** A user munmap of the range may happen at any time. */
   readonly zap: boolean;
+  /** A CPU access to the target VA may happen at any time (restoring a device-exclusive entry). */
+  readonly cpu?: boolean;
 }
 
-function initial(layout: 'huge' | 'table', target: number, d: DeDesign, zap: boolean): DeState {
+function initial(layout: 'huge' | 'table', target: number, d: DeDesign, zap: boolean, cpu: boolean): DeState {
   const huge = layout === 'huge';
   return {
     folio: { ref: huge ? 1 : 2, entire: huge ? 1 : 0, locked: false },
@@ -66,6 +68,7 @@ function initial(layout: 'huge' | 'table', target: number, d: DeDesign, zap: boo
       outside: false,
     },
     zap: { pc: zap ? 'zapStart' : 'done' },
+    cpu: { pc: cpu ? 'touch' : 'done' },
   };
 }
 
@@ -78,7 +81,7 @@ function release(s: RODe, n: DeState, locked: boolean): void {
 
 export function deModel(d: DeDesign, sc: DeScenario): DeModel {
   const m = model(deSchema());
-  for (const layout of sc.layouts) for (const t of sc.targets) m.init(initial(layout, t, d, sc.zap));
+  for (const layout of sc.layouts) for (const t of sc.targets) m.init(initial(layout, t, d, sc.zap, !!sc.cpu));
   const afterMde = 'mmapUnlock' as const;
   const restore = d.de === 'old' ? RANGES.restoreOld : RANGES.restoreNew;
   m.thread('drv', {
@@ -305,7 +308,57 @@ export function deModel(d: DeDesign, sc: DeScenario): DeModel {
     },
   });
   if (sc.zap) addZap(m, d);
+  if (sc.cpu) addCpu(m, d);
   return m;
+}
+
+/**
+ * A CPU load or store to the target VA. On a device-exclusive entry it
+ * faults: do_swap_page -> remove_device_exclusive_entry, which sleeps in
+ * lock_page while the driver holds the folio lock (from make_device_
+ * exclusive's trylock until the driver's final unlock). On a present PTE it
+ * just completes.
+ */
+function addCpu(m: DeModel, d: DeDesign): void {
+  const restore = d.de === 'old' ? RANGES.restoreOld : RANGES.restoreNew;
+  m.thread('cpu', {
+    actor: 'cpu',
+    doc: 'a CPU access to the VA the device faulted on',
+    at: (s) => s.cpu,
+    steps: {
+      touch: {
+        guard: (s) => s.pte[s.drv.target].kind !== 'devx' || (!s.folio.locked && invCanStart(s, restore)),
+        apply: (s, n) => {
+          if (s.pmd === 'huge' || s.pte[s.drv.target].kind !== 'devx') return 'done';
+          n.folio.locked = true;
+          invStart(s, n, restore);
+          if (s.drv.pc !== 'done') n.drv.outside = true;
+        },
+        kernel: 'mm/memory.c: remove_device_exclusive_entry',
+        doc: 'a present PTE: done; a device-exclusive entry: lock_page (waits), range_start(owner NULL)',
+      },
+      cpuRestorePte: {
+        apply: (s, n) => {
+          const t = s.drv.target;
+          if (s.pte[t].kind === 'devx') {
+            n.pte[t].kind = 'present';
+            if (d.de === 'old') n.sub[t].map = s.sub[t].map + 1;
+          }
+          n.folio.locked = false;
+        },
+        kernel: 'mm/memory.c: restore_exclusive_pte',
+        doc: 'PTL, pte_same: the PTE is present again; unlock_page',
+      },
+      cpuRestoreEnd: {
+        apply: (s, n) => {
+          invEnd(s, n);
+          return 'done';
+        },
+        kernel: 'mm/memory.c: remove_device_exclusive_entry',
+        doc: 'range_end; the access completes',
+      },
+    },
+  });
 }
 
 function addZap(m: DeModel, d: DeDesign): void {

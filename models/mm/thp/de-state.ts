@@ -91,6 +91,8 @@ export function deSchema() {
     }),
     /** A user munmap of the range (the outside invalidation of seed 5). */
     zap: thread(['zapStart', 'zapPtes', 'zapEnd']),
+    /** A CPU access to the target VA: do_swap_page on a device-exclusive entry. */
+    cpu: thread(['touch', 'cpuRestorePte', 'cpuRestoreEnd']),
   });
 }
 
