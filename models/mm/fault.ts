@@ -16,8 +16,11 @@
 // 2. do_swap_page on a device-exclusive entry ->
 //    remove_device_exclusive_entry (mm/memory.c):
 //    entry        folio_try_get (no PTL held)
-//    XLock        folio_lock_or_retry: waits while the driver holds the lock
-//    XStart, XInv range_start(EXCLUSIVE, owner NULL): never filtered
+//    XLock        folio_lock_or_retry: a user fault on a locked folio puts it,
+//                 drops mmap_lock and starts over (VM_FAULT_RETRY); GUP
+//                 without `locked` (the driver's) sleeps holding mmap_lock
+//    XStart, XInv range_start(owner NULL: never filtered; EXCLUSIVE before
+//                 v6.15, CLEAR since the 2025 rework)
 //    XRestore     PTL, pte_same, restore_exclusive_pte: present again;
 //                 writable per the design (old: the entry's type and
 //                 VM_WRITE, re-adding the rmap; v6.15: VM_WRITE and
@@ -54,10 +57,21 @@ export interface FaultCtx<P extends string, N extends string> {
   readonly nat: (n: MmState) => FaultLocals;
   /** Where the thread continues when the fault is done (retry the access). */
   readonly next: N;
+  /**
+   * A user fault may drop mmap_lock and retry (FAULT_FLAG_ALLOW_RETRY):
+   * folio_lock_or_retry on a locked folio puts it, releases mmap_lock,
+   * waits and returns VM_FAULT_RETRY; the access starts over at this
+   * label. GUP without a `locked` argument (the driver's
+   * get_user_pages_remote) sleeps on the folio lock holding mmap_lock.
+   */
+  readonly retry?: string;
 }
 
 const CLEAR: MnRange = { event: 'CLEAR', ownerIsDriver: false };
-const EXCLUSIVE_CPU: MnRange = { event: 'EXCLUSIVE', ownerIsDriver: false };
+// remove_device_exclusive_entry's range, owner NULL: EXCLUSIVE until the
+// 2025 rework, which made EXCLUSIVE mean only "conversion to
+// device-exclusive" (owner set) and the restore a CLEAR.
+const RESTORE_OLD: MnRange = { event: 'EXCLUSIVE', ownerIsDriver: false };
 
 /** The PTE of mm m is present (not a device-exclusive entry). */
 export function present(s: ROState, m: number): boolean {
@@ -114,6 +128,8 @@ export function faultSteps<P extends string, N extends string>(c: FaultCtx<P, N>
   const nfy = notifying(c.nc, c.mm);
   // The negative control: the restore without its EXCLUSIVE notifier.
   const xnfy = nfy && c.k.restoreNotifies;
+  const restoreRange = c.k.de === 'range' ? RESTORE_OLD : CLEAR;
+  const retry = c.retry;
   const steps: Record<string, Step> = {
     [`${P}Copy`]: {
       apply: (s, n) => {
@@ -190,15 +206,22 @@ export function faultSteps<P extends string, N extends string>(c: FaultCtx<P, N>
     [`${P}XLock`]: {
       guard: (s) => {
         const p = c.at(s).old;
-        return p === null || !s.page[p].lock;
+        return retry !== undefined || p === null || !s.page[p].lock;
       },
       apply: (s, n) => {
         const p = c.at(s).old;
+        if (p !== null && s.page[p].lock && retry !== undefined) {
+          // VM_FAULT_RETRY: folio_put, mmap_read_unlock, folio_wait_locked, start over.
+          putRef(n, p);
+          c.nat(n).old = null;
+          n.mm[c.mm].mmapR = s.mm[c.mm].mmapR - 1;
+          return retry;
+        }
         if (p !== null) n.page[p].lock = true;
         return xnfy ? `${P}XStart` : `${P}XRestore`;
       },
       kernel: 'mm/memory.c: remove_device_exclusive_entry',
-      doc: 'folio_lock_or_retry: sleeps while another holder (the driver) has the folio lock',
+      doc: 'folio_lock_or_retry: a user fault on a locked folio drops mmap_lock and retries; GUP sleeps',
     },
     [`${P}XStart`]: {
       apply: (s, n) => {
@@ -206,16 +229,16 @@ export function faultSteps<P extends string, N extends string>(c: FaultCtx<P, N>
         return `${P}XInv`;
       },
       kernel: 'mm/mmu_notifier.c: mn_itree_inv_start_range',
-      doc: 'remove_device_exclusive_entry: range_start(EXCLUSIVE, owner NULL)',
+      doc: 'remove_device_exclusive_entry: range_start(owner NULL; EXCLUSIVE, CLEAR since v6.15)',
     },
     [`${P}XInv`]: {
-      guard: (s) => callbackReady(s, EXCLUSIVE_CPU, c.nc),
+      guard: (s) => callbackReady(s, restoreRange, c.nc),
       apply: (s, n) => {
-        callback(s, n, EXCLUSIVE_CPU, c.nc);
+        callback(s, n, restoreRange, c.nc);
         return `${P}XRestore`;
       },
       kernel: 'mm/mmu_notifier.c: mn_itree_invalidate',
-      doc: 'the interval callback for the EXCLUSIVE range (owner NULL: not filtered)',
+      doc: 'the interval callback for the restore (owner NULL: never filtered)',
     },
     [`${P}XRestore`]: {
       apply: (s, n) => {

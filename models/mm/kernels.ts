@@ -39,12 +39,12 @@ export interface KernelDesign {
    */
   readonly unshareRoPins: boolean;
   /**
-   * The first version of 70e806e4e645 (Peter Xu, Sept 2020): copy_one_pte
-   * write-protected the parent PTE *before* the pin check, as v5.7/v5.8
-   * did; reworked before merge (unsound for memory ordering against the
-   * lockless gup_fast: the pin check could miss a pin whose PTE read saw
-   * the PTE still writable). This model's memory is sequentially
-   * consistent, so its verdict for this variant holds only under SC.
+   * Fork write-protects the parent PTE before taking the reference and
+   * checking for pins: copy_one_pte (v5.7-v5.9-rc4), and 70e806e4e645 as
+   * first merged, until f3c64eda3e50 (v5.9-rc9) moved the write-protect
+   * after the pin check ("missing a barrier" against gup_fast). This
+   * model's memory is sequentially consistent, so a "holds" for that
+   * first version holds only under SC.
    */
   readonly wpBeforeDup: boolean;
 }
@@ -121,11 +121,11 @@ export const KERNELS = {
 export type KernelName = keyof typeof KERNELS;
 
 export const KERNEL_DOCS: Record<KernelName, string> = {
-  'v5.7': 'mapcount-based reuse in do_wp_page (reuse_swap_page); GUP never breaks COW for reads',
+  'v5.7': 'mapcount-based reuse in do_wp_page (reuse_swap_page); copy_one_pte write-protects first',
   'v5.8': 'v5.7 + 17839856fd58: GUP in COW mappings breaks COW even for reads (CVE-2020-29374 fix)',
   'v5.9-rc4':
     '09854ba94c6a: reuse only if page_count == 1; forced COW break removed (a308c71bf1e6); no early COW yet',
-  'v5.9': 'v5.9-rc4 + 70e806e4e645: fork copies maybe-pinned pages of mms with has_pinned (RDMA fix)',
+  'v5.9': 'v5.9-rc4 + 70e806e4e645/f3c64eda3e50: fork copies maybe-pinned pages of mms with has_pinned (RDMA fix)',
   'v5.11': 'v5.9 + 57efa1fe5957: write_protect_seq makes FOLL_PIN gup_fast back off from a concurrent fork',
   'v5.19': 'PG_anon_exclusive; R/O pins unshare possibly shared anon pages (COW fixes part 2); current design',
   'v5.19-no-wpseq': 'negative control: the v5.19 design with write_protect_seq removed from gup_fast and fork',

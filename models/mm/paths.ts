@@ -474,6 +474,7 @@ export function addWrite(m: MmModel, k: MmConfig, sc: Scenario, proc: number, st
     at: (s) => s.user[proc].write,
     nat: (n) => n.user[proc].write,
     next: 'store',
+    retry: 'access',
   };
   m.thread(`${who}Write`, {
     actor: who,
