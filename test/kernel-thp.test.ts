@@ -180,6 +180,20 @@ describe('THP model: the traces tell the story', () => {
     expect([s.drv.retries, s.drv.outside, s.mirror]).toEqual([2, false, false]);
   });
 
+  it('seed 5 (b), P11 as progress: the lasso cycle is restore, re-install, retry', async () => {
+    const t = result(await run(seed5, 'b-foll-split-pmd'), DE_PROP.P11L).trace!;
+    expect(t.loop).toBeDefined();
+    const cycle = labels(t).slice(t.loop!);
+    expect(cycle[0]).toBe('drv.begin');
+    expect(cycle).toContain('drv.restoreStart');
+    expect(cycle).toContain('drv.walkPte');
+    expect(cycle[cycle.length - 1]).toBe('drv.check');
+    expect(cycle.some((l) => l.startsWith('drv.split') || l.startsWith('zap.'))).toBe(false);
+    for (const v of ['c-late-interval', 'b-keep-de']) {
+      expect(result(await run(seed5, v), DE_PROP.P11L).verdict, v).toBe('holds');
+    }
+  });
+
   it('seed 5 (a): the unconditional split retries even from a PTE-mapped THP; never granted', async () => {
     const r = await run(seed5, 'a-unconditional-split');
     expect(result(r, 'device-granted').verdict).toBe('violated');

@@ -31,14 +31,14 @@ export default spec({
   bounds: () => '1 THP of 2 subpages, PMD- or PTE-mapped, 1 driver fault on the head VA, 1 CPU access',
   model: (d) => {
     const m = deModel(d, SC);
-    addDeProperties(m, d, ['P10', 'P11b', 'P12']);
+    addDeProperties(m, d, ['P10', 'P11b', 'P12', 'P11L']);
     m.sometimes('device-granted', (s) => s.mirror);
     m.sometimes('cpu-waits-for-folio-lock', (s) => s.cpu.pc === 'touch' && s.folio.locked && s.pte[0].kind === 'devx');
     m.sometimes('cpu-revokes-grant', (s) => s.cpu.pc === 'done' && s.drv.pc === 'done' && !s.mirror && s.pte[0].kind === 'present');
     return m;
   },
   expect: {
-    '*': { [DE_PROP.P10]: 'holds', [DE_PROP.P11b]: 'holds', [DE_PROP.P12]: 'holds' },
-    'b-foll-split-pmd': { [DE_PROP.P11b]: 'violated' },
+    '*': { [DE_PROP.P10]: 'holds', [DE_PROP.P11b]: 'holds', [DE_PROP.P12]: 'holds', [DE_PROP.P11L]: 'holds' },
+    'b-foll-split-pmd': { [DE_PROP.P11b]: 'violated', [DE_PROP.P11L]: 'violated' },
   },
 });

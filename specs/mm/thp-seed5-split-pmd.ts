@@ -15,8 +15,10 @@
 // a device-exclusive entry left by a failed iteration instead of restoring
 // it through the CPU-fault path.
 //
-// P11 is stated here in its bounded-retries safety form (a retry counter),
-// clearly labelled: the liveness API was not on main when this was written.
+// P11 is checked twice: as a progress property (P11-loop-ends: under weak
+// fairness of the driver the loop ends; a livelock is a lasso) and in its
+// bounded-retries safety form (P11-bounded-retries: a saturating retry
+// counter, at most one retry without an outside invalidation).
 
 import { spec } from '../../src/index.ts';
 import { addDeProperties, deModel, DE_PROP, type DeDesign } from '../../models/mm/thp/de-model.ts';
@@ -48,7 +50,7 @@ export default spec({
   bounds: () => '1 THP of 2 subpages, PMD- or PTE-mapped, 1 driver fault on the head VA, 1 munmap',
   model: (d) => {
     const m = deModel(d, SC);
-    addDeProperties(m, d, ['P10', 'P11b', 'P11f', 'P12']);
+    addDeProperties(m, d, ['P10', 'P11b', 'P11f', 'P12', 'P11L']);
     m.sometimes('pmd-split-by-driver', (s) => s.pmd === 'table' && s.drv.pc === 'splitEnd');
     m.sometimes('device-granted', (s) => s.mirror);
     m.sometimes('granted-after-one-retry', (s) => s.mirror && s.drv.retries === 1 && !s.drv.outside);
@@ -62,15 +64,17 @@ export default spec({
       [DE_PROP.P11b]: 'holds',
       [DE_PROP.P11f]: 'holds',
       [DE_PROP.P12]: 'holds',
+      [DE_PROP.P11L]: 'holds',
     },
     'a-unconditional-split': {
       [DE_PROP.P11b]: 'violated',
+      [DE_PROP.P11L]: 'violated',
       'granted-after-one-retry': 'violated',
       'granted-without-retry': 'violated',
       'device-granted': 'violated',
     },
-    'b-foll-split-pmd': { [DE_PROP.P11b]: 'violated', 'granted-after-one-retry': 'violated' },
-    'b-v6.15': { [DE_PROP.P11b]: 'violated', 'granted-after-one-retry': 'violated' },
+    'b-foll-split-pmd': { [DE_PROP.P11b]: 'violated', [DE_PROP.P11L]: 'violated', 'granted-after-one-retry': 'violated' },
+    'b-v6.15': { [DE_PROP.P11b]: 'violated', [DE_PROP.P11L]: 'violated', 'granted-after-one-retry': 'violated' },
     'c-late-interval': {
       [DE_PROP.P10]: 'violated',
       'granted-after-one-retry': 'violated',

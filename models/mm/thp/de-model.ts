@@ -88,6 +88,8 @@ export function deModel(d: DeDesign, sc: DeScenario): DeModel {
     actor: 'driver',
     doc: 'nouveau_atomic_range_fault: read_begin, make_device_exclusive, read_retry',
     at: (s) => s.drv,
+    // the driver keeps running while it can (a kernel thread, not a user decision)
+    fairness: 'weak',
     steps: {
       mmapLock: {
         guard: (s) => !s.mmapW,
@@ -309,6 +311,10 @@ export function deModel(d: DeDesign, sc: DeScenario): DeModel {
   });
   if (sc.zap) addZap(m, d);
   if (sc.cpu) addCpu(m, d);
+  // Whether user space munmaps or touches the page is its choice (unfair);
+  // once the kernel path has started, it completes.
+  if (sc.zap) m.fair('weak', 'munmap-completes', { actions: ['zap'], where: (s) => s.zap.pc !== 'zapStart' });
+  if (sc.cpu) m.fair('weak', 'cpu-fault-completes', { actions: ['cpu'], where: (s) => s.cpu.pc !== 'touch' });
   return m;
 }
 
@@ -420,6 +426,7 @@ export const DE_PROP = {
   P12: 'P12-thp-refcounts',
   LOC: 'de-only-at-target',
   I6: 'I6-mapcount-counts-devx',
+  P11L: 'P11-loop-ends',
 } as const;
 
 /** P10: the device's atomic mapping of the target is backed by the target's device-exclusive entry. */
@@ -483,4 +490,10 @@ export function addDeProperties(m: DeModel, d: DeDesign, which: readonly (keyof 
   add('P12', (s) => thpRefcounts(s, d), 'refcount and mapcounts count the entries that map the folio');
   add('LOC', deOnlyAtTarget, 'no VA other than the target became device-exclusive');
   add('I6', mapcountCountsDevx, 'mapcount = PTEs + device-exclusive entries mapping the subpage');
+  if (which.includes('P11L')) {
+    // P11 as a progress property: under weak fairness of the driver, with
+    // user-space munmap and CPU access free to happen or not, the atomic
+    // fault loop ends (granted or failed). A livelock is a lasso.
+    m.eventually(DE_PROP.P11L, (s) => s.drv.pc === 'done', { doc: 'the driver read_begin/read_retry loop ends' });
+  }
 }
