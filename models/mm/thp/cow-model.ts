@@ -421,7 +421,7 @@ function addHolder(m: CowModel, k: ThpKernel, H: ThpHolder, h: number): void {
           if (exited(s, o)) return 'done';
           // write_protect_seq (v5.11): a FOLL_PIN gup_fast gives up while fork runs.
           if (H.pin) n.mm[o].hasPinned = true;
-          const forking = s.fork.pc !== 'lock' && s.fork.pc !== 'done';
+          const forking = H.pin && s.fork.pc !== 'lock' && s.fork.pc !== 'done';
           const { p, w } = lookup(s);
           if (forking || p === null || (write && !w) || mustUnshare(s, p, w)) return 'slowLock';
           grab(s, n, p);
