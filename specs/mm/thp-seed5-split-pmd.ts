@@ -15,6 +15,13 @@
 // a device-exclusive entry left by a failed iteration instead of restoring
 // it through the CPU-fault path.
 //
+// Verdicts (docs/thp-model.md): (a) and (b) livelock: after (b)'s one
+// spurious retry the next iteration's GUP meets the device-exclusive entry
+// the failed iteration left, restores it through the CPU-fault path, whose
+// notifier has no owner, and retries again, for ever; (c) has no spurious
+// retry but misses a munmap between make_device_exclusive and read_begin
+// (P10); keeping the entry bounds (b) at one retry.
+//
 // P11 is checked twice: as a progress property (P11-loop-ends: under weak
 // fairness of the driver the loop ends; a livelock is a lasso) and in its
 // bounded-retries safety form (P11-bounded-retries: a saturating retry
