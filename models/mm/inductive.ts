@@ -102,11 +102,11 @@ function faultLocalsAgree(s: ROState, pc: string, p: string, old: number | null,
   let ok = true;
   ok = ok && (inFault(pc, p) && pc !== `${p}XEnd` ? old !== null : old === null);
   ok = ok && (copying || pc === `${p}End` ? nw !== null : nw === null);
-  // The copy is private to the fault until the PTE switch: its only
-  // reference is the allocation's, nothing maps it.
-  ok =
-    ok &&
-    !(copying && (old === nw || (nw !== null && (ptesMapping(s, nw) > 0 || s.page[nw].ref !== 1 || !s.page[nw].excl || s.page[nw].pins !== 0))));
+  // The copy is exclusive and unmapped until the PTE switch. (Not "its
+  // only reference": a lockless gup_fast that read a PTE of the page
+  // before it was freed and reused as this copy can still grab it, and
+  // undoes that at its recheck; the explicit engine finds that run.)
+  ok = ok && !(copying && (old === nw || (nw !== null && (ptesMapping(s, nw) > 0 || !s.page[nw].excl))));
   ok = ok && !(restoring && nw !== null);
   ok = ok && !(locked && old !== null && !s.page[old].lock);
   return ok;
