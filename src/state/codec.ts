@@ -149,6 +149,14 @@ function defaultValue(t: Type): unknown {
   }
 }
 
+function sealDeep<T>(v: T): T {
+  if (typeof v === 'object' && v !== null) {
+    for (const x of Object.values(v)) sealDeep(x);
+    Object.seal(v);
+  }
+  return v;
+}
+
 export function codecFor(schema: RecordType): Codec {
   const layout = layoutOf(schema);
   const { leaves, words } = layout;
@@ -190,7 +198,11 @@ export function codecFor(schema: RecordType): Codec {
     ...enums.values,
   ) as (w: Uint32Array, off: number, o: any) => void;
 
-  const create = (): any => defaultValue(schema);
+  // Sealed, nested containers included: the spec's actions write these
+  // objects, and a write to a field the schema does not have (a typo,
+  // `n.countr = 1`) must throw (ES modules are strict) rather than be
+  // silently dropped by encode, which reads only the schema's fields.
+  const create = (): any => sealDeep(defaultValue(schema));
 
   const bindDecoder = (o: any): ((w: Uint32Array, off: number) => void) => {
     // Canonical nested objects of o, restored before every decode.
