@@ -11,7 +11,9 @@ import { SchemaError } from '../spec/schema.ts';
 import { ValueRangeError } from '../state/codec.ts';
 import { ItfError } from '../report/itf.ts';
 import { asExpected, verdictMatrix, type VerdictRow } from '../report/tables.ts';
-import { discoverSpecs, findSpec } from './discover.ts';
+import { callerCwd, discoverAll, findSpec } from './discover.ts';
+import { brokenSpecsReport } from './broken-specs.ts';
+import { refuseTypeErrors, splitByTypes } from './typecheck.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { allSpecsReport, shownPath, variantReport, verdictSummary } from './human.ts';
 import { specJson } from './json.ts';
@@ -39,6 +41,7 @@ interface CheckFlags {
   ints?: 'bounded' | 'unbounded' | 'auto';
   out?: string;
   specsDir?: string;
+  typecheck: boolean;
 }
 
 function positiveInt(v: string): number {
@@ -120,6 +123,7 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
   if (specArg !== undefined) {
     const found = await findSpec(specArg, specsDir, ROOT);
     selectVariants(found, f.variant);
+    if (f.typecheck) await refuseTypeErrors(found.file, ROOT);
     const streaming = !f.json && !f.matrix;
     const outcome = await checkSpec(found, opts, {
       ...hooks,
@@ -137,8 +141,11 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
   }
 
   if (f.variant !== undefined) throw new UsageError('--variant needs a spec: mmcheck check <spec> --variant <name>');
-  const specs = await discoverSpecs(specsDir, ROOT);
-  if (specs.length === 0) throw new UsageError(`no specs found under ${shownPath(specsDir)}`);
+  const discovered = await discoverAll(specsDir, ROOT);
+  const typed = f.typecheck ? await splitByTypes(discovered.specs, ROOT) : { specs: discovered.specs, broken: [] };
+  const specs = typed.specs;
+  const broken = [...discovered.broken, ...typed.broken];
+  if (specs.length === 0 && broken.length === 0) throw new UsageError(`no specs found under ${shownPath(specsDir)}`);
   const outcomes: SpecOutcome[] = [];
   for (const found of specs) {
     const o = await checkSpec(found, opts, { ...hooks, onVariantDone: () => progress.clear() });
@@ -146,13 +153,17 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
     if (o.variants.some((v) => v.run.status === 'interrupted')) break;
   }
   progress.clear();
-  if (f.json) out(JSON.stringify({ specs: outcomes.map(specJson) }, null, 2) + '\n');
+  const errors = broken.map((b) => ({ file: shownPath(b.file), message: b.message }));
+  if (f.json) out(JSON.stringify({ specs: outcomes.map(specJson), ...(errors.length ? { errors } : {}) }, null, 2) + '\n');
   else {
     if (f.matrix) for (const o of outcomes) out(verdictMatrix(o.found.spec.name, o.variants.flatMap((v) => v.rows)) + '\n');
-    out(allSpecsReport(outcomes, c, !!f.quiet));
+    if (outcomes.length) out(allSpecsReport(outcomes, c, !!f.quiet));
+    out(brokenSpecsReport(broken, c, ROOT));
     out(verdictSummary(outcomes.flatMap((o) => o.variants.flatMap((v) => v.rows)), c) + '\n');
   }
-  return exitCodeOf(outcomes);
+  // A spec that could not be checked is a spec error, whatever the others gave.
+  const code = exitCodeOf(outcomes);
+  return broken.length && code !== EXIT.interrupted ? EXIT.usage : code;
 }
 
 function program(result: { code: number }): Command {
@@ -188,6 +199,7 @@ function program(result: { code: number }): Command {
     )
     .option('--out <dir>', 'counterexample directory (default: counterexamples/ at the repository root)')
     .option('--specs-dir <dir>', 'where specs are discovered (default: specs/ at the repository root)')
+    .option('--no-typecheck', 'check specs even when they do not type-check')
     .exitOverride()
     .action(async (specArg: string | undefined, flags: CheckFlags) => {
       result.code = await check(specArg, flags);
@@ -208,6 +220,8 @@ function isUserError(e: unknown): e is Error {
 
 async function main(argv: string[]): Promise<number> {
   const result = { code: EXIT.ok as number };
+  // Relative paths are the caller's, also under `npm run check` (which runs in the package root).
+  process.chdir(callerCwd());
   try {
     await program(result).parseAsync(argv);
     return result.code;

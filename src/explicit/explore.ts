@@ -11,6 +11,7 @@ import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import type { PropertyResult, RunResult, RunStatus, Trace } from '../spec/results.ts';
 import type { Transition } from '../spec/transitions.ts';
 import { SpecError } from '../spec/errors.ts';
+import { throwSiteLine } from '../spec/throw-site.ts';
 import { codecFor, ValueRangeError, type Codec } from '../state/codec.ts';
 import { NO_PARENT, StateStore, StoreFullError } from './state-store.ts';
 import { totalmem } from 'node:os';
@@ -118,7 +119,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     try {
       r = (p.pred as (a: any, b?: any) => unknown)(s, n);
     } catch (e) {
-      throw new SpecError(`${where}: property ${p.name} threw ${errText(e)}\n  in state ${describeState(codec, s)}`);
+      throw new SpecError(`${where}: property ${p.name} threw ${errText(e)}\n  in state ${describeState(codec, s)}${throwSiteLine(e)}`);
     }
     if (typeof r !== 'boolean')
       throw new SpecError(`${where}: property ${p.name} returned ${String(r)}, not a boolean`);
@@ -312,7 +313,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     if (e instanceof ValueRangeError) {
       return new SpecError(`${where}: ${who} set ${e.field} to ${e.message.slice(e.field.length + 3)}\n  from state: ${state}`);
     }
-    return new SpecError(`${where}: ${who} threw in its ${phase}: ${errText(e)}\n  in state: ${state}`);
+    return new SpecError(`${where}: ${who} threw in its ${phase}: ${errText(e)}\n  in state: ${state}${throwSiteLine(e)}`);
   }
 
   const { rssBytes: _, ...counts } = progress(performance.now(), 0);
