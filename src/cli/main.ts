@@ -171,7 +171,8 @@ function program(result: { code: number }): Command {
     .description('Model checker for concurrency designs in Linux memory management')
     .exitOverride()
     .showSuggestionAfterError(true)
-    .showHelpAfterError(true);
+    // One line and a hint, not the whole help (which buried the message).
+    .showHelpAfterError('(add --help for the options)');
   prog
     .command('check')
     .description('check one spec (by name or file path), or every spec under specs/')
