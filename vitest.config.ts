@@ -10,7 +10,7 @@ export default defineConfig({
     // A file whose thread is blocked (where no timeout can fire) is killed by
     // test/support/watchdog.ts after its budget; the other files go on.
     setupFiles: ['test/support/watchdog.ts'],
-    globalSetup: ['test/support/dead-fork-shim.ts'],
+    globalSetup: ['test/support/dead-fork-shim.ts', 'test/support/warm-typecheck.ts'],
     // Z3 (WebAssembly, threads) and spawned CLI processes are happier in
     // forks; isolate gives every file its own process, so killing one file
     // kills nothing else.

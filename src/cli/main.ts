@@ -157,9 +157,11 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
   if (f.json) out(JSON.stringify({ specs: outcomes.map(specJson), ...(errors.length ? { errors } : {}) }, null, 2) + '\n');
   else {
     if (f.matrix) for (const o of outcomes) out(verdictMatrix(o.found.spec.name, o.variants.flatMap((v) => v.rows)) + '\n');
-    if (outcomes.length) out(allSpecsReport(outcomes, c, !!f.quiet));
+    if (outcomes.length) {
+      out(allSpecsReport(outcomes, c, !!f.quiet));
+      out(verdictSummary(outcomes.flatMap((o) => o.variants.flatMap((v) => v.rows)), c) + '\n');
+    }
     out(brokenSpecsReport(broken, c, ROOT));
-    out(verdictSummary(outcomes.flatMap((o) => o.variants.flatMap((v) => v.rows)), c) + '\n');
   }
   // A spec that could not be checked is a spec error, whatever the others gave.
   const code = exitCodeOf(outcomes);

@@ -81,6 +81,22 @@ function writeCache(root: string, e: CacheEntry): void {
   }
 }
 
+/** The files whose cached result is still valid, and the others. */
+export function lookupCache(
+  files: readonly string[],
+  root: string,
+  key = toolKey(root),
+): { problems: Map<string, readonly TypeProblem[]>; misses: string[] } {
+  const problems = new Map<string, readonly TypeProblem[]>();
+  const misses: string[] = [];
+  for (const f of files) {
+    const hit = readCache(root, f, key);
+    if (hit) problems.set(f, hit.problems);
+    else misses.push(f);
+  }
+  return { problems, misses };
+}
+
 /**
  * Type-checks the spec files, each with everything it imports, under the
  * repository's tsconfig.json. Only errors in the user's files are reported:
@@ -89,13 +105,7 @@ function writeCache(root: string, e: CacheEntry): void {
  */
 export async function typecheckSpecs(files: readonly string[], root: string): Promise<TypecheckResult> {
   const key = toolKey(root);
-  const problems = new Map<string, readonly TypeProblem[]>();
-  const misses: string[] = [];
-  for (const f of files) {
-    const hit = readCache(root, f, key);
-    if (hit) problems.set(f, hit.problems);
-    else misses.push(f);
-  }
+  const { problems, misses } = lookupCache(files, root, key);
   if (misses.length) {
     const ts = (await import('typescript')).default;
     for (const [f, e] of compile(ts, misses, root)) {
@@ -106,15 +116,18 @@ export async function typecheckSpecs(files: readonly string[], root: string): Pr
   return { problems, cached: files.length - misses.length };
 }
 
+/** Cannot find name / module / namespace / type definitions: what a missing @types/node gives. */
+const MISSING_DECLARATION = new Set([2304, 2307, 2503, 2552, 2580, 2591, 2592, 2688, 2724, 2875]);
+
 function compile(ts: Ts, roots: readonly string[], root: string): Map<string, Omit<CacheEntry, 'key'>> {
   const config = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
   const options = { ...ts.parseJsonConfigFileContent(config.config ?? {}, ts.sys, root).options, noEmit: true };
   // Without @types/node the compiler loads a third of the files. Specs rarely
-  // use Node's API; when one does, its missing names are errors, and any
-  // error is confirmed with the full configuration before it is reported.
+  // use Node's API; when one does, a name or module is missing, and such
+  // errors are confirmed with the full configuration before any is reported.
   let program = ts.createProgram(roots, { ...options, types: [] });
   let out = collect(ts, program, roots, root);
-  if ([...out.values()].some((e) => e.problems.length)) {
+  if ([...out.values()].some((e) => e.problems.some((p) => MISSING_DECLARATION.has(p.code)))) {
     program = ts.createProgram(roots, options, undefined, program);
     out = collect(ts, program, roots, root);
   }
