@@ -2,6 +2,7 @@
 // commander; this module maps outcomes to exit codes (0 as expected,
 // 1 unexpected verdict, 2 spec or usage error, 3 incomplete, 130 interrupted).
 
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -14,6 +15,7 @@ import { asExpected, verdictMatrix, type VerdictRow } from '../report/tables.ts'
 import { callerCwd, discoverAll, findSpec } from './discover.ts';
 import { brokenSpecsReport } from './broken-specs.ts';
 import { refuseTypeErrors, splitByTypes } from './typecheck.ts';
+import { htmlReport } from '../report/html.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { allSpecsReport, shownPath, variantReport, verdictSummary } from './human.ts';
 import { specJson } from './json.ts';
@@ -42,6 +44,18 @@ interface CheckFlags {
   out?: string;
   specsDir?: string;
   typecheck: boolean;
+  html?: string;
+}
+
+/** --html: the self-contained report of these outcomes. */
+function writeHtml(file: string | undefined, outcomes: readonly SpecOutcome[]): void {
+  if (!file) return;
+  try {
+    writeFileSync(resolve(file), htmlReport(outcomes.map((o) => ({ name: o.found.spec.name, variants: o.variants }))));
+  } catch (e) {
+    throw new UsageError(`cannot write the HTML report ${file}: ${(e as Error).message}`);
+  }
+  process.stderr.write(`mmcheck: HTML report written to ${shownPath(resolve(file))}\n`);
 }
 
 function positiveInt(v: string): number {
@@ -132,6 +146,7 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
         if (streaming) out(variantReport(o, c, { quiet: !!f.quiet, diagrams: 'all' }) + '\n');
       },
     });
+    writeHtml(f.html, [outcome]);
     if (f.json) out(JSON.stringify(specJson(outcome), null, 2) + '\n');
     else {
       if (f.matrix) out(verdictMatrix(found.spec.name, outcome.variants.flatMap((v) => v.rows)) + '\n');
@@ -153,6 +168,7 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
     if (o.variants.some((v) => v.run.status === 'interrupted')) break;
   }
   progress.clear();
+  writeHtml(f.html, outcomes);
   const errors = broken.map((b) => ({ file: shownPath(b.file), message: b.message }));
   if (f.json) out(JSON.stringify({ specs: outcomes.map(specJson), ...(errors.length ? { errors } : {}) }, null, 2) + '\n');
   else {
@@ -203,6 +219,7 @@ function program(result: { code: number }): Command {
     .option('--out <dir>', 'counterexample directory (default: counterexamples/ at the repository root)')
     .option('--specs-dir <dir>', 'where specs are discovered (default: specs/ at the repository root)')
     .option('--no-typecheck', 'check specs even when they do not type-check')
+    .option('--html <file>', 'also write a self-contained HTML report (verdicts, traces with a step slider)')
     .exitOverride()
     .action(async (specArg: string | undefined, flags: CheckFlags) => {
       result.code = await check(specArg, flags);
