@@ -16,6 +16,7 @@ import { callerCwd, discoverAll, findSpec } from './discover.ts';
 import { brokenSpecsReport } from './broken-specs.ts';
 import { refuseTypeErrors, splitByTypes } from './typecheck.ts';
 import { htmlReport } from '../report/html.ts';
+import { checkArgsOf, watchSpecs } from './watch.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { allSpecsReport, shownPath, variantReport, verdictSummary } from './human.ts';
 import { specJson } from './json.ts';
@@ -45,6 +46,7 @@ interface CheckFlags {
   specsDir?: string;
   typecheck: boolean;
   html?: string;
+  watch?: boolean;
 }
 
 /** --html: the self-contained report of these outcomes. */
@@ -92,6 +94,11 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
       out(r.reproduces ? c.green(`reproduces: ${r.reason}\n`) : c.red(`does not reproduce: ${r.reason}\n`));
     }
     return r.reproduces ? EXIT.ok : EXIT.unexpected;
+  }
+
+  if (f.watch) {
+    const files = specArg === undefined ? undefined : [(await findSpec(specArg, specsDir, ROOT)).file];
+    return watchSpecs({ files, specsDir, checkArgs: checkArgsOf({ ...f }), print: (l) => out(l + '\n') });
   }
 
   if (f.engine === 'explicit' && (f.depth !== undefined || f.k !== undefined))
@@ -219,6 +226,7 @@ function program(result: { code: number }): Command {
     .option('--out <dir>', 'counterexample directory (default: counterexamples/ at the repository root)')
     .option('--specs-dir <dir>', 'where specs are discovered (default: specs/ at the repository root)')
     .option('--no-typecheck', 'check specs even when they do not type-check')
+    .option('--watch', 're-check on save: only the specs a changed file reaches; print what changed')
     .option('--html <file>', 'also write a self-contained HTML report (verdicts, traces with a step slider)')
     .exitOverride()
     .action(async (specArg: string | undefined, flags: CheckFlags) => {
