@@ -13,6 +13,7 @@ import type { Spec } from '../src/spec/spec.ts';
 import { checkSymbolic, disposeZ3 } from '../src/symbolic/index.ts';
 import { symbolicSystem } from '../src/symbolic/system.ts';
 import { bmc } from '../src/symbolic/bmc.ts';
+import { coverageText } from '../src/report/coverage.ts';
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 const sec = (x: number) => `${x.toFixed(2)} s`;
@@ -35,7 +36,7 @@ export async function runSymbolicBench(): Promise<string[]> {
       const p = r.results[0]!;
       const total = (performance.now() - t0) / 1000;
       out.push(
-        `  BMC b4-gup-fast-fork ${variant} P13: ${p.verdict}, ${p.trace ? `${p.trace.steps.length}-step trace` : p.bound}; ` +
+        `  BMC b4-gup-fast-fork ${variant} P13: ${p.verdict}, ${p.trace ? `${p.trace.steps.length}-step trace` : coverageText(p.coverage)}; ` +
           `${sec(total)} (translate ${sec(translate)}, ${solver.length} queries, solver ${sec(sum(solver))}, max ${sec(Math.max(...solver))})`,
       );
     }
@@ -48,9 +49,9 @@ export async function runSymbolicBench(): Promise<string[]> {
       const t1 = performance.now();
       const r = await checkSymbolic((await specNamed(file)).build(variant), { engine: 'induction', invariant, ints: 'unbounded', depth: 1 });
       const p = r.properties.find((q) => q.property === target)!;
-      const secs = r.stats.solverSeconds!;
+      const secs = r.stats.solverSeconds;
       out.push(
-        `  induction ${file} ${variant} ${target}: ${p.verdict} (${p.bound}); ` +
+        `  induction ${file} ${variant} ${target}: ${p.verdict} (${coverageText(p.coverage)}); ` +
           `${sec((performance.now() - t1) / 1000)}, ${secs.length} queries, solver ${sec(sum(secs))}, max ${sec(Math.max(...secs))}`,
       );
     }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { array, bool, domain, enumOf, int, model, record, ref, spec, thread, type Model } from '../src/index.ts';
 import { SpecError } from '../src/spec/errors.ts';
 import type { BuiltModel, Verdict } from '../src/spec/spec.ts';
-import type { PropertyResult, RunResult } from '../src/spec/results.ts';
+import type { PropertyResult, RunResult, SearchStats } from '../src/spec/results.ts';
 import { explore, type ExploreOptions } from '../src/explicit/explore.ts';
 import { countersModel } from '../specs/classic/counters.ts';
 
@@ -149,8 +149,7 @@ describe('limits end a run as incomplete', () => {
   it('max-states', async () => {
     const r = await explore(counters(), { maxStates: 5 });
     expect(r.status).toBe('incomplete');
-    expect(r.limit).toContain('max-states');
-    expect(r.limit).toContain('5');
+    expect(r.limit).toEqual({ which: 'max-states', value: 5 });
     expect(r.stats.distinct).toBe(5);
     expect(r.stats.generated).toBeGreaterThanOrEqual(5);
     expect(r.stats.queue).toBeGreaterThan(0);
@@ -158,7 +157,7 @@ describe('limits end a run as incomplete', () => {
     expect(prop(r, 'Bounded').verdict).toBe('unknown');
     expect(prop(r, 'AllFull').verdict).toBe('unknown');
     expect(prop(r, 'deadlockFree').verdict).toBe('unknown');
-    expect(prop(r, 'Bounded').bound).toContain('max-states');
+    expect(prop(r, 'Bounded').coverage).toEqual({ kind: 'limit', limit: { which: 'max-states', value: 5 } });
   });
 
   it('max-states at or above the state count is complete', async () => {
@@ -170,8 +169,7 @@ describe('limits end a run as incomplete', () => {
   it('max-depth: stops with the levels within the limit explored', async () => {
     const r = await explore(counters(), { maxDepth: 3 });
     expect(r.status).toBe('incomplete');
-    expect(r.limit).toContain('max-depth');
-    expect(r.limit).toContain('3');
+    expect(r.limit).toEqual({ which: 'max-depth', value: 3 });
     expect(r.stats.depth).toBe(3);
     expect(r.stats.distinct).toBe(1 + 2 + 3);
     expect(prop(r, 'Bounded').verdict).toBe('unknown');
@@ -215,8 +213,7 @@ describe('limits end a run as incomplete', () => {
     }).build('v');
     const r = await explore(b, { maxMemoryMB: 1, progressEveryMs: 0 });
     expect(r.status).toBe('incomplete');
-    expect(r.limit).toContain('max-memory');
-    expect(r.limit).toContain('1 MB');
+    expect(r.limit).toEqual({ which: 'max-memory', value: 1 });
     expect(r.stats.distinct).toBeLessThan(10_000);
     expect(r.stats.queue).toBeGreaterThan(0);
     expect(prop(r, 'Bounded').verdict).toBe('unknown');
@@ -803,7 +800,7 @@ describe('determinism', () => {
     ] as const) {
       const a = await explore(s.build(v));
       const b = await explore(s.build(v));
-      const summary = (r: RunResult) => ({
+      const summary = (r: RunResult<SearchStats>) => ({
         status: r.status,
         distinct: r.stats.distinct,
         generated: r.stats.generated,

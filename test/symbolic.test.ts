@@ -56,7 +56,7 @@ async function crossCheck(built: BuiltModel, depth?: number): Promise<void> {
         expect(s.trace!.steps.length, what).toBe(p.trace.steps.length);
         expect(s.trace!.kind, what).toBe(p.trace.kind);
       }
-    } else if (/all reachable states/.test(s.bound ?? '')) expect(s.verdict, what).toBe(p.verdict);
+    } else if (s.coverage.kind === 'exhaustive') expect(s.verdict, what).toBe(p.verdict);
     else expect(s.verdict, what).toBe('unknown'); // nothing found within k steps: not a proof
   }
 }
@@ -308,18 +308,18 @@ describe('induction', () => {
     const k3 = await checkSymbolic(built, { engine: 'induction', k: 3 });
     const small = k3.properties.find((p) => p.property === 'Small')!;
     expect(small.verdict).toBe('holds');
-    expect(small.bound).toMatch(/3-induction/);
+    expect(small.coverage).toEqual({ kind: 'inductive', k: 3, ints: 'bounded', strengthenedBy: [] });
   });
   test('the strengthening makes both inductive, for unbounded ints; a declared invariant implies the rest', async () => {
     const sp = await fixture({ 'spec.ts': TWIN_SPEC });
     const built = sp.build('strengthened');
     const r = await checkSymbolic(built, { engine: 'induction' });
     expect(summary(r)).toEqual({ Small: ['holds', null], Equal: ['holds', null], deadlockFree: ['holds', null] });
-    expect(r.properties.find((p) => p.property === 'Equal')!.bound).toMatch(/int fields unbounded/);
+    expect(r.properties.find((p) => p.property === 'Equal')!.coverage).toMatchObject({ kind: 'inductive', ints: 'unbounded' });
     // Equal alone does not imply Small (x = y = 3 is in range), the conjunction proves it.
     const d = await checkSymbolic(built, { engine: 'induction', invariant: 'Equal', ints: 'bounded' });
-    expect(d.properties.find((p) => p.property === 'Equal')!.bound).toMatch(/in the declared ranges \(induction\)/);
-    expect(d.properties.find((p) => p.property === 'Small')!.bound).toMatch(/strengthened by Equal/);
+    expect(d.properties.find((p) => p.property === 'Equal')!.coverage).toEqual({ kind: 'inductive', k: 1, ints: 'bounded', strengthenedBy: [] });
+    expect(d.properties.find((p) => p.property === 'Small')!.coverage).toMatchObject({ kind: 'inductive', strengthenedBy: ['Equal'] });
   });
   test('an initial violation is a violation with a 0-step trace', async () => {
     const sp = await fixture({
@@ -369,7 +369,7 @@ describe('unbounded counts', () => {
     for (const name of ['RefAccounting', 'PinnedIsExclusive']) {
       const p = r.properties.find((q) => q.property === name)!;
       expect(p.verdict, name).toBe('holds');
-      expect(p.bound, name).toMatch(/int fields unbounded/);
+      expect(p.coverage, name).toMatchObject({ kind: 'inductive', ints: 'unbounded' });
     }
     const bad = await checkSymbolic(sp.build('no-early-cow'), { engine: 'bmc', depth: 4 });
     const pin = bad.properties.find((q) => q.property === 'PinnedIsExclusive')!;
@@ -474,7 +474,7 @@ export default spec({
       const r = await checkSymbolic(sp.build(variant), { engine: 'induction', ints: 'unbounded' });
       expect(r.properties.find((p) => p.property === 'Equal')).toMatchObject({
         verdict: 'holds',
-        bound: 'all states, int fields unbounded (induction)',
+        coverage: { kind: 'inductive', k: 1, ints: 'unbounded', strengthenedBy: [] },
       });
     });
   }

@@ -4,7 +4,8 @@
 import type pc from 'picocolors';
 
 type Colors = ReturnType<typeof pc.createColors>;
-import type { PropertyResult, RunResult } from '../spec/results.ts';
+import type { RunResult } from '../spec/results.ts';
+import { limitText, verdictCoverage } from '../report/coverage.ts';
 import { renderRaceDiagram } from '../report/race-diagram.ts';
 import { asExpected, tlcClosingLines, verdictCell, verdictTable, type VerdictRow } from '../report/tables.ts';
 import { count, indentWrap, LINE_WIDTH, pad } from '../report/text.ts';
@@ -20,37 +21,19 @@ export function shownPath(p: string): string {
   return r && !r.startsWith('..') ? r : p;
 }
 
-/** What a verdict covers, in words. */
-function coverage(r: PropertyResult, run: RunResult): string {
-  if (r.trace) {
-    const n = r.trace.steps.length;
-    const what = r.trace.kind === 'witness' ? 'witness' : r.trace.kind === 'cti' ? 'counterexample to induction' : 'trace';
-    return `${n}-step ${what}`;
-  }
-  if (r.verdict === 'unknown')
-    return run.status === 'complete' ? `not decided${r.bound ? `: ${r.bound}` : ` by the ${run.engine} engine`}` : `not decided (${run.limit ?? run.status})`;
-  if (run.engine === 'explicit' && run.status === 'complete') {
-    if (r.kind === 'sometimes' && r.verdict === 'violated')
-      return `unreachable in all ${count(run.stats.distinct)} reachable states`;
-    return `all ${count(run.stats.distinct)} states`;
-  }
-  return r.bound ?? '';
-}
-
 /** Statistics and the closing lines of one run. */
 export function statsLines(run: RunResult): string[] {
   const s = run.stats;
-  if (run.engine !== 'explicit') {
-    // The symbolic engine counts no states; TLC's lines would be meaningless.
-    const q = s.solverSeconds ?? [];
-    return [`${run.engine}: depth ${s.depth}, ${s.seconds.toFixed(2)} s, ${q.length} solver queries`];
+  if (s.kind === 'solver') {
+    // A solver counts no states; TLC's lines would be meaningless.
+    return [`${run.engine}: depth ${s.depth}, ${s.seconds.toFixed(2)} s, ${s.solverSeconds.length} solver queries`];
   }
   const out = [
     `${count(s.distinct)} distinct states, ${count(s.generated)} generated, depth ${s.depth}, ${s.seconds.toFixed(2)} s`,
     `${count(s.statesPerSecond)} states/s, ${count(s.bytesPerState)} bytes/state`,
   ];
   if (run.status === 'interrupted') out.push('Interrupted: the statistics are partial.');
-  else if (run.status === 'incomplete') out.push(`Incomplete: stopped at the limit ${run.limit ?? '(unknown)'}; the statistics are partial.`);
+  else if (run.status === 'incomplete') out.push(`Incomplete: stopped at the limit ${run.limit ? limitText(run.limit) : '(unknown)'}; the statistics are partial.`);
   out.push(...tlcClosingLines(s).trimEnd().split('\n').filter((l) => run.status === 'complete' || !l.startsWith('The depth of the complete')));
   return out;
 }
@@ -76,7 +59,7 @@ export function variantReport(
       ? c.green('ok')
       : (r.result.verdict === 'unknown' ? c.yellow('??') : c.red('UNEXPECTED')) + ` (expected ${r.expected ?? 'nothing'})`;
     const row = `  ${pad(r.result.property, w)}  ${pad(r.result.kind, 10)}  ${pad(r.result.verdict, 8)}  ${mark}`;
-    const cover = coverage(r.result, run);
+    const cover = verdictCoverage(r.result, run);
     if (stripAnsi(row).length + 2 + cover.length <= 79) lines.push(`${row}  ${cover}`);
     else lines.push(row, ...indentWrap(cover, 6));
   }
@@ -111,7 +94,7 @@ export function allSpecsReport(outcomes: readonly SpecOutcome[], c: Colors, quie
   lines.push(
     '',
     `${outcomes.length} specs, ${total.length} runs, ${rows.length} verdicts; ` +
-      `${count(total.reduce((a, s) => a + s.distinct, 0))} distinct states in ${total.reduce((a, s) => a + s.seconds, 0).toFixed(2)} s`,
+      `${count(total.reduce((a, s) => a + (s.kind === 'search' ? s.distinct : 0), 0))} distinct states in ${total.reduce((a, s) => a + s.seconds, 0).toFixed(2)} s`,
   );
   return lines.join('\n') + '\n';
 }
@@ -127,7 +110,7 @@ export function verdictSummary(rows: readonly VerdictRow[], c: Colors): string {
     );
   if (interrupted) return c.yellow(`interrupted: ${unknown.length} verdict(s) not decided`);
   if (unknown.length) {
-    const limits = [...new Set(unknown.filter((r) => r.run.status !== 'complete').map((r) => r.run.limit ?? r.run.status))];
+    const limits = [...new Set(unknown.filter((r) => r.run.status !== 'complete').map((r) => (r.run.limit ? limitText(r.run.limit) : r.run.status)))];
     return c.yellow(
       `incomplete: ${unknown.length} verdict(s) not decided` + (limits.length ? ` within the limits (${limits.join(', ')})` : ''),
     );

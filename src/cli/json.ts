@@ -1,6 +1,8 @@
 // The --json document: a public contract (docs/cli.md, test/cli.test.ts).
 
 import type { Verdict } from '../spec/spec.ts';
+import type { Coverage } from '../spec/results.ts';
+import { limitText, verdictCoverage } from '../report/coverage.ts';
 import { asExpected } from '../report/tables.ts';
 import { shownPath } from './human.ts';
 import type { SpecOutcome } from './run.ts';
@@ -19,7 +21,10 @@ export interface JsonResult {
   traceFiles: string[];
   seconds: number;
   asExpected: boolean;
-  bound: string | null;
+  /** What the verdict covers, in words (src/report/coverage.ts). */
+  bound: string;
+  /** The same as data: { kind: 'exhaustive' | 'bounded' | 'inductive' | 'limit' | 'trace' | 'not-inductive', ... }. */
+  coverage: Coverage;
 }
 
 export interface JsonRun {
@@ -56,6 +61,8 @@ export function specJson(o: SpecOutcome): JsonSpec {
   for (const v of o.variants) {
     const { run } = v;
     const s = run.stats;
+    // A solver counts no states: 0 keeps the documented shape.
+    const search = s.kind === 'search' ? s : undefined;
     for (const r of v.rows) {
       results.push({
         variant: r.variant,
@@ -64,29 +71,30 @@ export function specJson(o: SpecOutcome): JsonSpec {
         expected: r.expected ?? null,
         verdict: r.result.verdict,
         engine: run.engine,
-        distinctStates: s.distinct,
-        generatedStates: s.generated,
+        distinctStates: search?.distinct ?? 0,
+        generatedStates: search?.generated ?? 0,
         depth: s.depth,
         traceLength: r.result.trace ? r.result.trace.steps.length : null,
         traceFiles: (v.files.get(r.result.property) ?? []).map(shownPath),
         seconds: s.seconds,
         asExpected: asExpected(r),
-        bound: r.result.bound ?? null,
+        bound: verdictCoverage(r.result, run),
+        coverage: r.result.coverage,
       });
     }
     runs.push({
       variant: v.built.variant,
       engine: run.engine,
       status: run.status,
-      limit: run.limit ?? null,
+      limit: run.limit ? limitText(run.limit) : null,
       bounds: run.bounds,
-      distinctStates: s.distinct,
-      generatedStates: s.generated,
+      distinctStates: search?.distinct ?? 0,
+      generatedStates: search?.generated ?? 0,
       depth: s.depth,
-      queue: s.queue,
+      queue: search?.queue ?? 0,
       seconds: s.seconds,
-      statesPerSecond: s.statesPerSecond,
-      bytesPerState: s.bytesPerState,
+      statesPerSecond: search?.statesPerSecond ?? 0,
+      bytesPerState: search?.bytesPerState ?? 0,
     });
   }
   return {

@@ -8,7 +8,7 @@
 import type { BuiltModel } from '../spec/spec.ts';
 import type { PropertyEntry } from '../spec/model.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
-import type { PropertyResult, RunResult, RunStatus, Trace } from '../spec/results.ts';
+import type { Coverage, Limit, PropertyResult, RunResult, RunStatus, SearchStats, Trace } from '../spec/results.ts';
 import type { Transition } from '../spec/transitions.ts';
 import { SpecError } from '../spec/errors.ts';
 import { throwSiteLine } from '../spec/throw-site.ts';
@@ -61,7 +61,7 @@ function describeState(codec: Codec, s: unknown): string {
   }
 }
 
-export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Promise<RunResult> {
+export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Promise<RunResult<SearchStats>> {
   const t0 = performance.now();
   const { model, transitions } = built;
   const where = `spec ${built.spec.name}, variant ${built.variant}`;
@@ -143,7 +143,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
   });
 
   let status: RunStatus = 'complete';
-  let limit: string | undefined;
+  let limit: Limit | undefined;
   let cur = 0;
   let level = 1;
   let levelEnd = store.count;
@@ -152,7 +152,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
   let phase = '';
   let tr: Transition | undefined;
 
-  const stopFor = (why: string): void => {
+  const stopFor = (why: Limit): void => {
     status = 'incomplete';
     limit = why;
   };
@@ -196,7 +196,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
             }
           }
           if (level >= maxDepth || store.count >= maxStates) {
-            if (!store.has(next)) stopFor(level >= maxDepth ? `max-depth ${maxDepth}` : `max-states ${maxStates}`);
+            if (!store.has(next)) stopFor(level >= maxDepth ? { which: 'max-depth', value: maxDepth } : { which: 'max-states', value: maxStates });
             continue;
           }
           const idx = store.add(next, cur, t);
@@ -213,7 +213,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
         }
       } catch (e) {
         if (e instanceof StoreFullError) {
-          stopFor(`memory: ${e.message} for the state store`);
+          stopFor({ which: 'max-memory', detail: `${e.message} for the state store` });
           break;
         }
         throw runtimeError(e, cur);
@@ -228,11 +228,11 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
       lastCheck = now;
       const rss = process.memoryUsage.rss();
       opts.onProgress?.(progress(now, rss));
-      if (rss > maxRss) stopFor(`max-memory ${maxMemoryMB} MB`);
+      if (rss > maxRss) stopFor({ which: 'max-memory', value: maxMemoryMB });
       await new Promise((r) => setImmediate(r));
       if (opts.signal?.aborted && status === 'complete') {
         status = 'interrupted';
-        limit = 'interrupted';
+        limit = { which: 'interrupted' };
       }
     }
   }
@@ -318,7 +318,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
 
   const { rssBytes: _, ...counts } = progress(performance.now(), 0);
   const complete = status === 'complete';
-  const bound = complete ? `all ${store.count} reachable states, depth ${maxLevel}` : `incomplete (${limit})`;
+  const coverage: Coverage = complete ? { kind: 'exhaustive', states: store.count, depth: maxLevel } : { kind: 'limit', limit: limit! };
   const traceOf = (name: string, kind: Trace['kind']): Trace | undefined => {
     const f = found.get(name);
     return f && buildTrace(store, codec, transitions, f.idx, kind, name, f.step);
@@ -328,7 +328,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     const hit = found.has(p.name);
     const trace = traceOf(p.name, p.kind === 'sometimes' ? 'witness' : 'violation');
     const verdict = p.kind === 'sometimes' ? (hit ? 'holds' : complete ? 'violated' : 'unknown') : hit ? 'violated' : complete ? 'holds' : 'unknown';
-    results.push({ property: p.name, kind: p.kind, verdict, trace, bound: hit ? `trace of ${trace!.steps.length} steps` : bound });
+    results.push({ property: p.name, kind: p.kind, verdict, trace, coverage: trace ? { kind: 'trace', steps: trace.steps.length } : coverage });
   }
   if (checkDeadlock) {
     const trace = traceOf(DEADLOCK_PROPERTY, 'deadlock');
@@ -337,18 +337,20 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
       kind: 'deadlock',
       verdict: trace ? 'violated' : complete ? 'holds' : 'unknown',
       trace,
-      bound: trace ? `trace of ${trace.steps.length} steps` : bound,
+      coverage: trace ? { kind: 'trace', steps: trace.steps.length } : coverage,
     });
   }
   return {
     spec: built.spec.name,
     variant: built.variant,
     engine: 'explicit',
+    method: 'breadth-first search',
     status,
     limit,
     bounds: built.bounds,
     properties: results,
     stats: {
+      kind: 'search',
       ...counts,
       bytesPerState: store.bytes / Math.max(store.count, 1),
       storeBytes: store.bytes,

@@ -1,7 +1,8 @@
 // Verdict tables: the markdown variant x property matrix (--matrix), the
 // plain table of the all-specs run, and TLC's closing lines.
 
-import type { PropertyResult, RunResult, RunStats } from '../spec/results.ts';
+import { statesOf, type PropertyResult, type RunResult, type SearchStats } from '../spec/results.ts';
+import { limitText } from './coverage.ts';
 import type { Verdict } from '../spec/spec.ts';
 import { count, pad } from './text.ts';
 
@@ -46,8 +47,8 @@ export function verdictMatrix(spec: string, rows: readonly VerdictRow[]): string
   const states = (v: string): string => {
     const run = rows.find((x) => x.variant === v)?.run;
     if (!run) return '-';
-    const n = count(run.stats.distinct);
-    return run.status === 'complete' ? n : `${n} (${run.status}: ${run.limit ?? ''})`;
+    const n = run.stats.kind === 'search' ? count(run.stats.distinct) : '-';
+    return run.status === 'complete' ? n : `${n} (${run.status}: ${run.limit ? limitText(run.limit) : ''})`;
   };
   const header = ['variant', ...props, 'states'];
   const lines = [
@@ -73,7 +74,7 @@ export function verdictTable(rows: readonly VerdictRow[], seconds: (run: RunResu
     r.result.property,
     r.expected ?? '-',
     asExpected(r) ? r.result.verdict : `${r.result.verdict} !!`,
-    count(r.run.stats.distinct),
+    r.run.stats.kind === 'search' ? count(statesOf(r.run)) : '-',
     seconds(r.run),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
@@ -87,7 +88,7 @@ export function verdictTable(rows: readonly VerdictRow[], seconds: (run: RunResu
 }
 
 /** TLC's closing lines, so that tools that parse TLC's output parse ours. */
-export function tlcClosingLines(stats: Pick<RunStats, 'generated' | 'distinct' | 'queue' | 'depth'>): string {
+export function tlcClosingLines(stats: Pick<SearchStats, 'generated' | 'distinct' | 'queue' | 'depth'>): string {
   return (
     `${stats.generated} states generated, ${stats.distinct} distinct states found, ${stats.queue} states left on queue.\n` +
     `The depth of the complete state graph search is ${stats.depth}.\n`

@@ -1,5 +1,7 @@
 // What a check produces, whichever engine ran it. The report layer renders
-// these; the CLI compares verdicts with the spec's expectations.
+// these; the CLI compares verdicts with the spec's expectations. Everything
+// here is data: what a verdict covers, which limit ended a run and the
+// statistics are structured, and only src/report/ turns them into words.
 
 import type { PropertyKind } from './model.ts';
 import type { Transition } from './transitions.ts';
@@ -23,6 +25,39 @@ export interface Trace {
   readonly steps: readonly TraceStep[];
 }
 
+/** The limit that ended a run before it was complete. */
+export interface Limit {
+  readonly which: 'max-states' | 'max-depth' | 'max-memory' | 'interrupted';
+  /** The limit's value (states, levels, MB); absent for an interrupt. */
+  readonly value?: number;
+  /** Why, when the limit was not the user's (e.g. the state store could not grow). */
+  readonly detail?: string;
+}
+
+/** How integers were read by a symbolic engine: mathematical, or within their declared ranges. */
+export type IntMode = 'bounded' | 'unbounded';
+
+/**
+ * What a verdict covers. A "holds" is only as good as its coverage, so
+ * every result carries one; the report layer says it in words.
+ */
+export type Coverage =
+  /** Every reachable state was visited (`states` is absent when a solver, not a search, showed it). */
+  | { readonly kind: 'exhaustive'; readonly states?: number; readonly depth: number }
+  /** Every run of at most `depth` steps, and nothing beyond. */
+  | { readonly kind: 'bounded'; readonly depth: number }
+  /** For all states (in the declared ranges, or with unbounded ints) by k-induction,
+   *  possibly with the help of other invariants proven inductive. */
+  | { readonly kind: 'inductive'; readonly k: number; readonly ints: IntMode; readonly strengthenedBy: readonly string[] }
+  /** A limit ended the run before this was decided. */
+  | { readonly kind: 'limit'; readonly limit: Limit }
+  /** A trace decides it: a counterexample or a witness of `steps` steps. */
+  | { readonly kind: 'trace'; readonly steps: number }
+  /** Not decided: a counterexample to induction (attached as the trace) that may
+   *  be unreachable. `of` says what was not inductive: the property itself
+   *  (up to k), a declared --invariant, or a step property from the proven invariants. */
+  | { readonly kind: 'not-inductive'; readonly k: number; readonly of: 'property' | 'declared-invariant' | 'step' };
+
 export interface PropertyResult {
   readonly property: string;
   readonly kind: PropertyKind | 'deadlock';
@@ -30,11 +65,13 @@ export interface PropertyResult {
   readonly verdict: PropertyVerdict;
   /** Counterexample for always/transition/deadlock, witness for sometimes. */
   readonly trace?: Trace;
-  /** What the verdict covers: "all 1,000 reachable states", "depth <= 12", "all states (induction)". */
-  readonly bound?: string;
+  /** What the verdict covers. */
+  readonly coverage: Coverage;
 }
 
-export interface RunStats {
+/** Statistics of a state-space search (TLC's counts). */
+export interface SearchStats {
+  readonly kind: 'search';
   /** Distinct states, initial states included (TLC's count). */
   readonly distinct: number;
   /** Initial states plus every successor produced, duplicates included (TLC's count). */
@@ -51,21 +88,38 @@ export interface RunStats {
   readonly peakRssBytes: number;
   /** Words of 32 bits per packed state. */
   readonly stateWords: number;
-  /** Solver seconds per query (symbolic engine). */
-  readonly solverSeconds?: readonly number[];
 }
+
+/** Statistics of a solver-based run: no states are counted. */
+export interface SolverStats {
+  readonly kind: 'solver';
+  /** BMC: the depth reached; induction: the k used. */
+  readonly depth: number;
+  readonly seconds: number;
+  /** Seconds per solver query, in order. */
+  readonly solverSeconds: readonly number[];
+  readonly peakRssBytes: number;
+}
+
+export type RunStats = SearchStats | SolverStats;
 
 export type RunStatus = 'complete' | 'incomplete' | 'interrupted';
 
-export interface RunResult {
+export interface RunResult<S extends RunStats = RunStats> {
   readonly spec: string;
   readonly variant: string;
-  readonly engine: 'explicit' | 'bmc' | 'induction';
+  /** The engine's registry name (src/engines/). */
+  readonly engine: string;
+  /** How its traces were found, in words ("breadth-first search"): traces say it. */
+  readonly method: string;
   readonly status: RunStatus;
-  /** The limit that ended an incomplete run: 'max-states 1000', 'max-depth 5', 'max-memory 512 MB'. */
-  readonly limit?: string;
+  /** The limit that ended an incomplete or interrupted run. */
+  readonly limit?: Limit;
   /** The spec's stated bounds (pages, processes, ...). */
   readonly bounds: string;
   readonly properties: readonly PropertyResult[];
-  readonly stats: RunStats;
+  readonly stats: S;
 }
+
+/** The number of distinct states a run visited, 0 for a solver. */
+export const statesOf = (run: Pick<RunResult, 'stats'>): number => (run.stats.kind === 'search' ? run.stats.distinct : 0);

@@ -137,7 +137,7 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
           kind: g.t.kind,
           verdict: witness ? 'holds' : 'violated',
           trace: u.trace(m, d, kind, g.t.name),
-          bound: witness ? `witness of ${d} steps (BMC)` : `shortest counterexample: ${d} steps (BMC)`,
+          coverage: { kind: 'trace', steps: d },
         });
       }
       rest = rest.filter((g) => !hits.includes(g));
@@ -158,7 +158,7 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
             property: t.name,
             kind: t.kind,
             verdict: t.kind === 'sometimes' ? ('violated' as const) : ('holds' as const),
-            bound: `all reachable states: every run ends within ${d} steps (BMC)`,
+            coverage: { kind: 'exhaustive' as const, depth: d },
           }
         : {
             property: t.name,
@@ -166,7 +166,7 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
             // Runs longer than the depth were not looked at: like a depth limit in
             // the explicit engine, this is incomplete, not a proof.
             verdict: 'unknown' as const,
-            bound: t.kind === 'sometimes' ? `no witness within ${d} steps (BMC)` : `no violation within ${d} steps (BMC)`,
+            coverage: { kind: 'bounded' as const, depth: d },
           }),
   );
   return { results, depthReached: d, complete: exhausted };

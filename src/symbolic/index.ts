@@ -2,7 +2,7 @@
 // source, translated to Z3 (see docs/symbolic.md for the modelling subset).
 
 import type { BuiltModel } from '../spec/spec.ts';
-import type { RunResult, RunStats, PropertyResult } from '../spec/results.ts';
+import type { RunResult, SolverStats, PropertyResult } from '../spec/results.ts';
 import { SpecError } from '../spec/errors.ts';
 import { symbolicSystem } from './system.ts';
 import { bmc } from './bmc.ts';
@@ -22,7 +22,7 @@ export interface SymbolicOptions {
   readonly ints?: 'bounded' | 'unbounded' | 'auto';
 }
 
-export async function checkSymbolic(built: BuiltModel, opts: SymbolicOptions): Promise<RunResult> {
+export async function checkSymbolic(built: BuiltModel, opts: SymbolicOptions): Promise<RunResult<SolverStats>> {
   const t0 = performance.now();
   const solverSeconds: number[] = [];
   let properties: PropertyResult[];
@@ -40,23 +40,12 @@ export async function checkSymbolic(built: BuiltModel, opts: SymbolicOptions): P
     depth = out.depth;
   } else throw new SpecError(`unknown symbolic engine '${String((opts as { engine: unknown }).engine)}' (bmc | induction)`);
   const seconds = (performance.now() - t0) / 1000;
-  const stats: RunStats = {
-    distinct: 0,
-    generated: 0,
-    depth,
-    queue: 0,
-    seconds,
-    statesPerSecond: 0,
-    bytesPerState: 0,
-    storeBytes: 0,
-    peakRssBytes: process.memoryUsage().rss,
-    stateWords: 0,
-    solverSeconds,
-  };
+  const stats: SolverStats = { kind: 'solver', depth, seconds, solverSeconds, peakRssBytes: process.memoryUsage().rss };
   return {
     spec: built.spec.name,
     variant: built.variant,
     engine: opts.engine,
+    method: opts.engine === 'bmc' ? 'bounded model checking' : 'k-induction',
     status: 'complete',
     bounds: built.bounds,
     properties,

@@ -7,7 +7,7 @@
 // (--k K) assumes P along k steps of a simple path instead of one.
 
 import type { BuiltModel } from '../spec/spec.ts';
-import type { PropertyResult, Trace } from '../spec/results.ts';
+import type { Coverage, IntMode, PropertyResult, Trace } from '../spec/results.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
 import { newSolver, symbolicSystem, type SymSystem } from './system.ts';
@@ -45,6 +45,19 @@ function hasInts(sys: SymSystem): boolean {
   return sys.enc.leaves.some((l) => l.type.kind === 'int');
 }
 
+/** What a proof in this system covers: unbounded only when there are ints to be unbounded. */
+function intsOf(sys: SymSystem): IntMode {
+  return sys.enc.unboundedInts && hasInts(sys) ? 'unbounded' : 'bounded';
+}
+
+const inductive = (k: number, ints: IntMode, strengthenedBy: readonly string[] = []): Coverage => ({ kind: 'inductive', k, ints, strengthenedBy });
+
+/** The strongest invariant proven inductive, assumed by step properties and deadlock freedom. */
+interface Strongest {
+  readonly inv: (sys: SymSystem) => ZBool;
+  readonly by: readonly string[];
+}
+
 /** I and Range and Next and not (I' and Range'): satisfiable iff I is not inductive. */
 function stepQuery(sys: SymSystem, inv: ZBool): ZBool {
   const z = sys.z;
@@ -71,13 +84,9 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   const K = opts.k ?? 1;
   if (!Number.isInteger(K) || K < 1) throw new SpecError(`--k must be a positive integer, got ${K}`);
   const bounded = await symbolicSystem(built, { unboundedInts: ints === 'unbounded' });
-  const systems: { sys: SymSystem; note: string }[] = [];
-  if (ints === 'auto' && hasInts(bounded))
-    systems.push({ sys: await symbolicSystem(built, { unboundedInts: true }), note: 'all states, int fields unbounded' });
-  systems.push({
-    sys: bounded,
-    note: ints === 'unbounded' && hasInts(bounded) ? 'all states, int fields unbounded' : 'all states in the declared ranges',
-  });
+  const systems: { sys: SymSystem; ints: IntMode }[] = [];
+  if (ints === 'auto' && hasInts(bounded)) systems.push({ sys: await symbolicSystem(built, { unboundedInts: true }), ints: 'unbounded' });
+  systems.push({ sys: bounded, ints: intsOf(bounded) });
   const z = bounded.z;
   const always = bounded.props.filter((p) => p.entry.kind === 'always');
   const results = new Map<string, PropertyResult>();
@@ -91,24 +100,24 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
         kind: 'always',
         verdict: 'violated',
         trace: replay(bounded, 'violation', p.entry.name, [decodeState(bounded, m, bounded.X)], []),
-        bound: 'an initial state violates it',
+        coverage: { kind: 'trace', steps: 0 },
       });
   }
 
   // The strongest invariant proven inductive, for transition properties and deadlock.
-  let strongest: { inv: (sys: SymSystem) => ZBool; note: string } | undefined;
-  const proven = (name: string, bound: string) =>
-    results.set(name, { property: name, kind: 'always', verdict: 'holds', bound });
+  let strongest: Strongest | undefined;
+  const proven = (name: string, coverage: Coverage) =>
+    results.set(name, { property: name, kind: 'always', verdict: 'holds', coverage });
 
   /** Tries the unbounded system first (when asked), then the declared ranges; the last CTI if neither proves it. */
   const tryInductive = async (
     inv: (sys: SymSystem) => ZBool,
-  ): Promise<{ note: string } | { cti: ZModel<'main'>; sys: SymSystem }> => {
+  ): Promise<{ ints: IntMode } | { cti: ZModel<'main'>; sys: SymSystem }> => {
     let last: { cti: ZModel<'main'>; sys: SymSystem } | undefined;
-    for (const { sys, note } of systems) {
+    for (const { sys, ints } of systems) {
       const m = await sat(sys, stepQuery(sys, inv(sys)), solverSeconds, sys.enc.unboundedInts && sys !== bounded ? UNBOUNDED_TIMEOUT_MS : undefined);
       if (m === 'unknown') continue;
-      if (!m) return { note };
+      if (!m) return { ints };
       last = { cti: m, sys };
     }
     return last!;
@@ -120,13 +129,13 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     propHolds(bounded, name);
     if (results.has(name)) throw new SpecError(`invariant ${name} does not hold initially`);
     const r = await tryInductive((s) => propHolds(s, name));
-    if ('note' in r) {
-      strongest = { inv: (s) => propHolds(s, name), note: `${r.note}, by induction on ${name}` };
-      proven(name, `${r.note} (induction)`);
+    if ('ints' in r) {
+      strongest = { inv: (s) => propHolds(s, name), by: [name] };
+      proven(name, inductive(1, r.ints));
       for (const p of always) {
         if (results.has(p.entry.name)) continue;
         const m = await satSure(bounded, z.And(bounded.enc.range(bounded.X), propHolds(bounded, name), z.Not(p.holds)), solverSeconds);
-        if (!m) proven(p.entry.name, `${r.note} (implied by inductive ${name})`);
+        if (!m) proven(p.entry.name, inductive(1, r.ints, [name]));
       }
     } else {
       results.set(name, {
@@ -134,7 +143,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
         kind: 'always',
         verdict: 'unknown',
         trace: cti(r.sys, r.cti, name),
-        bound: `declared invariant ${name} is not inductive: counterexample to induction`,
+        coverage: { kind: 'not-inductive', k: 1, of: 'declared-invariant' },
       });
     }
   }
@@ -145,7 +154,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     const name = p.entry.name;
     if (results.has(name)) continue;
     const r = await tryInductive((s) => propHolds(s, name));
-    if ('note' in r) proven(name, `${r.note} (induction)`);
+    if ('ints' in r) proven(name, inductive(1, r.ints));
     else ctis.set(name, r);
   }
 
@@ -154,10 +163,10 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   if (initOk.length > 1 && ctis.size > 0) {
     const conj = (s: SymSystem) => z.And(...initOk.map((n) => propHolds(s, n)));
     const r = await tryInductive(conj);
-    if ('note' in r) {
-      strongest ??= { inv: conj, note: `${r.note}, by induction on ${initOk.join(' & ')}` };
+    if ('ints' in r) {
+      strongest ??= { inv: conj, by: initOk };
       for (const n of ctis.keys()) {
-        proven(n, `${r.note} (induction, strengthened by ${initOk.filter((x) => x !== n).join(', ')})`);
+        proven(n, inductive(1, r.ints, initOk.filter((x) => x !== n)));
         ctis.delete(n);
       }
     }
@@ -165,7 +174,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   // Properties inductive by themselves: their conjunction is inductive too.
   const alone = [...results.values()].filter((r) => r.verdict === 'holds').map((r) => r.property);
   if (!strongest && alone.length > 0)
-    strongest = { inv: (s) => z.And(...alone.map((n) => propHolds(s, n))), note: `all states satisfying ${alone.join(' & ')}` };
+    strongest = { inv: (s) => z.And(...alone.map((n) => propHolds(s, n))), by: alone };
 
   // k-induction: base by BMC to depth k-1, step over k assumed steps.
   for (const [name, r] of [...ctis]) {
@@ -178,7 +187,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
         break;
       }
       if (!(await kStepFails(bounded, propHolds(bounded, name), k, solverSeconds))) {
-        proven(name, `all states in the declared ranges (${k}-induction)`);
+        proven(name, inductive(k, intsOf(bounded)));
         ctis.delete(name);
         break;
       }
@@ -189,7 +198,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
         kind: 'always',
         verdict: 'unknown',
         trace: cti(r.sys, r.cti, name),
-        bound: `not inductive${K > 1 ? ` (also not ${K}-inductive)` : ''}: counterexample to induction; strengthen it or declare --invariant`,
+        coverage: { kind: 'not-inductive', k: K, of: 'property' },
       });
   }
 
@@ -229,25 +238,25 @@ async function transitionProperty(
   sys: SymSystem,
   name: string,
   holds: ZBool,
-  strongest: { inv: (s: SymSystem) => ZBool; note: string } | undefined,
+  strongest: Strongest | undefined,
   solverSeconds: number[],
 ): Promise<PropertyResult> {
   const z = sys.z;
   const inv = strongest ? strongest.inv(sys) : z.Bool.val(true);
   const m = await satSure(sys, z.And(sys.enc.range(sys.X), inv, sys.next, z.Not(holds)), solverSeconds);
-  if (!m) return { property: name, kind: 'transition', verdict: 'holds', bound: strongest ? strongest.note : 'all states in the declared ranges' };
+  if (!m) return { property: name, kind: 'transition', verdict: 'holds', coverage: inductive(1, intsOf(sys), strongest?.by) };
   return {
     property: name,
     kind: 'transition',
     verdict: 'unknown',
     trace: cti(sys, m, name),
-    bound: 'a step from a state satisfying the proven invariants violates it (may be unreachable)',
+    coverage: { kind: 'not-inductive', k: 1, of: 'step' },
   };
 }
 
 async function deadlockFreedom(
   sys: SymSystem,
-  strongest: { inv: (s: SymSystem) => ZBool; note: string } | undefined,
+  strongest: Strongest | undefined,
   solverSeconds: number[],
   depth: number,
 ): Promise<PropertyResult> {
@@ -255,7 +264,7 @@ async function deadlockFreedom(
   const inv = strongest ? strongest.inv(sys) : z.Bool.val(true);
   const m = await satSure(sys, z.And(sys.enc.range(sys.X), inv, sys.deadlock), solverSeconds);
   if (!m)
-    return { property: DEADLOCK_PROPERTY, kind: 'deadlock', verdict: 'holds', bound: strongest ? strongest.note : 'all states in the declared ranges' };
+    return { property: DEADLOCK_PROPERTY, kind: 'deadlock', verdict: 'holds', coverage: inductive(1, intsOf(sys), strongest?.by) };
   const r = await bmc(sys, depth, solverSeconds, new Set([DEADLOCK_PROPERTY]));
   const b = r.results[0]!;
   if (b.verdict === 'violated') return b;
@@ -263,6 +272,7 @@ async function deadlockFreedom(
     property: DEADLOCK_PROPERTY,
     kind: 'deadlock',
     verdict: 'unknown',
-    bound: `the proven invariants admit a deadlocked state; none reachable within ${depth} steps (BMC)`,
+    // The proven invariants admit a deadlocked state; BMC found none within the depth.
+    coverage: { kind: 'bounded', depth },
   };
 }
