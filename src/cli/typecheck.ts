@@ -116,16 +116,18 @@ export async function typecheckSpecs(files: readonly string[], root: string): Pr
   return { problems, cached: files.length - misses.length };
 }
 
-/** Cannot find name / module / namespace / type definitions: what a missing @types/node gives. */
-const MISSING_DECLARATION = new Set([2304, 2307, 2503, 2552, 2580, 2591, 2592, 2688, 2724, 2875]);
+/** Cannot find name / module / namespace / type definitions / lib: what a missing @types/node or DOM lib gives. */
+const MISSING_DECLARATION = new Set([2304, 2307, 2503, 2552, 2580, 2583, 2584, 2585, 2591, 2592, 2688, 2724, 2875]);
 
 function compile(ts: Ts, roots: readonly string[], root: string): Map<string, Omit<CacheEntry, 'key'>> {
   const config = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
   const options = { ...ts.parseJsonConfigFileContent(config.config ?? {}, ts.sys, root).options, noEmit: true };
-  // Without @types/node the compiler loads a third of the files. Specs rarely
-  // use Node's API; when one does, a name or module is missing, and such
-  // errors are confirmed with the full configuration before any is reported.
-  let program = ts.createProgram(roots, { ...options, types: [] });
+  // Without @types/node and the DOM library the compiler reads a fraction of
+  // the declarations. Specs rarely use Node's API or console; when one does,
+  // a name or module is missing, and such errors are confirmed with the full
+  // configuration before any is reported.
+  const lean = options.lib ? {} : { lib: [ts.getDefaultLibFileName(options).replace('.full.d.ts', '.d.ts')] };
+  let program = ts.createProgram(roots, { ...options, types: [], ...lean });
   let out = collect(ts, program, roots, root);
   if ([...out.values()].some((e) => e.problems.some((p) => MISSING_DECLARATION.has(p.code)))) {
     program = ts.createProgram(roots, options, undefined, program);
