@@ -3,7 +3,7 @@
 // each kind of bad input.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ interface Ran {
   stderr: string;
 }
 
-function run(args: string[], opts: { interruptAfterMs?: number; bin?: boolean } = {}): Promise<Ran> {
+function run(args: string[], opts: { interruptAfterMs?: number; killAfterMs?: number; bin?: boolean } = {}): Promise<Ran> {
   const argv = opts.bin ? [join(ROOT, 'bin/mmcheck.js'), ...args] : ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args];
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
@@ -32,6 +32,8 @@ function run(args: string[], opts: { interruptAfterMs?: number; bin?: boolean } 
       // (big.ts takes about 10 s to explore).
       setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs);
     }
+    // A run that must not hang: killed (exit code null) rather than waiting for the test timeout.
+    if (opts.killAfterMs) setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs).unref();
   });
 }
 
@@ -43,9 +45,9 @@ const noStack = (r: Ran): void => {
 const check = (...args: string[]) => run(['check', ...args]);
 
 describe('exit codes', () => {
-  it('0: every verdict as expected, with TLC closing lines and the closed-form counts', async () => {
+  it('0: every verdict as expected, with TLC closing lines (--stats) and the closed-form counts', async () => {
     const out = tmp();
-    const r = await check('counters', '--variant', 'n3-k4', '--out', out);
+    const r = await check('counters', '--variant', 'n3-k4', '--stats', '--out', out);
     expect(r.code).toBe(0);
     // Counters(3, 4): (K+1)^N = 125 distinct, N*K*(K+1)^(N-1) + 2 = 302 generated.
     expect(r.stdout).toContain('302 states generated, 125 distinct states found, 0 states left on queue.\n');
@@ -85,7 +87,7 @@ describe('exit codes', () => {
   });
 
   it('3: a limit ends the run as incomplete, names the limit and prints the statistics', async () => {
-    const r = await check('counters', '--variant', 'n4-k5', '--max-states', '100', '--out', tmp());
+    const r = await check('counters', '--variant', 'n4-k5', '--max-states', '100', '--stats', '--out', tmp());
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/Bounded +always +unknown +\?\? \(expected holds\)/);
     expect(r.stdout).toContain('stopped at the limit max-states 100');
@@ -97,7 +99,7 @@ describe('exit codes', () => {
   });
 
   it('130: SIGINT stops the search and prints the partial statistics', async () => {
-    const r = await run(['check', join(FIX, 'big.ts'), '--out', tmp()], { interruptAfterMs: 4000 });
+    const r = await run(['check', join(FIX, 'big.ts'), '--stats', '--out', tmp()], { interruptAfterMs: 4000 });
     expect(r.code).toBe(130);
     expect(r.stdout).toContain('Interrupted: the statistics are partial.');
     expect(r.stdout).toMatch(/\d+ states generated, \d+ distinct states found, [1-9]\d* states left on queue\./);
@@ -163,7 +165,8 @@ describe('--json', () => {
       expect(['always', 'sometimes', 'transition', 'deadlock']).toContain(r.kind);
       expect(r.traceLength === null || Number.isInteger(r.traceLength)).toBe(true);
       expect(Array.isArray(r.traceFiles)).toBe(true);
-      expect(r.bound === null || typeof r.bound === 'string').toBe(true);
+      expect(typeof r.bound).toBe('string');
+      expect(typeof r.coverage?.kind).toBe('string');
     }
     for (const k of ['distinctStates', 'generatedStates', 'seconds', 'unexpected', 'unknown']) expect(typeof doc.stats[k]).toBe('number');
     expect(Array.isArray(doc.stats.runs)).toBe(true);
@@ -182,11 +185,12 @@ describe('--json', () => {
     ]);
     const lost = doc.results[0];
     expect(lost).toMatchObject({ kind: 'always', expected: 'holds', verdict: 'violated', engine: 'explicit', traceLength: 8, asExpected: false, distinctStates: 37, depth: 9 });
-    expect(lost.traceFiles).toHaveLength(2);
+    expect(lost.traceFiles.map((f: string) => f.slice(f.lastIndexOf('.')))).toEqual(['.txt', '.json', '.dot']);
+    expect(lost.coverage).toEqual({ kind: 'trace', steps: 8 });
     for (const f of lost.traceFiles) expect(existsSync(resolve(ROOT, f))).toBe(true);
     expect(doc.results[5]).toMatchObject({ property: 'deadlockFree', verdict: 'holds', traceLength: null, traceFiles: [] });
     // --witness: the sometimes property's witness is written too.
-    expect(doc.results[1].traceFiles).toHaveLength(2);
+    expect(doc.results[1].traceFiles).toHaveLength(3);
     expect(readFileSync(join(out, 'surprise/racy/BothDone.txt'), 'utf8')).toContain('BothDone holds');
     expect(doc.stats).toMatchObject({ unexpected: 1, unknown: 0 });
     expect(doc.stats.runs.map((x: any) => [x.variant, x.status, x.limit])).toEqual([['racy', 'complete', null], ['locked', 'complete', null]]);
@@ -219,9 +223,10 @@ describe('all specs, matrix', () => {
     writeFileSync(join(dir, 'surprise.ts'), `export { default } from ${JSON.stringify(join(FIX, 'surprise.ts'))};\n`);
     const r = await check('--specs-dir', dir, '--out', tmp());
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^spec +variant +property +expected +got +states +time$/m);
-    expect(r.stdout).toMatch(/^peterson +turn-first +MutualExclusion +violated +violated +50 +\d+\.\d\d s$/m);
-    expect(r.stdout).toMatch(/^surprise +racy +NoLostUpdate +holds +violated !! +37 /m);
+    expect(r.stdout).toMatch(/^spec \/ variant +verdicts +states +time$/m);
+    expect(r.stdout).toMatch(/^peterson \/ turn-first +3\/3 ok +50 +\d+\.\d\d s$/m);
+    expect(r.stdout).toMatch(/^surprise \/ racy +2\/3 ok, 1 UNEXPECTED +37 +\d+\.\d\d s\n {4}NoLostUpdate: violated \(8 steps\), expected holds$/m);
+    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThan(80);
     // The race diagram of the surprise only.
     expect(r.stdout).toContain('mmcheck: spec surprise, variant racy');
     expect(r.stdout).not.toContain('mmcheck: spec peterson, variant turn-first');
@@ -232,11 +237,12 @@ describe('all specs, matrix', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       [
-        '| variant | MutualExclusion | CanEnter | deadlockFree | states |',
-        '|---|---|---|---|---|',
-        '| peterson | holds | holds | holds | 26 |',
-        '| turn-first | violated (6 steps) | holds | holds | 50 |',
-        '| flag-only | holds | holds | violated (2 steps) | 12 |',
+        '| property        | peterson | turn-first | flag-only |',
+        '|-----------------|----------|------------|-----------|',
+        '| MutualExclusion | holds    | 6 steps    | holds     |',
+        '| CanEnter        | holds    | holds      | holds     |',
+        '| deadlockFree    | holds    | holds      | 2 steps   |',
+        '| states          | 26       | 50         | 12        |',
       ].join('\n'),
     );
   });
@@ -264,7 +270,9 @@ describe('--replay', () => {
     writeFileSync(join(out, 'tampered.json'), JSON.stringify(tampered));
     const t = await check('--replay', join(out, 'tampered.json'));
     expect(t.code).toBe(1);
-    expect(t.stdout).toMatch(/does not reproduce: step 3: proc\[p1\]\.flag leads to a different state than recorded \(turn: recorded p\d, replayed p\d\)/);
+    for (const line of t.stdout.split('\n')) expect(line.length, line).toBeLessThan(80);
+    // Long lines are wrapped for mail, with a two-space hang.
+    expect(t.stdout.replace(/\n {2}/g, ' ')).toMatch(/does not reproduce: step 3: proc\[p1\]\.flag leads to a different state than recorded \(turn: recorded p\d, replayed p\d\)/);
     // Stopping one step short: the property holds at the end.
     const short = structuredClone(doc);
     short.states.pop();
@@ -298,7 +306,7 @@ describe('--replay', () => {
 describe('--engine', () => {
   it('bmc: loads the symbolic engine lazily, writes <property>.bmc.* (never over the explicit goldens), replays', async () => {
     const out = tmp();
-    const r = await check('peterson', '--variant', 'turn-first', '--engine', 'bmc', '--depth', '7', '--out', out);
+    const r = await check('peterson', '--variant', 'turn-first', '--engine', 'bmc', '--depth', '7', '--traces', '--out', out);
     // Peterson loops forever: no deadlock within 7 steps is no proof, so the run is incomplete.
     expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toMatch(/deadlockFree +deadlock +unknown +\?\? \(expected holds\)\s+not decided: no violation within 7 steps/);
@@ -313,7 +321,10 @@ describe('--engine', () => {
   it('--depth is refused for the explicit engine', async () => {
     const r = await check('peterson', '--depth', '3');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--depth and --k apply to --engine bmc and --engine induction');
+    expect(r.stderr).toContain('--depth applies to --engine bmc or induction, not to --engine explicit');
+    const k = await check('peterson', '--engine', 'bmc', '--k', '2', '--invariant', 'X');
+    expect(k.code).toBe(2);
+    expect(k.stderr).toContain('--k applies to --engine induction; --invariant applies to --engine induction, not to --engine bmc');
   });
 });
 
@@ -331,5 +342,54 @@ describe('counterexample files', () => {
     expect(files(a)).toEqual(files(b));
     expect(files(a).length).toBeGreaterThanOrEqual(4);
     for (const f of files(a)) expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
+  });
+});
+
+describe('where traces go', () => {
+  it('a plain check (even with --witness) writes under .tmp/counterexamples and never touches the goldens', async () => {
+    const golden = join(ROOT, 'counterexamples/peterson/turn-first/MutualExclusion.txt');
+    const before = statSync(golden).mtimeMs;
+    const r = await check('peterson', '--variant', 'turn-first', '--witness');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/2 traces \(\.txt \.json \.dot\) in \.tmp\/counterexamples\/peterson\/turn-first\//);
+    expect(statSync(golden).mtimeMs).toBe(before);
+    expect(existsSync(join(ROOT, 'counterexamples/peterson/turn-first/CanEnter.txt'))).toBe(false);
+    expect(existsSync(join(ROOT, '.tmp/counterexamples/peterson/turn-first/CanEnter.txt'))).toBe(true);
+  });
+
+  it('--update-goldens takes counterexamples of the golden engine only', async () => {
+    const w = await check('peterson', '--update-goldens', '--witness');
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain('witnesses are not golden');
+    const b = await check('peterson', '--update-goldens', '--engine', 'bmc');
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('golden traces come from --engine explicit');
+  });
+
+  it('an unwritable --out prints the verdicts and exits 5 with an I/O error; /proc does not loop', async () => {
+    const r = await run(['check', join(FIX, 'surprise.ts'), '--variant', 'racy', '--out', '/proc/cex'], { killAfterMs: 60_000 });
+    // The surprise is still reported (exit 1 wins over 5); the write failure is named.
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('NoLostUpdate');
+    expect(r.stdout).toContain('traces NOT written: cannot create directory /proc/cex: ENOENT');
+    expect(r.stderr).toContain('mmcheck: I/O error: cannot create directory /proc/cex');
+    noStack(r);
+    const file = join(tmp(), 'a-file');
+    writeFileSync(file, '');
+    const p = await run(['check', 'peterson', '--variant', 'turn-first', '--out', join(file, 'cex')], { killAfterMs: 60_000 });
+    expect(p.code).toBe(5);
+    expect(p.stdout).toContain('all 3 verdicts as expected');
+    expect(p.stderr).toMatch(/I\/O error: cannot create directory .*a-file\/cex: ENOTDIR/);
+  });
+
+  it('--dump-graph writes the state graph of one variant as DOT', async () => {
+    const file = join(tmp(), 'g', 'flag-only.dot');
+    const r = await check('peterson', '--variant', 'flag-only', '--dump-graph', file, '--out', tmp());
+    expect(r.code, r.stderr).toBe(0);
+    const dot = readFileSync(file, 'utf8');
+    expect(dot).toMatch(/^\/\/ mmcheck: spec peterson, variant flag-only: 12 states, \d+ transitions\ndigraph /);
+    const many = await check('peterson', '--dump-graph', file);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toContain('--dump-graph draws one variant');
   });
 });

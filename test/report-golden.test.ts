@@ -2,8 +2,8 @@
 // specs/, the committed counterexamples/<spec>/<variant>/<property>.txt and
 // .json must equal what mmcheck generates now (byte for byte), and no golden
 // file may be left over from a trace that is no longer produced. Regenerate
-// with `npm run check <spec>` (add -- --witness for witness goldens) and
-// review the diff.
+// with `npm run check <spec> -- --update-goldens` (a plain check writes to
+// .tmp/counterexamples/ and never touches these) and review the diff.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -11,17 +11,20 @@ import { describe, expect, it } from 'vitest';
 import { discoverSpecs } from '../src/cli/discover.ts';
 import { tracePaths } from '../src/cli/trace-files.ts';
 import { explore } from '../src/explicit/explore.ts';
-import { renderRaceDiagram } from '../src/report/race-diagram.ts';
-import { itfText, toItf } from '../src/report/itf.ts';
+import { ENGINES } from '../src/engines/registry.ts';
+import { TRACE_WRITERS } from '../src/report/trace-writers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const GOLDEN = join(ROOT, 'counterexamples');
 const specs = await discoverSpecs(join(ROOT, 'specs'), ROOT);
 
+const WRITERS = TRACE_WRITERS.filter((w) => w.golden);
+const OTHER_ENGINES = ENGINES.filter((e) => !e.golden).map((e) => e.name);
+/** Every file in dir a golden trace could be: a golden format, not another engine's trace. */
 const goldenFiles = (dir: string): string[] =>
   existsSync(dir)
     ? readdirSync(dir)
-        .filter((f) => /\.(txt|json)$/.test(f) && !/\.(bmc|induction)\.(txt|json)$/.test(f)) // symbolic traces are not golden
+        .filter((f) => WRITERS.some((w) => f.endsWith(`.${w.ext}`)) && !OTHER_ENGINES.some((e) => f.includes(`.${e}.`)))
         .sort()
     : [];
 
@@ -45,17 +48,16 @@ describe('golden counterexamples', () => {
         const source = relative(ROOT, file).split('\\').join('/');
         const produced = new Set<string>();
         for (const r of run.properties) {
-          if (!r.trace) continue;
-          const [txt, json] = tracePaths(GOLDEN, spec.name, variant, r.property);
-          const isWitness = r.trace.kind === 'witness';
-          // Witness goldens are optional (written with --witness); counterexamples are required.
-          if (isWitness && !existsSync(txt)) continue;
-          produced.add(relative(dir, txt)).add(relative(dir, json));
-          const why = `regenerate with: npm run check ${spec.name} -- --variant ${variant}${isWitness ? ' --witness' : ''}`;
-          expect(existsSync(txt), `missing golden ${relative(ROOT, txt)}; ${why}`).toBe(true);
-          expect(existsSync(json), `missing golden ${relative(ROOT, json)}; ${why}`).toBe(true);
-          expect(renderRaceDiagram(r.trace, built!, run), `${relative(ROOT, txt)} differs; ${why}`).toBe(readFileSync(txt, 'utf8'));
-          expect(itfText(toItf(r.trace, built!, source)), `${relative(ROOT, json)} differs; ${why}`).toBe(readFileSync(json, 'utf8'));
+          // Witnesses are not golden: only counterexamples are committed.
+          if (!r.trace || r.trace.kind === 'witness') continue;
+          const paths = tracePaths(GOLDEN, spec.name, variant, r.property, 'explicit', WRITERS);
+          const why = `regenerate with: npm run check ${spec.name} -- --variant ${variant} --update-goldens`;
+          WRITERS.forEach((w, i) => {
+            const file = paths[i]!;
+            produced.add(relative(dir, file));
+            expect(existsSync(file), `missing golden ${relative(ROOT, file)}; ${why}`).toBe(true);
+            expect(w.render(r.trace!, built!, run, source), `${relative(ROOT, file)} differs; ${why}`).toBe(readFileSync(file, 'utf8'));
+          });
         }
         const stale = goldenFiles(dir).filter((f) => !produced.has(f));
         expect(stale, `golden files no trace produces any more, under ${relative(ROOT, dir)}`).toEqual([]);

@@ -7,7 +7,7 @@ import { explore } from '../src/explicit/explore.ts';
 import type { RunResult, Trace } from '../src/spec/results.ts';
 import { renderRaceDiagram } from '../src/report/race-diagram.ts';
 import { decodeItf, ItfError, toItf } from '../src/report/itf.ts';
-import { tlcClosingLines, verdictMatrix, verdictTable, type VerdictRow } from '../src/report/tables.ts';
+import { tlcClosingLines, verdictMatrix, type VerdictRow } from '../src/report/tables.ts';
 import { wrap, wrapValue } from '../src/report/text.ts';
 import peterson from '../specs/classic/peterson.ts';
 
@@ -271,16 +271,51 @@ describe('tables', () => {
         rows.push({ spec: 'peterson', variant: v, result, expected: v === 'peterson' && result.property === 'CanEnter' ? 'violated' : built.expected.get(result.property), run });
     }
     const md = verdictMatrix('peterson', rows);
-    expect(md).toContain('| variant | MutualExclusion | CanEnter | deadlockFree | states |');
-    expect(md).toContain('|---|---|---|---|---|');
-    expect(md).toContain('| turn-first | violated (6 steps) | holds | holds | 50 |');
-    expect(md).toContain('| flag-only | holds | holds | violated (2 steps) | 12 |');
-    expect(md).toContain('| peterson | holds | **holds** (expected violated) | holds | 26 |');
+    mailable(md);
+    expect(md).toContain(
+      [
+        '| property        | peterson  | turn-first | flag-only |',
+        '|-----------------|-----------|------------|-----------|',
+        '| MutualExclusion | holds     | 6 steps    | holds     |',
+        '| CanEnter        | **holds** | holds      | holds     |',
+        '| deadlockFree    | holds     | holds      | 2 steps   |',
+        '| states          | 26        | 50         | 12        |',
+      ].join('\n'),
+    );
     expect(md).toContain('1 verdict(s) not as expected');
-    const table = verdictTable(rows, () => '0.00 s');
-    const lines = table.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^spec +variant +property +expected +got +states +time$/);
-    expect(lines).toHaveLength(2 + rows.length);
-    expect(table).toMatch(/peterson +peterson +CanEnter +violated +holds !! +26 +0\.00 s/);
+  });
+});
+
+describe('race diagrams of three or more columns stay paste-ready in 80 columns', () => {
+  /** Every step's lines (label, kernel note, changed fields) start at or right of its label's column. */
+  const columnsKept = (text: string): void => {
+    let col = -1;
+    for (const line of text.split('\n')) {
+      const step = /^ {0,2}\d+ +(\S)/.exec(line);
+      if (step) col = line.indexOf(step[1]!, 4);
+      else if (col >= 0 && line.trim() && !/^\S/.test(line) && line.search(/\S/) < col)
+        expect.fail(`a line left of its step's column ${col}: '${line}'`);
+      if (line === '') col = -1;
+    }
+  };
+
+  it('b4-gup-fast-fork v5.7 P3 and b5-ro-pin v5.11 P4: no list under another column, no doubled brackets, no mid-name wrap', async () => {
+    const b4 = (await import('../specs/mm/b4-gup-fast-fork.ts')).default;
+    const b5 = (await import('../specs/mm/b5-ro-pin.ts')).default;
+    for (const [s, v, p] of [
+      [b4, 'v5.7', 'P3-rw-pin-stable'],
+      [b5, 'v5.11', 'P4-ro-pin-coherent'],
+    ] as const) {
+      const built = s.build(v);
+      const run = await explore(built);
+      const trace = run.properties.find((x) => x.property === p)!.trace!;
+      expect(new Set(trace.steps.map((st) => st.transition.actor)).size, p).toBeGreaterThanOrEqual(3);
+      const text = renderRaceDiagram(trace, built, run);
+      mailable(text);
+      columnsKept(text);
+      expect(text).not.toContain('((');
+      // A kernel note is never broken inside "(file: function)".
+      expect(text).not.toMatch(/\([^()\n]*:\n/);
+    }
   });
 });

@@ -1,49 +1,53 @@
 // mmcheck check [spec] [options]: the command line. Arguments are parsed by
-// commander; this module maps outcomes to exit codes (0 as expected,
-// 1 unexpected verdict, 2 spec or usage error, 3 incomplete, 130 interrupted).
+// commander; the engines and their options come from the engine registry
+// (src/engines/registry.ts), the output formats from src/report/reporter.ts.
+// Exit codes: 0 as expected, 1 unexpected verdict, 2 spec or usage error,
+// 3 incomplete, 4 internal error (a bug in mmcheck), 5 trace files could not
+// be written, 130 interrupted.
 
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
-import { SpecError } from '../spec/errors.ts';
-import { SchemaError } from '../spec/schema.ts';
-import { ValueRangeError } from '../state/codec.ts';
-import { ItfError } from '../report/itf.ts';
-import { asExpected, verdictMatrix, type VerdictRow } from '../report/tables.ts';
-import { callerCwd, discoverAll, findSpec } from './discover.ts';
-import { brokenSpecsReport } from './broken-specs.ts';
-import { refuseTypeErrors, splitByTypes } from './typecheck.ts';
+import type { Engine, EngineOption, EngineOptions } from '../engines/engine.ts';
+import { DEFAULT_ENGINE, ENGINES, engineNamed, engineOptions } from '../engines/registry.ts';
+import { StateGraph } from '../report/dot.ts';
+import { shownPath } from '../report/human.ts';
+import type { SpecOutcome } from '../report/outcome.ts';
+import { reporterFor } from '../report/reporter.ts';
+import { asExpected, type VerdictRow } from '../report/tables.ts';
+import { TRACE_WRITERS } from '../report/trace-writers.ts';
+import { indentWrap } from '../report/text.ts';
 import { htmlReport } from '../report/html.ts';
-import { checkArgsOf, watchSpecs } from './watch.ts';
-import { EXIT, UsageError } from './errors.ts';
-import { allSpecsReport, shownPath, variantReport, verdictSummary } from './human.ts';
-import { specJson } from './json.ts';
+import { brokenSpecsReport } from './broken-specs.ts';
+import { callerCwd, discoverAll, findSpec, type BrokenSpec } from './discover.ts';
+import { describeFailure, EXIT, UsageError } from './errors.ts';
 import { progressLine, type Progress } from './progress.ts';
 import { replay } from './replay.ts';
-import { checkSpec, selectVariants, type Engine, type RunOptions, type SpecOutcome } from './run.ts';
+import { checkSpec, selectVariants, type RunOptions } from './run.ts';
+import { DEFAULT_OUT, GOLDEN_DIR, makeDir } from './trace-files.ts';
+import { refuseTypeErrors, splitByTypes } from './typecheck.ts';
+import { checkArgsOf, watchSpecs } from './watch.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface CheckFlags {
+  [engineOption: string]: unknown;
   variant?: string;
-  maxStates?: number;
-  maxDepth?: number;
-  maxMemory?: number;
   json?: boolean;
   quiet?: boolean;
+  traces?: boolean;
+  stats?: boolean;
   witness?: boolean;
   replay?: string;
-  deadlock: boolean;
   matrix?: boolean;
-  engine: Engine;
-  depth?: number;
-  k?: number;
-  invariant?: string;
-  ints?: 'bounded' | 'unbounded' | 'auto';
+  engine: string;
   out?: string;
+  updateGoldens?: boolean;
+  dumpGraph?: string;
   specsDir?: string;
+  debug?: boolean;
   typecheck: boolean;
   html?: string;
   watch?: boolean;
@@ -55,7 +59,7 @@ function writeHtml(file: string | undefined, outcomes: readonly SpecOutcome[]): 
   try {
     writeFileSync(resolve(file), htmlReport(outcomes.map((o) => ({ name: o.found.spec.name, variants: o.variants }))));
   } catch (e) {
-    throw new UsageError(`cannot write the HTML report ${file}: ${(e as Error).message}`);
+    throw new UsageError(`cannot write the HTML report ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   process.stderr.write(`mmcheck: HTML report written to ${shownPath(resolve(file))}\n`);
 }
@@ -67,52 +71,82 @@ function positiveInt(v: string): number {
 }
 
 let progress: Progress = progressLine(false);
+let debug = false;
 const out = (s: string): void => void process.stdout.write(s);
 
+/** Interrupted, then unexpected verdicts, then write failures, then undecided verdicts. */
 function exitCodeOf(outcomes: readonly SpecOutcome[]): number {
   const runs = outcomes.flatMap((o) => o.variants);
   const rows: VerdictRow[] = runs.flatMap((v) => v.rows);
   if (runs.some((v) => v.run.status === 'interrupted')) return EXIT.interrupted;
   if (rows.some((r) => r.result.verdict !== 'unknown' && !asExpected(r))) return EXIT.unexpected;
+  if (runs.some((v) => v.writeError)) return EXIT.io;
   if (rows.some((r) => r.result.verdict === 'unknown')) return EXIT.incomplete;
   return EXIT.ok;
 }
 
-async function check(specArg: string | undefined, f: CheckFlags): Promise<number> {
-  const specsDir = f.specsDir ? resolve(f.specsDir) : join(ROOT, 'specs');
-  const outDir = f.out ? resolve(f.out) : join(ROOT, 'counterexamples');
+/** The options given on the command line that the engine does not take are an error, not ignored. */
+function engineOptionsOf(engine: Engine, f: CheckFlags): EngineOptions {
+  const given = engineOptions().filter(({ option }) => isGiven(option, f));
+  const foreign = given.filter(({ engines }) => !engines.includes(engine.name));
+  if (foreign.length)
+    throw new UsageError(
+      foreign.map(({ option, engines }) => `${flagName(option)} applies to --engine ${engines.join(' or ')}`).join('; ') +
+        `, not to --engine ${engine.name}`,
+    );
+  return Object.fromEntries(engine.options.filter((o) => isGiven(o, f)).map((o) => [o.key, f[o.key]]));
+}
+
+const flagName = (o: EngineOption): string => o.flag.split(' ')[0]!;
+const isGiven = (o: EngineOption, f: CheckFlags): boolean => (o.value.kind === 'negated' ? f[o.key] === false : f[o.key] !== undefined);
+
+async function runReplay(file: string, specArg: string | undefined, specsDir: string, f: CheckFlags): Promise<number> {
   const c = pc.createColors(!!process.stdout.isTTY && !f.json);
-
-  if (f.replay) {
-    const r = await replay(resolve(f.replay), specArg, specsDir, ROOT);
-    if (f.json) {
-      out(JSON.stringify({ replay: shownPath(resolve(f.replay)), ...r.header, steps: r.steps, reproduces: r.reproduces, reason: r.reason }, null, 2) + '\n');
-    } else {
-      const h = r.header;
-      out(`replaying ${shownPath(resolve(f.replay))}: spec ${h.spec}, variant ${h.variant}, ${h.property} (${h.kind}, ${r.steps} steps)\n`);
-      if (!f.quiet) out(r.log.map((l) => l + '\n').join(''));
-      out(r.reproduces ? c.green(`reproduces: ${r.reason}\n`) : c.red(`does not reproduce: ${r.reason}\n`));
-    }
-    return r.reproduces ? EXIT.ok : EXIT.unexpected;
+  const r = await replay(resolve(file), specArg, specsDir, ROOT);
+  const shown = shownPath(resolve(file));
+  if (f.json) {
+    out(JSON.stringify({ replay: shown, ...r.header, steps: r.steps, reproduces: r.reproduces, reason: r.reason }, null, 2) + '\n');
+  } else {
+    const h = r.header;
+    out(indentWrap(`replaying ${shown}: spec ${h.spec}, variant ${h.variant}, ${h.property} (${h.kind}, ${r.steps} steps)`, 0, undefined, 2).join('\n') + '\n');
+    if (!f.quiet) out(r.log.map((l) => l + '\n').join(''));
+    const verdict = indentWrap(r.reproduces ? `reproduces: ${r.reason}` : `does not reproduce: ${r.reason}`, 0, undefined, 2).join('\n');
+    out((r.reproduces ? c.green(verdict) : c.red(verdict)) + '\n');
   }
+  return r.reproduces ? EXIT.ok : EXIT.unexpected;
+}
 
+async function check(specArg: string | undefined, f: CheckFlags): Promise<number> {
+  debug = !!f.debug;
+  const specsDir = f.specsDir ? resolve(f.specsDir) : join(ROOT, 'specs');
+  if (f.replay) return runReplay(f.replay, specArg, specsDir, f);
+
+  const engine = engineNamed(f.engine);
+  if (!engine) throw new UsageError(`unknown engine '${f.engine}' (${ENGINES.map((e) => e.name).join(', ')})`);
+  const engineOpts = engineOptionsOf(engine, f);
+  if (f.updateGoldens) {
+    if (!engine.golden) throw new UsageError(`--update-goldens: golden traces come from --engine ${ENGINES.filter((e) => e.golden).map((e) => e.name).join(', ')}`);
+    if (f.out) throw new UsageError('--update-goldens writes the golden counterexamples/; it takes no --out');
+    if (f.witness) throw new UsageError('--update-goldens writes counterexamples only; witnesses are not golden (drop --witness)');
+  }
+  if (f.dumpGraph !== undefined) {
+    if (!engine.visitsTransitions) throw new UsageError(`--dump-graph needs an engine that visits states (--engine ${ENGINES.filter((e) => e.visitsTransitions).map((e) => e.name).join(', ')})`);
+    if (specArg === undefined) throw new UsageError('--dump-graph needs a spec and one variant: mmcheck check <spec> --variant <name> --dump-graph <file.dot>');
+  }
   if (f.watch) {
     const files = specArg === undefined ? undefined : [(await findSpec(specArg, specsDir, ROOT)).file];
     return watchSpecs({ files, specsDir, checkArgs: checkArgsOf({ ...f }), print: (l) => out(l + '\n') });
   }
-
-  if (f.engine === 'explicit' && (f.depth !== undefined || f.k !== undefined))
-    throw new UsageError(`--depth and --k apply to --engine bmc and --engine induction, not to the explicit engine (use --max-depth)`);
-  if (f.engine !== 'induction' && (f.invariant !== undefined || f.ints !== undefined))
-    throw new UsageError(`--invariant and --ints apply to --engine induction`);
+  const outDir = f.updateGoldens ? join(ROOT, GOLDEN_DIR) : f.out ? resolve(f.out) : join(ROOT, DEFAULT_OUT);
+  const writers = f.updateGoldens ? TRACE_WRITERS.filter((w) => w.golden) : TRACE_WRITERS;
 
   const controller = new AbortController();
   let interrupts = 0;
   process.on('SIGINT', () => {
     interrupts++;
-    // The explicit engine stops at its next check and prints partial statistics;
-    // the symbolic engine cannot be stopped mid-query, so it (or a second ^C) exits now.
-    if (interrupts > 1 || f.engine !== 'explicit') {
+    // An interruptible engine stops at its next check and prints partial statistics;
+    // the others cannot be stopped mid-query, so they (or a second ^C) exit now.
+    if (interrupts > 1 || !engine.interruptible) {
       progress.clear();
       process.stderr.write('mmcheck: interrupted\n');
       process.exit(EXIT.interrupted);
@@ -120,75 +154,102 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
     controller.abort();
   });
   progress = progressLine(!!process.stderr.isTTY && !f.quiet);
+  let graph: StateGraph | undefined;
   const opts: RunOptions = {
     variant: f.variant,
-    maxStates: f.maxStates,
-    maxDepth: f.maxDepth,
-    maxMemoryMB: f.maxMemory,
-    deadlock: f.deadlock === false ? false : undefined,
+    engine,
+    engineOptions: engineOpts,
     witness: !!f.witness,
-    engine: f.engine,
-    depth: f.depth,
-    k: f.k,
-    invariant: f.invariant,
-    ints: f.ints,
     outDir,
+    writers,
     root: ROOT,
     signal: controller.signal,
+    engineHooks:
+      f.dumpGraph === undefined
+        ? undefined
+        : (built) => {
+            graph = new StateGraph(built);
+            const g = graph;
+            return { onTransition: (s: unknown, t: { label: string }, n: unknown) => g.transition(s, t, n) };
+          },
   };
+  const c = pc.createColors(!!process.stdout.isTTY && !f.json);
+  const reporter = reporterFor(f, {
+    write: out,
+    colors: c,
+    progress,
+    singleSpec: specArg !== undefined,
+    outDir,
+    quiet: !!f.quiet,
+    traces: !!f.traces,
+    stats: !!f.stats,
+  });
   const hooks = {
-    onVariantStart: (spec: string, variant: string) => progress.show(spec, variant),
-    onProgress: (spec: string, variant: string, p: Parameters<Progress['show']>[2]) => progress.show(spec, variant, p),
+    onVariantStart: (spec: string, variant: string) => reporter.progress(spec, variant),
+    onProgress: reporter.progress,
+    onVariantDone: reporter.variantDone,
   };
 
+  const outcomes: SpecOutcome[] = [];
+  let broken: BrokenSpec[] = [];
   if (specArg !== undefined) {
     const found = await findSpec(specArg, specsDir, ROOT);
     selectVariants(found, f.variant);
     if (f.typecheck) await refuseTypeErrors(found.file, ROOT);
-    const streaming = !f.json && !f.matrix;
-    const outcome = await checkSpec(found, opts, {
-      ...hooks,
-      onVariantDone: (o) => {
-        progress.clear();
-        if (streaming) out(variantReport(o, c, { quiet: !!f.quiet, diagrams: 'all' }) + '\n');
-      },
-    });
-    writeHtml(f.html, [outcome]);
-    if (f.json) out(JSON.stringify(specJson(outcome), null, 2) + '\n');
-    else {
-      if (f.matrix) out(verdictMatrix(found.spec.name, outcome.variants.flatMap((v) => v.rows)) + '\n');
-      out(verdictSummary(outcome.variants.flatMap((v) => v.rows), c) + '\n');
+    if (f.dumpGraph !== undefined && f.variant === undefined && found.spec.variants.length > 1)
+      throw new UsageError(`--dump-graph draws one variant: add --variant (${found.spec.variants.join(', ')})`);
+    outcomes.push(await checkSpec(found, opts, hooks));
+  } else {
+    if (f.variant !== undefined) throw new UsageError('--variant needs a spec: mmcheck check <spec> --variant <name>');
+    // A spec file that fails to load or to type-check is one error row; the others still run.
+    const discovered = await discoverAll(specsDir, ROOT);
+    const typed = f.typecheck ? await splitByTypes(discovered.specs, ROOT) : { specs: discovered.specs, broken: [] };
+    const specs = typed.specs;
+    broken = [...discovered.broken, ...typed.broken];
+    if (specs.length === 0 && broken.length === 0) throw new UsageError(`no specs found under ${shownPath(specsDir)}`);
+    for (const found of specs) {
+      const o = await checkSpec(found, opts, hooks);
+      outcomes.push(o);
+      if (o.variants.some((v) => v.run.status === 'interrupted')) break;
     }
-    return exitCodeOf([outcome]);
   }
-
-  if (f.variant !== undefined) throw new UsageError('--variant needs a spec: mmcheck check <spec> --variant <name>');
-  const discovered = await discoverAll(specsDir, ROOT);
-  const typed = f.typecheck ? await splitByTypes(discovered.specs, ROOT) : { specs: discovered.specs, broken: [] };
-  const specs = typed.specs;
-  const broken = [...discovered.broken, ...typed.broken];
-  if (specs.length === 0 && broken.length === 0) throw new UsageError(`no specs found under ${shownPath(specsDir)}`);
-  const outcomes: SpecOutcome[] = [];
-  for (const found of specs) {
-    const o = await checkSpec(found, opts, { ...hooks, onVariantDone: () => progress.clear() });
-    outcomes.push(o);
-    if (o.variants.some((v) => v.run.status === 'interrupted')) break;
-  }
-  progress.clear();
+  reporter.finish(outcomes);
+  if (f.json) for (const b of broken) process.stderr.write(`mmcheck: ${shownPath(b.file)}: ${b.message}\n`);
+  else out(brokenSpecsReport(broken, c, ROOT));
   writeHtml(f.html, outcomes);
-  const errors = broken.map((b) => ({ file: shownPath(b.file), message: b.message }));
-  if (f.json) out(JSON.stringify({ specs: outcomes.map(specJson), ...(errors.length ? { errors } : {}) }, null, 2) + '\n');
-  else {
-    if (f.matrix) for (const o of outcomes) out(verdictMatrix(o.found.spec.name, o.variants.flatMap((v) => v.rows)) + '\n');
-    if (outcomes.length) {
-      out(allSpecsReport(outcomes, c, !!f.quiet));
-      out(verdictSummary(outcomes.flatMap((o) => o.variants.flatMap((v) => v.rows)), c) + '\n');
-    }
-    out(brokenSpecsReport(broken, c, ROOT));
-  }
+  let code = exitCodeOf(outcomes);
   // A spec that could not be checked is a spec error, whatever the others gave.
-  const code = exitCodeOf(outcomes);
-  return broken.length && code !== EXIT.interrupted ? EXIT.usage : code;
+  if (broken.length && code !== EXIT.interrupted) code = EXIT.usage;
+  for (const v of outcomes.flatMap((o) => o.variants))
+    if (v.writeError) process.stderr.write(`mmcheck: I/O error: ${v.writeError}\n`);
+  if (graph && f.dumpGraph !== undefined) {
+    const file = resolve(f.dumpGraph);
+    if (graph.overflow) {
+      process.stderr.write(`mmcheck: --dump-graph: the state space has more than ${graph.size} states; not written (use --max-states to draw a part)\n`);
+      return code === EXIT.ok ? EXIT.usage : code;
+    }
+    try {
+      makeDir(resolve(file, '..'));
+      writeFileSync(file, graph.toDot());
+      if (!f.json) process.stderr.write(`state graph (${graph.size} states) written to ${shownPath(file)}\n`);
+    } catch (e) {
+      process.stderr.write(`mmcheck: I/O error: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      if (code === EXIT.ok || code === EXIT.incomplete) code = EXIT.io;
+    }
+  }
+  return code;
+}
+
+function addEngineOptions(cmd: Command): Command {
+  for (const { option, engines } of engineOptions()) {
+    const desc = `${option.description} (--engine ${engines.join(', ')})`;
+    const v = option.value;
+    const o = new Option(option.flag, desc);
+    if (v.kind === 'positive-int') o.argParser(positiveInt);
+    else if (v.kind === 'choice') o.choices(v.choices);
+    cmd.addOption(o);
+  }
+  return cmd;
 }
 
 function program(result: { code: number }): Command {
@@ -198,36 +259,32 @@ function program(result: { code: number }): Command {
     .showSuggestionAfterError(true)
     // One line and a hint, not the whole help (which buried the message).
     .showHelpAfterError('(add --help for the options)');
-  prog
+  const check_ = prog
     .command('check')
     .description('check one spec (by name or file path), or every spec under specs/')
     .argument('[spec]', 'spec name or path to a spec file; none: every spec under specs/')
     .option('--variant <name>', 'check only this variant')
-    .option('--max-states <n>', 'stop (incomplete) after n distinct states', positiveInt)
-    .option('--max-depth <n>', 'explore at most n BFS levels (initial states are level 1)', positiveInt)
-    .option('--max-memory <MB>', 'stop (incomplete) when resident memory exceeds this', positiveInt)
+    .addOption(
+      new Option('--engine <engine>', `checking engine: ${ENGINES.map((e) => `${e.name}: ${e.summary}`).join('; ')}`)
+        .choices(ENGINES.map((e) => e.name))
+        .default(DEFAULT_ENGINE),
+    );
+  addEngineOptions(check_)
     .option('--json', 'print one JSON document on stdout')
+    .option('--matrix', 'print the property x variant verdict matrix in markdown')
     .option('--quiet', 'no progress line, no statistics, no race diagrams')
+    .option('--traces', 'print the race diagram of every counterexample (default: only unexpected ones)')
+    .option('--stats', 'print the full statistics and TLC\'s closing lines of each run')
     .option('--witness', 'also write a trace for each sometimes property that holds')
     .option('--replay <file.json>', 're-execute an ITF trace and say whether it still reproduces')
-    .option('--no-deadlock', 'do not check deadlock freedom')
-    .option('--matrix', 'print the variant x property verdict matrix in markdown')
-    .addOption(new Option('--engine <engine>', 'checking engine').choices(['explicit', 'bmc', 'induction']).default('explicit'))
-    .option('--depth <k>', 'bounded model checking depth (--engine bmc)', positiveInt)
-    .option('--k <k>', 'k for k-induction (--engine induction)', positiveInt)
-    .option('--invariant <property>', 'an always property to use as the inductive strengthening (--engine induction)')
-    .addOption(
-      new Option('--ints <mode>', 'int fields as mathematical integers or within their ranges (--engine induction)').choices([
-        'auto',
-        'unbounded',
-        'bounded',
-      ]),
-    )
-    .option('--out <dir>', 'counterexample directory (default: counterexamples/ at the repository root)')
+    .option('--out <dir>', `trace directory (default: ${DEFAULT_OUT}/ at the repository root)`)
+    .option('--update-goldens', `rewrite the golden ${GOLDEN_DIR}/ (explicit engine, counterexamples only)`)
+    .option('--dump-graph <file.dot>', 'write the state graph of one variant as Graphviz DOT (small state spaces)')
     .option('--specs-dir <dir>', 'where specs are discovered (default: specs/ at the repository root)')
+    .option('--debug', 'when mmcheck itself fails (exit 4), print the stack trace')
     .option('--no-typecheck', 'check specs even when they do not type-check')
-    .option('--watch', 're-check on save: only the specs a changed file reaches; print what changed')
     .option('--html <file>', 'also write a self-contained HTML report (verdicts, traces with a step slider)')
+    .option('--watch', 're-check on save: only the specs a changed file reaches; print what changed')
     .exitOverride()
     .action(async (specArg: string | undefined, flags: CheckFlags) => {
       result.code = await check(specArg, flags);
@@ -235,19 +292,9 @@ function program(result: { code: number }): Command {
   return prog;
 }
 
-/** Errors in the user's input or spec: the message alone, no stack. */
-function isUserError(e: unknown): e is Error {
-  return (
-    e instanceof SpecError ||
-    e instanceof UsageError ||
-    e instanceof SchemaError ||
-    e instanceof ValueRangeError ||
-    e instanceof ItfError
-  );
-}
-
 async function main(argv: string[]): Promise<number> {
   const result = { code: EXIT.ok as number };
+  debug = argv.includes('--debug');
   // Relative paths are the caller's, also under `npm run check` (which runs in the package root).
   process.chdir(callerCwd());
   try {
@@ -256,18 +303,12 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     progress.clear();
     if (e instanceof CommanderError) {
-      // Commander has printed its message and the help, which lists what exists.
+      // Commander has printed its message and a hint to --help.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (isUserError(e)) {
-      process.stderr.write(`mmcheck: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    process.stderr.write(
-      `mmcheck: internal error (a bug in mmcheck, not in your spec; please report it with this output):\n` +
-        `${(e as Error)?.stack ?? String(e)}\n`,
-    );
-    return EXIT.usage;
+    const { code, text } = describeFailure(e, debug);
+    process.stderr.write(text);
+    return code;
   }
 }
 

@@ -1,8 +1,9 @@
 // The live progress line: on stderr, only on a TTY and without --quiet.
+// One line that never wraps (a wrapped line cannot be redrawn in place).
 
 import { createLogUpdate } from 'log-update';
 import type { ExploreProgress } from '../explicit/explore.ts';
-import { count } from '../report/text.ts';
+import { count, LINE_WIDTH } from '../report/text.ts';
 
 export interface Progress {
   show(spec: string, variant: string, p?: ExploreProgress): void;
@@ -11,17 +12,30 @@ export interface Progress {
 
 const none: Progress = { show() {}, clear() {} };
 
+/** The progress text within `width` columns: the full wording, a compact one, or the compact one cut. */
+export function progressText(spec: string, variant: string, p: ExploreProgress | undefined, width = LINE_WIDTH): string {
+  const what = `checking ${spec} / ${variant}`;
+  if (!p) return fit(`${what} ...`, `${spec}/${variant} ...`, width);
+  const mb = count(p.rssBytes / 2 ** 20);
+  return fit(
+    `${what}: ${count(p.distinct)} states, depth ${p.depth}, queue ${count(p.queue)}, ${count(p.statesPerSecond)} states/s, ${mb} MB`,
+    `${spec}/${variant}: ${count(p.distinct)} st, d ${p.depth}, q ${count(p.queue)}, ${count(p.statesPerSecond)}/s, ${mb} MB`,
+    width,
+  );
+}
+
+function fit(full: string, compact: string, width: number): string {
+  if (full.length <= width) return full;
+  return compact.length <= width ? compact : compact.slice(0, width - 3) + '...';
+}
+
 export function progressLine(enabled: boolean): Progress {
   if (!enabled) return none;
   const log = createLogUpdate(process.stderr);
+  const width = (): number => Math.min(LINE_WIDTH, (process.stderr.columns || 80) - 2);
   return {
     show(spec, variant, p) {
-      const what = `checking ${spec} / ${variant}`;
-      if (!p) return log(`${what} ...`);
-      log(
-        `${what}: ${count(p.distinct)} states, depth ${p.depth}, queue ${count(p.queue)}, ` +
-          `${count(p.statesPerSecond)} states/s, ${count(p.rssBytes / 2 ** 20)} MB`,
-      );
+      log(progressText(spec, variant, p, width()));
     },
     clear() {
       log.clear();

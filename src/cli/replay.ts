@@ -117,10 +117,13 @@ export async function replay(file: string, specArg: string | undefined, specsDir
   };
   const holds = (s: any, n?: any): boolean => call(() => (prop!.pred as (a: any, b?: any) => unknown)(s, n), `property ${prop!.name}`) === true;
 
+  // A step property (m.transition) judges a step, not a state: its predicate takes (s, n).
+  const onStep = prop?.kind === 'transition';
   if (header.kind === 'cti') {
     if (!prop) return result(false, 'a counterexample to induction needs an invariant');
-    if (!holds(states[0])) return result(false, `state 0 does not satisfy ${prop.name}, so this is no counterexample to induction`);
-    log.push(`  0  ${prop.name} holds (not necessarily reachable)`);
+    if (onStep) log.push('  0  a state satisfying the proven invariants (not necessarily reachable)');
+    else if (!holds(states[0])) return result(false, `state 0 does not satisfy ${prop.name}, so this is no counterexample to induction`);
+    else log.push(`  0  ${prop.name} holds (not necessarily reachable)`);
   } else if (!built.model.inits.some((init) => codec.equal(init, states[0]))) {
     return result(false, 'state 0 is not an initial state of the model');
   } else log.push('  0  initial state');
@@ -157,6 +160,12 @@ export async function replay(file: string, specArg: string | undefined, specsDir
         ? result(true, `${prop!.name} holds in the last state (after step ${steps})`)
         : result(false, `${prop!.name} does not hold in the last state`);
     case 'cti':
+      if (onStep) {
+        if (steps === 0) return result(false, 'a step property needs a step');
+        return holds(states[steps - 1], last)
+          ? result(false, `step ${steps} satisfies ${prop!.name}`)
+          : result(true, `step ${steps} violates ${prop!.name}: not implied by the proven invariants`);
+      }
       return holds(last)
         ? result(false, `${prop!.name} still holds after step ${steps}`)
         : result(true, `${prop!.name} fails after step ${steps}: not inductive`);

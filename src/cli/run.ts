@@ -3,49 +3,32 @@
 
 import { relative } from 'node:path';
 import type { PropertyResult, RunResult } from '../spec/results.ts';
-import type { BuiltModel } from '../spec/spec.ts';
+import type { Engine, EngineOptions } from '../engines/engine.ts';
 import type { ExploreProgress } from '../explicit/explore.ts';
-import { explore } from '../explicit/explore.ts';
+import type { SpecOutcome, VariantOutcome } from '../report/outcome.ts';
 import type { VerdictRow } from '../report/tables.ts';
+import type { TraceWriter } from '../report/trace-writers.ts';
 import type { FoundSpec } from './discover.ts';
-import { UsageError } from './errors.ts';
-import { writeTrace } from './trace-files.ts';
+import { IoError, UsageError } from './errors.ts';
+import { variantDir, writeVariantTraces } from './trace-files.ts';
 
-export type Engine = 'explicit' | 'bmc' | 'induction';
+export type { SpecOutcome, VariantOutcome } from '../report/outcome.ts';
 
 export interface RunOptions {
   readonly variant?: string;
-  readonly maxStates?: number;
-  readonly maxDepth?: number;
-  readonly maxMemoryMB?: number;
-  /** false: --no-deadlock; undefined: the spec's setting. */
-  readonly deadlock?: boolean;
-  readonly witness: boolean;
   readonly engine: Engine;
-  readonly depth?: number;
-  readonly k?: number;
-  /** Induction: the always property used as the strengthening of the others. */
-  readonly invariant?: string;
-  /** Induction: int fields as mathematical integers, or within their declared ranges. */
-  readonly ints?: 'bounded' | 'unbounded' | 'auto';
-  /** Counterexample root directory. */
+  /** The engine's own options, as declared in its registry entry. */
+  readonly engineOptions: EngineOptions;
+  /** Also write witnesses (traces of sometimes properties that hold). */
+  readonly witness: boolean;
+  /** Where traces go, and as which files. */
   readonly outDir: string;
+  readonly writers: readonly TraceWriter[];
   /** Repository root, for the spec's source path in ITF files. */
   readonly root: string;
   readonly signal?: AbortSignal;
-}
-
-export interface VariantOutcome {
-  readonly built: BuiltModel;
-  readonly run: RunResult;
-  readonly rows: readonly VerdictRow[];
-  /** Written trace files per property: [txt, json]. */
-  readonly files: ReadonlyMap<string, readonly string[]>;
-}
-
-export interface SpecOutcome {
-  readonly found: FoundSpec;
-  readonly variants: readonly VariantOutcome[];
+  /** Called with each variant's built model before its run (e.g. to collect its state graph). */
+  readonly engineHooks?: (built: VariantOutcome['built']) => EngineOptions;
 }
 
 export interface RunHooks {
@@ -63,25 +46,19 @@ export function selectVariants(found: FoundSpec, variant: string | undefined): r
   return [variant];
 }
 
-async function runEngine(built: BuiltModel, opts: RunOptions, onProgress: (p: ExploreProgress) => void): Promise<RunResult> {
-  if (opts.engine === 'explicit') {
-    return explore(built, {
-      maxStates: opts.maxStates,
-      maxDepth: opts.maxDepth,
-      maxMemoryMB: opts.maxMemoryMB,
-      deadlock: opts.deadlock === false ? false : undefined,
-      onProgress,
-      signal: opts.signal,
-    });
-  }
-  // Loaded only when asked for, so that the explicit path never loads Z3.
-  const { checkSymbolic } = await import('../symbolic/index.ts');
-  return checkSymbolic(built, { engine: opts.engine, depth: opts.depth, k: opts.k, invariant: opts.invariant, ints: opts.ints });
-}
-
 /** Whether a result's trace is written: counterexamples always, witnesses with --witness. */
 function wantsTrace(r: PropertyResult, witness: boolean): boolean {
   return !!r.trace && (r.trace.kind !== 'witness' || witness);
+}
+
+function rowsOf(found: FoundSpec, built: VariantOutcome['built'], run: RunResult): VerdictRow[] {
+  return run.properties.map((result) => ({
+    spec: found.spec.name,
+    variant: built.variant,
+    result,
+    expected: built.expected.get(result.property),
+    run,
+  }));
 }
 
 export async function checkSpec(found: FoundSpec, opts: RunOptions, hooks: RunHooks = {}): Promise<SpecOutcome> {
@@ -91,18 +68,29 @@ export async function checkSpec(found: FoundSpec, opts: RunOptions, hooks: RunHo
   for (const variant of variants) {
     hooks.onVariantStart?.(found.spec.name, variant);
     const built = found.spec.build(variant);
-    const run = await runEngine(built, opts, (p) => hooks.onProgress?.(found.spec.name, variant, p));
-    const rows: VerdictRow[] = run.properties.map((result) => ({
-      spec: found.spec.name,
-      variant,
-      result,
-      expected: built.expected.get(result.property),
+    const run = await opts.engine.run(
+      built,
+      { ...opts.engineOptions, ...opts.engineHooks?.(built) },
+      { signal: opts.signal, onProgress: (p) => hooks.onProgress?.(found.spec.name, variant, p) },
+    );
+    const traces = run.properties.filter((r) => wantsTrace(r, opts.witness)).map((r) => r.trace!);
+    let files = new Map<string, string[]>();
+    let writeError: string | undefined;
+    try {
+      files = writeVariantTraces(traces, built, run, { outDir: opts.outDir, writers: opts.writers, source });
+    } catch (e) {
+      // The verdicts stand; the write failure is reported with them (exit 5).
+      if (!(e instanceof IoError)) throw e;
+      writeError = e.message;
+    }
+    const outcome: VariantOutcome = {
+      built,
       run,
-    }));
-    const files = new Map<string, string[]>();
-    for (const r of run.properties)
-      if (wantsTrace(r, opts.witness)) files.set(r.property, writeTrace(r.trace!, built, run, opts.outDir, source));
-    const outcome: VariantOutcome = { built, run, rows, files };
+      rows: rowsOf(found, built, run),
+      files,
+      traceDir: files.size ? variantDir(opts.outDir, found.spec.name, variant) : undefined,
+      writeError,
+    };
     out.push(outcome);
     hooks.onVariantDone?.(outcome);
     if (run.status === 'interrupted') break;

@@ -184,7 +184,7 @@ export async function watchSpecs(o: WatchOptions): Promise<never> {
 }
 
 /** Options that do not pass on to each check: the watcher's own, and what it asks of the child itself. */
-const NOT_PASSED = new Set(['watch', 'json', 'quiet', 'matrix', 'replay', 'specsDir']);
+const NOT_PASSED = new Set(['watch', 'json', 'quiet', 'matrix', 'replay', 'specsDir', 'traces', 'stats', 'updateGoldens', 'dumpGraph']);
 
 /** The parsed options (commander's camelCase) back as command-line arguments for each check. */
 export function checkArgsOf(flags: Readonly<Record<string, unknown>>): string[] {

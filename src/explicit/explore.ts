@@ -40,6 +40,8 @@ export interface ExploreOptions {
   progressEveryMs?: number;
   /** Aborting ends the run as 'interrupted' with the statistics so far. */
   signal?: AbortSignal;
+  /** Sees every transition taken (from, transition, to; the objects are reused: copy what you keep). For --dump-graph. */
+  onTransition?: (s: unknown, t: Transition, n: unknown) => void;
 }
 
 /** States whose transitions are all run twice to catch non-determinism. */
@@ -184,6 +186,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
           phase = 'encode';
           codec.encode(N, next, 0);
           generated++;
+          opts.onTransition?.(S, tr, N);
           if (sample) {
             unchanged(base);
             sameTwice(tr, base);

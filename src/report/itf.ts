@@ -14,6 +14,7 @@ import type { Trace } from '../spec/results.ts';
 import type { BuiltModel } from '../spec/spec.ts';
 import type { Domain, RecordType, Type } from '../spec/schema.ts';
 import { describeType } from '../spec/schema.ts';
+import { UserError } from '../spec/errors.ts';
 import type { Transition } from '../spec/transitions.ts';
 
 export const ITF_FORMAT_DESCRIPTION = 'https://apalache-mc.org/docs/adr/015adr-trace.html';
@@ -50,7 +51,7 @@ export interface ItfTrace {
 }
 
 /** A malformed ITF document (or one that does not fit the spec's schema). */
-export class ItfError extends Error {
+export class ItfError extends UserError {
   override name = 'ItfError';
 }
 

@@ -15,8 +15,10 @@ import { ascii, indentWrap, LINE_WIDTH, pad, wrap, wrapValue } from './text.ts';
 export const MAX_COLUMNS = 4;
 /** Step number gutter: "  12 ". */
 const GUTTER = 5;
+/** A column narrower than this (beyond its labels) is not worth having: fold into one. */
+const MIN_TEXT = 24;
 
-export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<RunResult, 'engine'>): string {
+export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<RunResult, 'method'>): string {
   const codec = codecFor(built.model.schema);
   const prop = built.properties.find((p) => p.name === trace.property);
   const expected = built.expected.get(trace.property);
@@ -37,14 +39,19 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
   say(`verdict: ${verdict}${expected ? `, expected ${expected}` : ''}`);
   say(`bounds: ${built.bounds}`);
   const n = trace.steps.length;
-  say(`trace: ${traceSummary(trace.kind, n, run.engine)}`);
+  say(`trace: ${traceSummary(trace.kind, n, run.method)}`);
   lines.push('');
 
   // The starting state, one top-level field per line.
+  const onStep = prop?.kind === 'transition';
+  // A step property judges steps, so its counterexample to induction starts
+  // from a state satisfying the proven invariants, not the property.
   say(
-    trace.kind === 'cti'
-      ? `State 0 (satisfies ${trace.property}; not necessarily reachable):`
-      : 'Initial state:',
+    trace.kind !== 'cti'
+      ? 'Initial state:'
+      : onStep
+        ? 'State 0 (satisfies the proven invariants; not necessarily reachable):'
+        : `State 0 (satisfies ${trace.property}; not necessarily reachable):`,
   );
   for (const [field, type] of Object.entries(built.model.schema.fields as Record<string, Type>))
     lines.push(...wrapValue(`${field}: ${formatValue(type, trace.initial[field])}`, LINE_WIDTH - 2, 4).map((l) => `  ${l}`));
@@ -53,41 +60,49 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
   // Columns, in order of first appearance.
   const actors: string[] = [];
   for (const st of trace.steps) if (!actors.includes(st.transition.actor)) actors.push(st.transition.actor);
-  const columns = actors.length >= 1 && actors.length <= MAX_COLUMNS ? actors.length : 1;
+  const changes = trace.steps.map((st, i) => codec.diff(i === 0 ? trace.initial : trace.steps[i - 1]!.state, st.state));
+  // Per column: the width its labels need, and the width its widest line needs.
+  const widths = (folded: boolean) => (col: number) => {
+    const mine = trace.steps.map((st, i) => ({ t: st.transition, ch: changes[i]! })).filter((x) => folded || actors.indexOf(x.t.actor) === col);
+    const labels = Math.max(folded ? 0 : actors[col]!.length, ...mine.map((x) => labelOf(x.t, folded).length));
+    const widest = Math.max(
+      labels,
+      ...mine.map((x) => (x.t.kernel ? kernelNote(x.t.kernel).length : 0)),
+      ...mine.flatMap((x) => x.ch.map((c) => 2 + changeText(c).length)),
+    );
+    return { labels, widest };
+  };
+  let columns = actors.length >= 1 && actors.length <= MAX_COLUMNS ? actors.length : 1;
+  let colLeft = columnStarts(columns, widths(columns === 1 && actors.length > 1));
+  // Each column needs room for its labels and some text; else one column, each step prefixed by its actor.
+  if (columns > 1 && colLeft.some((l, col) => l + Math.max(MIN_TEXT, widths(false)(col).labels) > LINE_WIDTH)) {
+    columns = 1;
+    colLeft = [GUTTER];
+  }
   const folded = columns === 1 && actors.length > 1;
-  const colWidth = Math.floor((LINE_WIDTH - GUTTER) / columns);
+  const columnOf = (t: Transition): number => (folded ? 0 : actors.indexOf(t.actor));
+  const label = (t: Transition): string => labelOf(t, folded);
 
   if (n > 0) {
     if (!folded) {
-      lines.push(' '.repeat(GUTTER) + actors.map((a) => pad(ascii(a), colWidth - 1)).join(' ').trimEnd());
-      lines.push(' '.repeat(GUTTER) + actors.map((a) => '-'.repeat(Math.min(Math.max(a.length, 4), colWidth - 1))).map((d) => pad(d, colWidth - 1)).join(' ').trimEnd());
+      const at = (texts: string[]): string =>
+        texts.reduce((line, text, col) => line + ' '.repeat(Math.max(colLeft[col]! - line.length, 1)) + text, '').trimEnd();
+      lines.push(at(actors.map(ascii)));
+      lines.push(at(actors.map((a) => '-'.repeat(Math.max(a.length, 4)))));
     }
-    const changes = trace.steps.map((st, i) => codec.diff(i === 0 ? trace.initial : trace.steps[i - 1]!.state, st.state));
-    const columnOf = (t: Transition): number => (folded ? 0 : actors.indexOf(t.actor));
-    // Changed fields are listed under the step, in its column. One indent per
-    // column for the whole trace, so the lists line up; a column whose widest
-    // change does not fit moves its lists left rather than breaking lines.
-    const fieldLeft = Array.from({ length: columns }, (_, col) => GUTTER + col * colWidth + 2);
-    trace.steps.forEach((st, i) => {
-      const col = columnOf(st.transition);
-      for (const c of changes[i]!) {
-        const fit = LINE_WIDTH - `${c.field}: ${c.from} -> ${c.to}`.length;
-        fieldLeft[col] = Math.max(GUTTER + 2, Math.min(fieldLeft[col]!, fit));
-      }
-    });
+    // Each step's text, and the fields it changed, stay in its actor's
+    // column: a line that does not fit is broken at a space before an arrow
+    // or after a field name, never moved under another actor's column.
     trace.steps.forEach((st, i) => {
       const t = st.transition;
-      const col = columnOf(t);
-      const left = GUTTER + col * colWidth;
-      // A row holds one actor's step only, so its text may run past its column.
+      const left = colLeft[columnOf(t)]!;
+      // A row holds one actor's step only, so its text may run past its column to the right.
       const width = LINE_WIDTH - left;
       const cell: string[] = [];
-      cell.push(...wrap(folded ? `${t.actor}: ${stepName(t)}` : stepName(t), width, 2));
-      if (t.kernel) cell.push(...wrap(`(${t.kernel})`, width, 1));
-      const indent = fieldLeft[col]!;
-      const fields = changes[i]!.length
-        ? changes[i]!.flatMap((c) => changeLines(c, LINE_WIDTH - indent))
-        : ['(changes nothing)'];
+      cell.push(...wrap(label(t), width, 2));
+      if (t.kernel) cell.push(...wrap(kernelNote(t.kernel), width, 1));
+      const indent = left + 2;
+      const fields = changes[i]!.length ? changes[i]!.flatMap((c) => changeLines(c, LINE_WIDTH - indent)) : ['(changes nothing)'];
       const num = pad(`${String(i + 1).padStart(3)}`, GUTTER);
       cell.forEach((l, k) => lines.push(((k === 0 ? num : ' '.repeat(GUTTER)) + ' '.repeat(left - GUTTER) + l).trimEnd()));
       for (const f of fields) lines.push((' '.repeat(indent) + f).trimEnd());
@@ -95,16 +110,40 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
     lines.push('');
   }
 
-  say(conclusion(trace, n, prop?.doc, prop?.kind === 'transition'));
+  say(conclusion(trace, n, prop?.doc, onStep));
   return lines.map(ascii).join('\n') + '\n';
 }
+
+/**
+ * Where each column starts. Columns share the width evenly; a column whose
+ * widest line would cross the right margin starts further left, pulling the
+ * columns before it left as far as their labels allow, so that its lines
+ * stay in its own column.
+ */
+function columnStarts(columns: number, widths: (col: number) => { labels: number; widest: number }): number[] {
+  const even = Math.floor((LINE_WIDTH - GUTTER) / columns);
+  const w = Array.from({ length: columns }, (_, col) => widths(col));
+  const left = w.map((x, col) => Math.min(GUTTER + col * even, LINE_WIDTH - x.widest));
+  left[0] = GUTTER;
+  for (let col = columns - 1; col > 0; col--) left[col - 1] = Math.min(left[col - 1]!, left[col]! - w[col - 1]!.labels - 2);
+  left[0] = GUTTER;
+  for (let col = 1; col < columns; col++) left[col] = Math.max(left[col]!, left[col - 1]! + w[col - 1]!.labels + 2);
+  return left;
+}
+
+/** The kernel function a step models, in parentheses (once: some notes bring their own). */
+export function kernelNote(kernel: string): string {
+  return /^\(.*\)$/.test(kernel) ? kernel : `(${kernel})`;
+}
+
+const changeText = (c: FieldChange): string => `${c.field}: ${c.from} -> ${c.to}`;
 
 /**
  * One changed field, `field: old -> new`; when that does not fit, broken
  * before the arrow (or after the field name), never inside a value.
  */
 function changeLines(c: FieldChange, width: number): string[] {
-  const line = `${c.field}: ${c.from} -> ${c.to}`;
+  const line = changeText(c);
   if (line.length <= width) return [line];
   const more = (text: string): string[] => wrap(text, width - 4, 2).map((l) => `    ${l}`);
   const head = `${c.field}: ${c.from}`;
@@ -112,15 +151,18 @@ function changeLines(c: FieldChange, width: number): string[] {
   return [...wrap(`${c.field}:`, width, 4), ...more(`${c.from} -> ${c.to}`)];
 }
 
+/** A step's label in the diagram: in one folded column, prefixed by its actor. */
+function labelOf(t: Transition, folded: boolean): string {
+  return folded ? `${t.actor}: ${stepName(t)}` : stepName(t);
+}
+
 /** The step as its column shows it: the label without the actor's prefix. */
 function stepName(t: Transition): string {
   return t.label.startsWith(`${t.actor}.`) ? t.label.slice(t.actor.length + 1) : t.label;
 }
 
-function traceSummary(kind: Trace['kind'], n: number, engine: RunResult['engine']): string {
+function traceSummary(kind: Trace['kind'], n: number, how: string): string {
   const steps = `${n} step${n === 1 ? '' : 's'}`;
-  const how =
-    engine === 'explicit' ? 'breadth-first search' : engine === 'bmc' ? 'bounded model checking' : 'k-induction';
   switch (kind) {
     case 'violation':
     case 'deadlock':
@@ -128,7 +170,7 @@ function traceSummary(kind: Trace['kind'], n: number, engine: RunResult['engine'
     case 'witness':
       return `${steps}, a shortest witness (${how})`;
     case 'cti':
-      return `${steps}, a counterexample to induction (${how}): the first state satisfies the invariant but need not be reachable`;
+      return `${steps}, a counterexample to induction (${how}): the first state need not be reachable`;
   }
 }
 
@@ -143,6 +185,8 @@ function conclusion(trace: Trace, n: number, doc: string | undefined, onStep: bo
     case 'witness':
       return `${after}, ${trace.property} holds${what}: witnessed.`;
     case 'cti':
-      return `Step ${n} leads from a state satisfying ${trace.property} to one violating it${what}: ${trace.property} is not inductive.`;
+      return onStep
+        ? `Step ${n}, from a state satisfying the proven invariants, violates ${trace.property}${what}: the invariants do not imply it.`
+        : `Step ${n} leads from a state satisfying ${trace.property} to one violating it${what}: ${trace.property} is not inductive.`;
   }
 }

@@ -1,10 +1,9 @@
-// Verdict tables: the markdown variant x property matrix (--matrix), the
-// plain table of the all-specs run, and TLC's closing lines.
+// Verdict tables: the markdown property x variant matrix (--matrix), the
+// verdict cells, and TLC's closing lines.
 
 import { statesOf, type PropertyResult, type RunResult, type SearchStats } from '../spec/results.ts';
-import { limitText } from './coverage.ts';
 import type { Verdict } from '../spec/spec.ts';
-import { count, pad } from './text.ts';
+import { count, LINE_WIDTH, pad, wrap } from './text.ts';
 
 /** One property's outcome next to its expectation. */
 export interface VerdictRow {
@@ -26,9 +25,22 @@ export function verdictCell(r: PropertyResult): string {
   return r.verdict;
 }
 
+/** A matrix cell: holds, the steps of a counterexample, unreachable or undecided; bold when unexpected. */
+function matrixCell(r: VerdictRow | undefined): string {
+  if (!r) return '-';
+  const v = r.result;
+  const got =
+    v.verdict === 'violated' ? (v.trace ? `${v.trace.steps.length} steps` : v.kind === 'sometimes' ? 'unreach.' : 'violated') : v.verdict === 'holds' ? 'holds' : '?';
+  return asExpected(r) ? got : `**${got}**`;
+}
+
 /**
- * Markdown: one row per variant, one column per property (in order of first
- * appearance), each cell the verdict; a surprise is bold with its expectation.
+ * Markdown, for a design discussion: one row per property, one column per
+ * variant; a cell is "holds", the length of the counterexample ("9 steps":
+ * violated), "unreach." (a sometimes never witnessed) or "?" (undecided), in
+ * bold when not as expected. Padded so that it reads as a table in plain
+ * text too; variants are split over several tables so that every line fits
+ * in 80 columns.
  */
 export function verdictMatrix(spec: string, rows: readonly VerdictRow[]): string {
   const variants: string[] = [];
@@ -37,54 +49,45 @@ export function verdictMatrix(spec: string, rows: readonly VerdictRow[]): string
     if (!variants.includes(r.variant)) variants.push(r.variant);
     if (!props.includes(r.result.property)) props.push(r.result.property);
   }
-  const cell = (v: string, p: string): string => {
-    const r = rows.find((x) => x.variant === v && x.result.property === p);
-    if (!r) return '-';
-    const got = verdictCell(r.result);
-    if (asExpected(r)) return got;
-    return `**${got}** (expected ${r.expected ?? 'nothing'})`;
-  };
+  const cell = (v: string, p: string): string => matrixCell(rows.find((x) => x.variant === v && x.result.property === p));
   const states = (v: string): string => {
     const run = rows.find((x) => x.variant === v)?.run;
     if (!run) return '-';
-    const n = run.stats.kind === 'search' ? count(run.stats.distinct) : '-';
-    return run.status === 'complete' ? n : `${n} (${run.status}: ${run.limit ? limitText(run.limit) : ''})`;
+    const n = run.stats.kind === 'search' ? count(statesOf(run)) : run.engine;
+    return run.status === 'complete' ? n : `${n} (${run.status})`;
   };
-  const header = ['variant', ...props, 'states'];
-  const lines = [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...variants.map((v) => `| ${[v, ...props.map((p) => cell(v, p)), states(v)].join(' | ')} |`),
-  ];
+  const firstCol = ['property', ...props, 'states'];
+  const w0 = Math.max(...firstCol.map((x) => x.length));
+  const column = (v: string): string[] => [v, ...props.map((p) => cell(v, p)), states(v)];
+  // Greedy chunks of variants whose table lines fit in the line width.
+  const chunks: string[][] = [];
+  let cur: string[] = [];
+  let width = 2 + w0 + 2;
+  for (const v of variants) {
+    const wv = Math.max(...column(v).map((x) => x.length)) + 3;
+    if (cur.length && width + wv > LINE_WIDTH) {
+      chunks.push(cur);
+      cur = [];
+      width = 2 + w0 + 2;
+    }
+    cur.push(v);
+    width += wv;
+  }
+  if (cur.length) chunks.push(cur);
+  const table = (vs: string[]): string[] => {
+    const cols = [firstCol, ...vs.map(column)];
+    const ws = cols.map((c) => Math.max(3, ...c.map((x) => x.length)));
+    const line = (i: number): string => `| ${cols.map((c, j) => pad(c[i]!, ws[j]!)).join(' | ')} |`;
+    return [line(0), `|${ws.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...firstCol.slice(1).map((_, i) => line(i + 1))];
+  };
   const surprises = rows.filter((r) => !asExpected(r)).length;
   const bounds = [...new Set(variants.map((v) => rows.find((x) => x.variant === v)!.run.bounds))];
-  return [
+  const head = wrap(
     `${spec}: ${surprises === 0 ? 'every verdict as expected' : `${surprises} verdict(s) not as expected (bold)`}; bounds: ${bounds.join('; ')}`,
-    '',
-    ...lines,
-  ].join('\n') + '\n';
-}
-
-/** The all-specs table: spec, variant, property, expected, got, states, time. */
-export function verdictTable(rows: readonly VerdictRow[], seconds: (run: RunResult) => string): string {
-  const header = ['spec', 'variant', 'property', 'expected', 'got', 'states', 'time'];
-  const body = rows.map((r) => [
-    r.spec,
-    r.variant,
-    r.result.property,
-    r.expected ?? '-',
-    asExpected(r) ? r.result.verdict : `${r.result.verdict} !!`,
-    r.run.stats.kind === 'search' ? count(statesOf(r.run)) : '-',
-    seconds(r.run),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const right = new Set([5, 6]);
-  const fmt = (cells: string[]): string =>
-    cells
-      .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : pad(c, widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...body.map(fmt)].join('\n') + '\n';
+    LINE_WIDTH,
+    2,
+  );
+  return [...head, '', ...chunks.flatMap((c, i) => (i ? ['', ...table(c)] : table(c)))].join('\n') + '\n';
 }
 
 /** TLC's closing lines, so that tools that parse TLC's output parse ours. */

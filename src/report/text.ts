@@ -34,6 +34,8 @@ export function ascii(text: string): string {
  * get `hang` extra spaces.
  */
 export function wrap(text: string, width: number, hang = 0): string[] {
+  // A line must have room beyond its hang, or breaking would never make progress.
+  width = Math.max(width, hang + 10);
   const out: string[] = [];
   for (const para of ascii(text).split('\n')) {
     let line = '';

@@ -3,6 +3,8 @@
 // the state is inferred from it, the packed layout (src/state) and the Z3
 // sorts (src/symbolic) are derived from it.
 
+import { UserError } from './errors.ts';
+
 /** A finite set of named individuals (pages, processes, VAs). */
 export interface Domain {
   readonly kind: 'domain';
@@ -67,7 +69,7 @@ function fail(msg: string): never {
   throw new SchemaError(msg);
 }
 
-export class SchemaError extends Error {
+export class SchemaError extends UserError {
   override name = 'SchemaError';
 }
 

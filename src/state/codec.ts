@@ -4,10 +4,11 @@
 
 import type { Domain, RecordType, Type } from '../spec/schema.ts';
 import { describeType } from '../spec/schema.ts';
+import { UserError } from '../spec/errors.ts';
 import { layoutOf, type Layout, type Leaf } from './layout.ts';
 
 /** A value that does not fit its declared type, or a state of the wrong shape. */
-export class ValueRangeError extends Error {
+export class ValueRangeError extends UserError {
   override name = 'ValueRangeError';
   constructor(
     readonly field: string,

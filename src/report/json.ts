@@ -2,10 +2,10 @@
 
 import type { Verdict } from '../spec/spec.ts';
 import type { Coverage } from '../spec/results.ts';
-import { limitText, verdictCoverage } from '../report/coverage.ts';
-import { asExpected } from '../report/tables.ts';
+import { limitText, verdictCoverage } from './coverage.ts';
+import { asExpected } from './tables.ts';
 import { shownPath } from './human.ts';
-import type { SpecOutcome } from './run.ts';
+import type { SpecOutcome } from './outcome.ts';
 
 export interface JsonResult {
   variant: string;
@@ -40,6 +40,8 @@ export interface JsonRun {
   seconds: number;
   statesPerSecond: number;
   bytesPerState: number;
+  /** Why the run's traces could not be written (exit 5), or null. */
+  traceError: string | null;
 }
 
 export interface JsonSpec {
@@ -95,6 +97,7 @@ export function specJson(o: SpecOutcome): JsonSpec {
       seconds: s.seconds,
       statesPerSecond: search?.statesPerSecond ?? 0,
       bytesPerState: search?.bytesPerState ?? 0,
+      traceError: v.writeError ?? null,
     });
   }
   return {

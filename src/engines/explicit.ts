@@ -1,0 +1,28 @@
+// The explicit engine: breadth-first search of every reachable state.
+
+import { explore, type ExploreOptions } from '../explicit/explore.ts';
+import type { Engine } from './engine.ts';
+
+export const explicitEngine: Engine = {
+  name: 'explicit',
+  summary: 'breadth-first search of every reachable state (the default)',
+  interruptible: true,
+  golden: true,
+  visitsTransitions: true,
+  options: [
+    { key: 'maxStates', flag: '--max-states <n>', description: 'stop (incomplete) after n distinct states', value: { kind: 'positive-int' } },
+    { key: 'maxDepth', flag: '--max-depth <n>', description: 'explore at most n BFS levels (initial states are level 1)', value: { kind: 'positive-int' } },
+    { key: 'maxMemory', flag: '--max-memory <MB>', description: 'stop (incomplete) when resident memory exceeds this', value: { kind: 'positive-int' } },
+    { key: 'deadlock', flag: '--no-deadlock', description: 'do not check deadlock freedom', value: { kind: 'negated' } },
+  ],
+  run: (built, o, ctx) =>
+    explore(built, {
+      maxStates: o.maxStates as number | undefined,
+      maxDepth: o.maxDepth as number | undefined,
+      maxMemoryMB: o.maxMemory as number | undefined,
+      deadlock: o.deadlock === false ? false : undefined,
+      onProgress: ctx.onProgress,
+      signal: ctx.signal,
+      onTransition: o.onTransition as ExploreOptions['onTransition'],
+    }),
+};

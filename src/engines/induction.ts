@@ -1,0 +1,33 @@
+// Inductive invariants with Z3: Init => Inv and Inv and Next => Inv'.
+
+import type { Engine } from './engine.ts';
+import { DEPTH } from './symbolic-options.ts';
+
+export const inductionEngine: Engine = {
+  name: 'induction',
+  summary: "induction with Z3: Init => Inv, Inv and Next => Inv' (for all states)",
+  interruptible: false,
+  golden: false,
+  visitsTransitions: false,
+  options: [
+    DEPTH,
+    { key: 'k', flag: '--k <k>', description: 'k for k-induction', value: { kind: 'positive-int' } },
+    { key: 'invariant', flag: '--invariant <property>', description: 'an always property to use as the inductive strengthening', value: { kind: 'string' } },
+    {
+      key: 'ints',
+      flag: '--ints <mode>',
+      description: 'int fields as mathematical integers or within their ranges',
+      value: { kind: 'choice', choices: ['auto', 'unbounded', 'bounded'] },
+    },
+  ],
+  run: async (built, o) => {
+    const { checkSymbolic } = await import('../symbolic/index.ts');
+    return checkSymbolic(built, {
+      engine: 'induction',
+      depth: o.depth as number | undefined,
+      k: o.k as number | undefined,
+      invariant: o.invariant as string | undefined,
+      ints: o.ints as 'auto' | 'unbounded' | 'bounded' | undefined,
+    });
+  },
+};
