@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { beforeAll } from 'vitest';
 
 /** Seconds one test file may take; MMCHECK_TEST_FILE_BUDGET_S overrides it. */
-export const FILE_BUDGET_S = Number(process.env.MMCHECK_TEST_FILE_BUDGET_S) || 240;
+export const FILE_BUDGET_S = Number(process.env.MMCHECK_TEST_FILE_BUDGET_S) || 300;
 
 const WATCHDOG = `
 const { workerData } = require('node:worker_threads');
