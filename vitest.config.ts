@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // A test or hook that takes longer fails; the file goes on.
-    testTimeout: 90_000,
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     teardownTimeout: 10_000,
     // A file whose thread is blocked (where no timeout can fire) is killed by
