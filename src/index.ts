@@ -10,10 +10,23 @@ export {
   array,
   record,
   thread,
+  set,
+  DomainSet,
+  type ReadonlyDomainSet,
   type Domain,
   type Type,
   type Infer,
   type DeepReadonly,
 } from './spec/schema.ts';
-export { model, Model, type ActionDef, type ThreadDef, type StepDef, type StepParams, type ParamSchema } from './spec/model.ts';
+export {
+  model,
+  Model,
+  type ActionDef,
+  type ThreadDef,
+  type StepDef,
+  type AlternativeDef,
+  type StepParams,
+  type ParamSchema,
+  type Fairness,
+} from './spec/model.ts';
 export { spec, type Spec, type SpecDef, type Verdict } from './spec/spec.ts';

@@ -7,6 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ENGINES, engineNamed } from '../src/engines/registry.ts';
+import { UsageError } from '../src/cli/errors.ts';
+import { engineOptionsOf, traceOutput, type CheckFlags } from '../src/cli/flags.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIX = join(ROOT, 'test/fixtures/specs');
@@ -322,9 +325,6 @@ describe('--engine', () => {
     const r = await check('peterson', '--depth', '3');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--depth applies to --engine bmc or induction, not to --engine explicit');
-    const k = await check('peterson', '--engine', 'bmc', '--k', '2', '--invariant', 'X');
-    expect(k.code).toBe(2);
-    expect(k.stderr).toContain('--k applies to --engine induction; --invariant applies to --engine induction, not to --engine bmc');
   });
 });
 
@@ -357,15 +357,6 @@ describe('where traces go', () => {
     expect(existsSync(join(ROOT, '.tmp/counterexamples/peterson/turn-first/CanEnter.txt'))).toBe(true);
   });
 
-  it('--update-goldens takes counterexamples of the golden engine only', async () => {
-    const w = await check('peterson', '--update-goldens', '--witness');
-    expect(w.code).toBe(2);
-    expect(w.stderr).toContain('witnesses are not golden');
-    const b = await check('peterson', '--update-goldens', '--engine', 'bmc');
-    expect(b.code).toBe(2);
-    expect(b.stderr).toContain('golden traces come from --engine explicit');
-  });
-
   it('an unwritable --out prints the verdicts and exits 5 with an I/O error; /proc does not loop', async () => {
     const r = await run(['check', join(FIX, 'surprise.ts'), '--variant', 'racy', '--out', '/proc/cex'], { killAfterMs: 60_000 });
     // The surprise is still reported (exit 1 wins over 5); the write failure is named.
@@ -391,5 +382,68 @@ describe('where traces go', () => {
     const many = await check('peterson', '--dump-graph', file);
     expect(many.code).toBe(2);
     expect(many.stderr).toContain('--dump-graph draws one variant');
+  });
+});
+
+describe('flag validation (in process)', () => {
+  const flags = (f: Partial<CheckFlags>): CheckFlags => ({ engine: 'explicit', deadlock: true, ...f });
+
+  it('options come from the engine registry; one the engine does not take is named with the engines that do', () => {
+    expect(engineOptionsOf(engineNamed('explicit')!, flags({ maxStates: 5, deadlock: false }))).toEqual({ maxStates: 5, deadlock: false });
+    expect(() => engineOptionsOf(engineNamed('bmc')!, flags({ engine: 'bmc', k: 2, invariant: 'X' }))).toThrow(
+      '--k applies to --engine induction; --invariant applies to --engine induction, not to --engine bmc',
+    );
+    expect(() => engineOptionsOf(engineNamed('induction')!, flags({ engine: 'induction', maxDepth: 3 }))).toThrow(
+      '--max-depth applies to --engine explicit, not to --engine induction',
+    );
+    for (const e of ENGINES) expect(Object.keys(engineOptionsOf(e, flags({ engine: e.name })))).toEqual([]);
+  });
+
+  it('--update-goldens: the golden engine, its golden formats, into counterexamples/, no witnesses, no --out', () => {
+    const explicit = engineNamed('explicit')!;
+    const g = traceOutput(explicit, flags({ updateGoldens: true }), 'peterson', ROOT);
+    expect(g.outDir).toBe(join(ROOT, 'counterexamples'));
+    expect(g.writers.map((w) => w.ext)).toEqual(['txt', 'json']);
+    expect(traceOutput(explicit, flags({}), 'peterson', ROOT).outDir).toBe(join(ROOT, '.tmp/counterexamples'));
+    expect(() => traceOutput(explicit, flags({ updateGoldens: true, witness: true }), 'peterson', ROOT)).toThrow('witnesses are not golden');
+    expect(() => traceOutput(explicit, flags({ updateGoldens: true, out: '/tmp/x' }), 'peterson', ROOT)).toThrow('it takes no --out');
+    expect(() => traceOutput(engineNamed('bmc')!, flags({ engine: 'bmc', updateGoldens: true }), 'peterson', ROOT)).toThrow(
+      'golden traces come from --engine explicit',
+    );
+    expect(() => traceOutput(engineNamed('bmc')!, flags({ engine: 'bmc', dumpGraph: 'g.dot' }), 'peterson', ROOT)).toThrow(UsageError);
+  });
+});
+
+describe('the engine seam (in process)', () => {
+  it('an engine is a value: checkSpec runs it, writes its traces under its own name, reporters render it', async () => {
+    const { checkSpec } = await import('../src/cli/run.ts');
+    const { explore } = await import('../src/explicit/explore.ts');
+    const { variantReport } = await import('../src/report/human.ts');
+    const { TRACE_WRITERS } = await import('../src/report/trace-writers.ts');
+    const pc = (await import('picocolors')).default;
+    const spec = (await import('../specs/classic/peterson.ts')).default;
+    const calls: string[] = [];
+    const fake = {
+      name: 'fake',
+      summary: 'a test engine',
+      options: [],
+      interruptible: false,
+      golden: false,
+      visitsTransitions: false,
+      run: async (built: any) => {
+        calls.push(built.variant);
+        return { ...(await explore(built)), engine: 'fake', method: 'a fake search' };
+      },
+    };
+    const out = tmp();
+    const o = await checkSpec({ spec, file: join(ROOT, 'specs/classic/peterson.ts') }, {
+      variant: 'turn-first', engine: fake, engineOptions: {}, witness: false, outDir: out, writers: TRACE_WRITERS, root: ROOT,
+    });
+    expect(calls).toEqual(['turn-first']);
+    expect(readdirSync(join(out, 'peterson/turn-first')).sort()).toEqual(['MutualExclusion.fake.dot', 'MutualExclusion.fake.json', 'MutualExclusion.fake.txt']);
+    expect(readFileSync(join(out, 'peterson/turn-first/MutualExclusion.fake.txt'), 'utf8')).toContain('a shortest counterexample (a fake search)');
+    const text = variantReport(o.variants[0]!, pc.createColors(false), { quiet: false, traces: false, stats: false });
+    expect(text).toContain('engine: fake');
+    expect(text).toMatch(/MutualExclusion +always +violated +ok +6-step trace/);
   });
 });

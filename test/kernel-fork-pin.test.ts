@@ -31,75 +31,75 @@ const { P1, P2, P3, P4, P5, P6, P13 } = PROP;
 
 /**
  * Minimal counterexample lengths, derived by hand (see docs/kernel-model.md):
- * fork is lock, dup, copy, unlock (+ seqBegin, seqEnd with write_protect_seq);
- * slow GUP is slowLock, follow[, fault, follow], slowUnlock; gup_fast is
+ * fork is lock, dup, copy, unlock (+ seqBegin, seqEnd with write_protect_seq;
+ * + wp before dup where copy_one_pte write-protects first, v5.7-v5.9-rc4);
+ * slow GUP is slowLock, follow[, fault, ...], slowUnlock; gup_fast is
  * [fastBegin,] fastPte, fastGrab, fastRecheck; a store to a R/O PTE is
- * access (the fault) then store. Every violation found must be listed here.
- * inductive-pin-exclusive (IPE) is P6 and facts that hold in every reachable
- * state (its other conjuncts are checked on their own: inductive-refcounts,
- * P7, P14), so it fails first where P6 does: same length.
+ * access (the fault: reuse, or do_wp_page's decision to copy), then for a
+ * copy wCopy, wRelock (the PTE switch), wEnd, then store. Every violation
+ * found must be listed here. inductive-pin-exclusive (IPE) is P6 and facts
+ * that hold in every reachable state, so it fails first where P6 does.
  */
 const MINIMAL: Record<string, Record<string, Record<string, number>>> = {
   'b0-gup-fork': {
-    // pin (3) + fork lock, dup: the pinned page loses exclusivity (5);
-    // + copy: the child maps it (6); + unlock + the parent's write fault copies (8).
-    'v5.7': { [P6]: 5, [IPE]: 5, [P5]: 6, [P3]: 8 },
-    'v5.8': { [P6]: 5, [IPE]: 5, [P5]: 6, [P3]: 8 },
-    'v5.9-rc4': { [P6]: 5, [IPE]: 5, [P5]: 6, [P3]: 8 },
+    // pin (3) + fork lock, wp, dup: the pinned page loses exclusivity (6);
+    // + copy: the child maps it (7); + unlock + the parent's write fault
+    // access, wCopy, wRelock switches its PTE to the copy (11).
+    'v5.7': { [P6]: 6, [IPE]: 6, [P5]: 7, [P3]: 11 },
+    'v5.8': { [P6]: 6, [IPE]: 6, [P5]: 7, [P3]: 11 },
+    'v5.9-rc4': { [P6]: 6, [IPE]: 6, [P5]: 7, [P3]: 11 },
   },
   'b1-vmsplice-child': {
-    // fork (4), vmsplice via gup_fast (3), child munmap (1), parent's fault
+    // fork (5), vmsplice via gup_fast (3), child munmap (1), parent's fault
     // reuses (mapcount 1) and the store lands in the pipe's page (2).
-    'v5.7': { [P1]: 10 },
+    'v5.7': { [P1]: 11 },
   },
   'b2-rdma-fork': {
-    // as B0 for P5/P6; P3: pin (3), fork (4), child exit (1), the parent's
-    // write fault copies because the pin keeps page_count at 2 (1).
-    'v5.7': { [P6]: 5, [IPE]: 5, [P5]: 6 },
-    'v5.8': { [P6]: 5, [IPE]: 5, [P5]: 6 },
-    'v5.9-rc4': { [P6]: 5, [IPE]: 5, [P5]: 6, [P3]: 9 },
+    // as B0 for P5/P6; P3: pin (3), fork (5), child exit (1), the parent's
+    // write fault copies because the pin keeps page_count at 2 (3).
+    'v5.7': { [P6]: 6, [IPE]: 6, [P5]: 7 },
+    'v5.8': { [P6]: 6, [IPE]: 6, [P5]: 7 },
+    'v5.9-rc4': { [P6]: 6, [IPE]: 6, [P5]: 7, [P3]: 12 },
   },
   'b4-gup-fast-fork': {
-    // fork lock, dup (2) then the gup_fast pin (fastBegin, fastPte, fastGrab,
-    // fastRecheck) returns on a shared page (6); fork's copy maps it in the
-    // child (7); unlock and the parent's write fault copies away (9).
-    // Before v5.9 the same lengths come from pinning before fork.
-    'v5.7': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
-    'v5.8': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
-    'v5.9-rc4': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
-    'v5.9': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
-    'v5.19-no-wpseq': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
+    // v5.9: fork lock, dup (2) then the gup_fast pin (fastBegin, fastPte,
+    // fastGrab, fastRecheck) returns on a shared page (6); fork's copy maps
+    // it in the child (7); unlock and the parent's write fault copies (11).
+    // Before v5.9 fork write-protects first, so gup_fast (FOLL_WRITE) must
+    // pin before fork: pin (4), lock, wp, dup (7), copy (8), unlock, fault (12).
+    'v5.7': { [P6]: 7, [IPE]: 7, [P5]: 8, [P13]: 8, [P3]: 12 },
+    'v5.8': { [P6]: 7, [IPE]: 7, [P5]: 8, [P13]: 8, [P3]: 12 },
+    'v5.9-rc4': { [P6]: 7, [IPE]: 7, [P5]: 8, [P13]: 8, [P3]: 12 },
+    'v5.9': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 11 },
+    'v5.19-no-wpseq': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 11 },
   },
   'b5-ro-pin': {
-    // fork (4, or 6 with write_protect_seq), R/O pin slowLock, follow on the
-    // shared page (+2), the parent's write fault copies and its store (+2).
-    'v5.7': { [P6]: 6, [IPE]: 6, [P4]: 8 },
-    'v5.9-rc4': { [P6]: 6, [IPE]: 6, [P4]: 8 },
-    'v5.9': { [P6]: 6, [IPE]: 6, [P4]: 8 },
-    'v5.11': { [P6]: 8, [IPE]: 8, [P4]: 10 },
+    // fork (5 before v5.9, 4, or 6 with write_protect_seq), R/O pin
+    // slowLock, follow on the shared page (+2), the parent's write fault
+    // copies and its store (+5: access, wCopy, wRelock, wEnd, store).
+    'v5.7': { [P6]: 7, [IPE]: 7, [P4]: 12 },
+    'v5.9-rc4': { [P6]: 7, [IPE]: 7, [P4]: 12 },
+    'v5.9': { [P6]: 6, [IPE]: 6, [P4]: 11 },
+    'v5.11': { [P6]: 8, [IPE]: 8, [P4]: 13 },
   },
   'cow-vmsplice-parent': {
-    // vmsplice (3) and fork (4) in either order, parent munmap (1), the
+    // vmsplice (3) and fork (5) in either order, parent munmap (1), the
     // child's fault reuses (mapcount 1) and its store reaches the pipe (2).
-    'v5.7': { [P2]: 10 },
-    'v5.8': { [P2]: 10 },
+    'v5.7': { [P2]: 11 },
+    'v5.8': { [P2]: 11 },
   },
   'fork-pin-cow-all': {
-    // Each the shortest of the mechanisms above, now competing:
-    // P6/P5: roPin slowLock, follow, slowUnlock before fork lock, dup (5), copy (6);
-    //   with early COW only the gup_fast race is left (6, 7).
-    // P13 and P3 as in B4 (7, 9). P1 as in B1, the child's exit unmapping (10).
-    // P4 as in B5 (8; 10 with write_protect_seq); in v5.8 the R/O pin breaks
-    //   COW, so it must come before fork, as in B0: pin (3), fork (4), store (2).
-    // P2 in v5.7: fork (4), R/O pin of the shared page (2), the parent's fault
-    //   copies (1), the child's fault reuses (mapcount 1) and it stores (2) = 9;
-    //   in v5.8 the R/O pin must precede fork (3), hence 10.
-    'v5.7': { [P6]: 5, [IPE]: 5, [P5]: 6, [P13]: 7, [P4]: 8, [P2]: 9, [P3]: 9, [P1]: 10 },
-    'v5.8': { [P6]: 5, [IPE]: 5, [P5]: 6, [P13]: 7, [P3]: 9, [P4]: 9, [P2]: 10 },
-    'v5.9-rc4': { [P6]: 5, [IPE]: 5, [P5]: 6, [P13]: 7, [P4]: 8, [P3]: 9 },
-    'v5.9': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P4]: 8, [P3]: 9 },
-    'v5.11': { [P6]: 8, [IPE]: 8, [P4]: 10 },
-    'v5.19-no-wpseq': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 9 },
+    // P6/P5/P13/P3 as in B4; P1 as in B1 (11). P2 (14; read from the
+    // engine, then checked step by step): gup_fast pins (4) inside fork
+    // before its write-protect (fork 5), the parent's COW fault switches
+    // its PTE to a copy (access, wCopy, wRelock: 3), the child's fault sees
+    // mapcount 1 and reuses the pinned page, and its store (2) shows
+    // through the parent's pin. Before v5.9 only (mapcount reuse).
+    'v5.7': { [P6]: 7, [IPE]: 7, [P5]: 8, [P13]: 8, [P1]: 11, [P3]: 12, [P2]: 14 },
+    'v5.8': { [P6]: 7, [IPE]: 7, [P5]: 8, [P13]: 8, [P3]: 12, [P2]: 14 },
+    'v5.9-rc4': { [P6]: 7, [IPE]: 7, [P5]: 8, [P13]: 8, [P3]: 12 },
+    'v5.9': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 11 },
+    'v5.19-no-wpseq': { [P6]: 6, [IPE]: 6, [P5]: 7, [P13]: 7, [P3]: 11 },
   },
 };
 
@@ -155,7 +155,7 @@ describe('kernel history: the traces tell the mailing-list story', () => {
   it('B1: the child vmsplices, unmaps, and the parent reuses the page the pipe shows', async () => {
     const t = result(await run(b1, 'v5.7'), P1).trace;
     const ls = labels(t);
-    expect(ls.slice(0, 4)).toEqual(['fork.lock', 'fork.dup', 'fork.copy', 'fork.unlock']);
+    expect(ls.slice(0, 5)).toEqual(['fork.lock', 'fork.wp', 'fork.dup', 'fork.copy', 'fork.unlock']);
     expect(before(ls, 'pipe.fastGrab', 'childUnmap.zap')).toBe(true);
     expect(ls.slice(-3)).toEqual(['childUnmap.zap', 'parentWrite.access', 'parentWrite.store']);
     const s = last(t);
@@ -170,11 +170,14 @@ describe('kernel history: the traces tell the mailing-list story', () => {
       'rdma.follow',
       'rdma.slowUnlock',
       'fork.lock',
+      'fork.wp',
       'fork.dup',
       'fork.copy',
       'fork.unlock',
       'childExit.exit',
       'parentWrite.access',
+      'parentWrite.wCopy',
+      'parentWrite.wRelock',
     ]);
     const s = last(t);
     expect(s.gup[0].page).toBe(0);
@@ -198,7 +201,15 @@ describe('kernel history: the traces tell the mailing-list story', () => {
 
   it('B5: a R/O pin on the shared page goes stale when the parent writes', async () => {
     const t = result(await run(b5, 'v5.9'), P4).trace;
-    expect(labels(t).slice(4)).toEqual(['roPin.slowLock', 'roPin.follow', 'parentWrite.access', 'parentWrite.store']);
+    expect(labels(t).slice(4)).toEqual([
+      'roPin.slowLock',
+      'roPin.follow',
+      'parentWrite.access',
+      'parentWrite.wCopy',
+      'parentWrite.wRelock',
+      'parentWrite.wEnd',
+      'parentWrite.store',
+    ]);
     const s = last(t);
     expect(s.page[s.gup[0].page!].data).toBe('old');
     expect(s.page[s.pte[PARENT].page!].data).toBe('parent');
@@ -231,7 +242,7 @@ describe('kernel history: golden race diagrams', () => {
 
 describe('fork/pin/COW building blocks', () => {
   const page = (map: number, ref: number, excl: boolean) =>
-    ({ page: [{ free: false, ref, map, pins: 0, excl, data: 'old' }] }) as unknown as MmState;
+    ({ page: [{ free: false, ref, map, pins: 0, excl, data: 'old', lock: false }] }) as unknown as MmState;
 
   it('do_wp_page reuse tests follow each era', () => {
     // Mapped once, but a GUP reference (a pipe, a pin) is held too.

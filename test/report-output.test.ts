@@ -17,6 +17,7 @@ import { SchemaError } from '../src/spec/schema.ts';
 import { ItfError } from '../src/report/itf.ts';
 import { StateGraph, traceDot } from '../src/report/dot.ts';
 import { TRACE_WRITERS } from '../src/report/trace-writers.ts';
+import { specJson } from '../src/report/json.ts';
 import peterson from '../specs/classic/peterson.ts';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'mmcheck-out-'));
@@ -103,5 +104,26 @@ describe('Graphviz DOT', () => {
     expect(g.match(/^ {2}n\d+ \[label=/gm)).toHaveLength(12);
     // Each state is expanded once, so every generated successor is one edge.
     expect(g.match(/^ {2}n\d+ -> n\d+ /gm)).toHaveLength(run.stats.generated - built.model.inits.length);
+  });
+});
+
+describe('--json per engine', () => {
+  it('a solver run reports its queries and no state counters of its own', async () => {
+    const built = peterson.build('peterson');
+    const search = await explore(built);
+    const solverRun = {
+      ...search,
+      engine: 'bmc',
+      method: 'bounded model checking',
+      stats: { kind: 'solver' as const, depth: 7, seconds: 1.5, solverSeconds: [0.5, 1], peakRssBytes: 1 },
+    };
+    const outcome = (run: typeof search | typeof solverRun) => ({
+      found: { spec: peterson, file: 'specs/classic/peterson.ts' },
+      variants: [{ built, run, rows: run.properties.map((result) => ({ spec: 'peterson', variant: 'peterson', result, expected: built.expected.get(result.property), run })), files: new Map() }],
+    });
+    const s = specJson(outcome(solverRun)).stats.runs[0]!;
+    expect(s).toMatchObject({ engine: 'bmc', distinctStates: 0, depth: 7, solverQueries: 2, solverSeconds: 1.5, traceError: null });
+    const e = specJson(outcome(search)).stats.runs[0]!;
+    expect(e).toMatchObject({ engine: 'explicit', distinctStates: 26, solverQueries: null, solverSeconds: null });
   });
 });

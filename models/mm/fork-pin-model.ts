@@ -6,7 +6,8 @@
 import { model, domain } from '../../src/index.ts';
 import type { MmConfig } from './kernels.ts';
 import type { HolderSpec, Scenario } from './scenario.ts';
-import { addChildExit, addDma, addFork, addHolder, addUnmap, addWrite, holderStart, type MmModel } from './paths.ts';
+import { addChildExit, addDma, addFork, addHolder, addMprotect, addUnmap, addWrite, holderStart, type MmModel } from './paths.ts';
+import { addDeviceWrite, addDriver } from './driver.ts';
 import { addProperties, type PropId } from './properties.ts';
 import { CHILD, PARENT, mmSchema, pageNames, type MmState } from './state.ts';
 
@@ -31,15 +32,16 @@ function initialState(sc: Scenario): MmState {
   for (let i = 0; i < nPages; i++) {
     page.push(
       i === 0
-        ? { free: false, ref: 1, map: 1, pins: 0, excl: true, data: 'old' as const }
-        : { free: true, ref: 0, map: 0, pins: 0, excl: false, data: 'zero' as const },
+        ? { free: false, ref: 1, map: 1, pins: 0, excl: true, data: 'old' as const, lock: false }
+        : { free: true, ref: 0, map: 0, pins: 0, excl: false, data: 'zero' as const, lock: false },
     );
   }
-  const mm = (live: boolean) => ({ live, hasPinned: false, wpSeq: 0, mmapW: false, mmapR: 0 });
-  const user = (write: boolean, unmap: boolean, exit: boolean) => ({
-    write: { pc: write ? ('access' as const) : ('done' as const) },
+  const mm = (live: boolean) => ({ live, hasPinned: false, wpSeq: 0, mmapW: false, mmapR: 0, vmaW: true });
+  const user = (write: boolean, unmap: boolean, exit: boolean, mprotect: boolean) => ({
+    write: { pc: write ? ('access' as const) : ('done' as const), old: null, new: null },
     unmap: { pc: unmap ? ('zap' as const) : ('done' as const) },
     exit: { pc: exit ? ('exit' as const) : ('done' as const) },
+    mprotect: { pc: mprotect ? ('mpLock' as const) : ('done' as const) },
   });
   const gup = [];
   for (let h = 0; h < sc.holderDomain.size; h++) {
@@ -54,21 +56,36 @@ function initialState(sc: Scenario): MmState {
       viaFast: false,
       preFork: false,
       mapValid: false,
+      old: null,
+      new: null,
     });
   }
   return {
     page,
     pte: [
-      { page: 0, w: true },
-      { page: null, w: false },
+      { page: 0, w: true, dx: false },
+      { page: null, w: false, dx: false },
     ],
     mm: [mm(true), mm(false)],
+    mn: { seq: 0, active: 0, iseq: 0 },
+    dev: { lock: false, page: null, perm: 'none' as const },
+    drv: {
+      pc: sc.driver ? ('begin' as const) : ('done' as const),
+      seq: 0,
+      page: null,
+      locked: false,
+      tries: 0,
+      ok: false,
+      leaked: null,
+      old: null,
+      new: null,
+    },
     forked: false,
     oom: false,
-    fork: { pc: 'lock', copied: false },
+    fork: { pc: sc.noFork ? ('done' as const) : ('lock' as const), copied: false, failed: false },
     user: [
-      user(sc.parentWrite !== undefined, !!sc.parentUnmap, false),
-      user(sc.childWrite !== undefined, !!sc.childUnmap, !!sc.childExit),
+      user(sc.parentWrite !== undefined, !!sc.parentUnmap, false, sc.parentMprotect !== undefined),
+      user(sc.childWrite !== undefined, !!sc.childUnmap, !!sc.childExit, false),
     ],
     gup,
   };
@@ -77,16 +94,19 @@ function initialState(sc: Scenario): MmState {
 export function forkPinModel(k: MmConfig, sc: Scenario, props: readonly PropId[]): MmModel {
   const m = model(mmSchema(sc.pages, sc.holderDomain));
   m.init(initialState(sc));
-  addFork(m, k);
+  if (!sc.noFork) addFork(m, k, sc);
   for (let h = 0; h < sc.holders.length; h++) addHolder(m, k, sc, h);
   if (sc.dma) {
     for (let h = 0; h < sc.holders.length; h++) if (sc.holders[h]!.write) addDma(m, sc, h);
   }
-  if (sc.parentWrite !== undefined) addWrite(m, k, PARENT, sc.parentWrite);
-  if (sc.childWrite !== undefined) addWrite(m, k, CHILD, sc.childWrite);
-  if (sc.parentUnmap) addUnmap(m, sc, PARENT, 'afterFork');
-  if (sc.childUnmap) addUnmap(m, sc, CHILD, 'afterFork');
-  if (sc.childExit) addChildExit(m, sc);
+  if (sc.parentWrite !== undefined) addWrite(m, k, sc, PARENT, sc.parentWrite);
+  if (sc.childWrite !== undefined) addWrite(m, k, sc, CHILD, sc.childWrite);
+  if (sc.parentUnmap) addUnmap(m, k, sc, PARENT, sc.noFork ? 'any' : 'afterFork');
+  if (sc.childUnmap) addUnmap(m, k, sc, CHILD, 'afterFork');
+  if (sc.childExit) addChildExit(m, k, sc);
+  if (sc.parentMprotect !== undefined) addMprotect(m, k, sc, sc.parentMprotect);
+  if (sc.driver) addDriver(m, k, sc);
+  if (sc.devWrite) addDeviceWrite(m);
   addProperties(m, sc, props);
   return m;
 }

@@ -14,15 +14,39 @@
 import type { MmConfig } from './kernels.ts';
 import { holderStart, ready, type MmModel } from './paths.ts';
 import type { Scenario } from './scenario.ts';
-import { gupPins, gupRefs, pinnedIsExclusive, ptesMapping } from './properties.ts';
-import { CHILD, PARENT, type ROState } from './state.ts';
+import { gupPins, gupRefs, pathRefs, pinnedIsExclusive, ptesMapping } from './properties.ts';
+import { CHILD, PARENT, faultLabels, type ROState } from './state.ts';
 
 export const INDUCTIVE_REFCOUNTS = 'inductive-refcounts';
 export const INDUCTIVE_PIN_EXCLUSIVE = 'inductive-pin-exclusive';
 
+/** A label of an in-fault sub-path (fault.ts) with prefix p. */
+function inFault(pc: string, p: string): boolean {
+  return faultLabels(p).some((l) => l === pc);
+}
+
 /** Slow GUP steps that run with mmap_read_lock held (slowLock took it, slowUnlock drops it). */
 function holdsMmapRead(pc: string): boolean {
-  return pc === 'follow' || pc === 'fault' || pc === 'slowUnlock';
+  return pc === 'follow' || pc === 'fault' || pc === 'slowUnlock' || inFault(pc, 'f');
+}
+
+/** A user store inside its fault (access took mmap_read_lock, store drops it). */
+function writeHoldsMmapRead(pc: string): boolean {
+  return pc === 'store' || inFault(pc, 'w');
+}
+
+/** The driver between mmap_read_lock (mlock) and mmap_read_unlock (munlock). */
+function driverHoldsMmapRead(pc: string): boolean {
+  return (
+    pc === 'gup' ||
+    inFault(pc, 'g') ||
+    pc === 'flock' ||
+    pc === 'xStart' ||
+    pc === 'xInv' ||
+    pc === 'install' ||
+    pc === 'xEnd' ||
+    pc === 'munlock'
+  );
 }
 
 /**
@@ -30,7 +54,44 @@ function holdsMmapRead(pc: string): boolean {
  * until its last (copy_page_range runs inside it).
  */
 function forkHoldsMmapWrite(pc: string): boolean {
-  return pc === 'seqBegin' || pc === 'dup' || pc === 'copy' || pc === 'seqEnd' || pc === 'unlock';
+  return (
+    pc === 'mnStart' ||
+    pc === 'mnInv' ||
+    pc === 'seqBegin' ||
+    pc === 'wp' ||
+    pc === 'dup' ||
+    pc === 'copy' ||
+    pc === 'seqEnd' ||
+    pc === 'mnEnd' ||
+    pc === 'unlock'
+  );
+}
+
+/** munmap and mprotect hold mmap_lock for write between their first and last step. */
+function userHoldsMmapWrite(s: ROState, m: number): boolean {
+  const z = s.user[m].unmap.pc;
+  const p = s.user[m].mprotect.pc;
+  return z === 'zStart' || z === 'zInv' || z === 'zClear' || z === 'zEnd' || p === 'mpStart' || p === 'mpInv' || p === 'mpChange' || p === 'mpEnd';
+}
+
+/**
+ * The in-fault locals (fault.ts) agree with the thread's place in the
+ * fault: wp_page_copy holds old_folio from do_wp_page to its end, and its
+ * new folio, not yet mapped, from the copy to the PTE switch (then the old
+ * folio's mapping reference); remove_device_exclusive_entry holds its
+ * folio_try_get reference and, from the lock to the unlock, the folio lock.
+ */
+function faultLocalsAgree(s: ROState, pc: string, p: string, old: number | null, nw: number | null): boolean {
+  const copying = pc === `${p}Start` || pc === `${p}Inv` || pc === `${p}Relock`;
+  const restoring = pc === `${p}XLock` || pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock`;
+  const locked = pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock`;
+  let ok = true;
+  ok = ok && (inFault(pc, p) && pc !== `${p}XEnd` ? old !== null : old === null);
+  ok = ok && (copying || pc === `${p}End` ? nw !== null : nw === null);
+  ok = ok && !(copying && (old === nw || (nw !== null && ptesMapping(s, nw) > 0)));
+  ok = ok && !(restoring && nw !== null);
+  ok = ok && !(locked && old !== null && !s.page[old].lock);
+  return ok;
 }
 
 /** 1 for the page fork has counted for the child's PTE but not yet installed (between dup and copy). */
@@ -70,11 +131,12 @@ function forkPending(s: ROState, p: number): number {
  */
 export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
   const fpc = s.fork.pc;
-  const beforeCopy = fpc === 'lock' || fpc === 'seqBegin' || fpc === 'dup' || fpc === 'copy';
+  const beforeCopy =
+    fpc === 'lock' || fpc === 'mnStart' || fpc === 'mnInv' || fpc === 'seqBegin' || fpc === 'wp' || fpc === 'dup' || fpc === 'copy';
   let ok =
     s.forked === (fpc === 'done') &&
-    s.mm[PARENT].mmapW === forkHoldsMmapWrite(fpc) &&
-    !s.mm[CHILD].mmapW &&
+    s.mm[PARENT].mmapW === (forkHoldsMmapWrite(fpc) || userHoldsMmapWrite(s, PARENT)) &&
+    s.mm[CHILD].mmapW === userHoldsMmapWrite(s, CHILD) &&
     s.mm[PARENT].live &&
     (!s.mm[CHILD].live || s.forked) &&
     (!beforeCopy || (s.pte[CHILD].page === null && !s.fork.copied)) &&
@@ -85,14 +147,32 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
     for (let h = 0; h < sc.holders.length; h++) {
       readers = readers + (sc.holders[h].owner === m && holdsMmapRead(s.gup[h].pc) ? 1 : 0);
     }
+    readers = readers + (writeHoldsMmapRead(s.user[m].write.pc) ? 1 : 0);
+    readers = readers + (m === PARENT && driverHoldsMmapRead(s.drv.pc) ? 1 : 0);
     ok = ok && s.mm[m].mmapR === readers && !(s.mm[m].mmapW && readers > 0);
+    const w = s.user[m].write;
+    ok = ok && faultLocalsAgree(s, w.pc, 'w', w.old, w.new);
+  }
+  ok = ok && faultLocalsAgree(s, s.drv.pc, 'g', s.drv.old, s.drv.new);
+  // Without a driver nothing device-exclusive or notifier-related ever happens.
+  if (!sc.driver) {
+    ok = ok && s.drv.pc === 'done' && s.drv.page === null && s.drv.leaked === null && s.dev.page === null && s.mn.active === 0;
+    for (let p = 0; p < s.page.length; p++) ok = ok && !s.page[p].lock;
+    for (let m = 0; m < s.pte.length; m++) ok = ok && !s.pte[m].dx;
   }
 
   for (let h = 0; h < sc.holders.length; h++) {
     const g = s.gup[h];
     const pc = g.pc;
+    ok = ok && faultLocalsAgree(s, pc, 'f', g.old, g.new);
     const before =
-      pc === 'fastBegin' || pc === 'fastSeq' || pc === 'fastPte' || pc === 'slowLock' || pc === 'follow' || pc === 'fault';
+      pc === 'fastBegin' ||
+      pc === 'fastSeq' ||
+      pc === 'fastPte' ||
+      pc === 'slowLock' ||
+      pc === 'follow' ||
+      pc === 'fault' ||
+      inFault(pc, 'f');
     const grabbing = pc === 'fastRecheck' || pc === 'fastSeqCheck';
     ok =
       ok &&
@@ -109,7 +189,12 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
   for (let p = 0; p < s.page.length; p++) {
     const pg = s.page[p];
     const maps = forkPending(s, p) + ptesMapping(s, p);
-    ok = ok && pg.map === maps && pg.ref === maps + gupRefs(s, sc, p) && pg.pins === gupPins(s, sc, p) && pg.free === (pg.ref === 0);
+    ok =
+      ok &&
+      pg.map === maps &&
+      pg.ref === maps + gupRefs(s, sc, p) + pathRefs(s, sc, p) &&
+      pg.pins === gupPins(s, sc, p) &&
+      pg.free === (pg.ref === 0);
   }
   return ok;
 }

@@ -3,6 +3,7 @@
 // each page carries the writer of its content, each GUP holder the page it
 // holds, so no property needs to look at the past.
 
+import { faultRefs } from './fault.ts';
 import { CHILD, PARENT, type ROState } from './state.ts';
 import type { Scenario } from './scenario.ts';
 import type { MmModel } from './paths.ts';
@@ -16,6 +17,10 @@ export const PROP = {
   P5: 'P5-pinned-stays-with-parent',
   P6: 'P6-pinned-is-exclusive',
   P7: 'P7-writable-is-exclusive',
+  P8: 'P8-device-exclusive',
+  P9: 'P9-exclusive-not-inherited',
+  P10: 'P10-mirror-sound',
+  P11R: 'P11-retry-releases',
   P12: 'P12-refcounts-exact',
   P13: 'P13-gup-fast-vs-fork',
   P14: 'P14-has-pinned-first',
@@ -116,12 +121,12 @@ export function writableIsExclusive(s: ROState): boolean {
   let ok = true;
   for (let i = 0; i < s.pte.length; i++) {
     const p = s.pte[i].page;
-    ok = ok && !(p !== null && s.pte[i].w && !(s.page[p].excl && s.page[p].map === 1));
+    ok = ok && !(p !== null && s.pte[i].w && !s.pte[i].dx && !(s.page[p].excl && s.page[p].map === 1));
   }
   return ok || forkHoldsPtl(s);
 }
 
-/** PTEs (of any mm) that map page p. */
+/** PTEs (of any mm) that map page p, present or device-exclusive. */
 export function ptesMapping(s: ROState, p: number): number {
   let n = 0;
   for (let i = 0; i < s.pte.length; i++) n = n + (s.pte[i].page === p ? 1 : 0);
@@ -149,18 +154,32 @@ export function gupPins(s: ROState, sc: Scenario, p: number): number {
 }
 
 /**
+ * References held by kernel paths in flight on page p: do_wp_page /
+ * wp_page_copy's old and new folio, remove_device_exclusive_entry's
+ * folio_try_get (fault.ts), of every faulting thread; the driver's GUP
+ * reference to the folio make_device_exclusive works on or returned, and
+ * one a retry leaked (B7).
+ */
+export function pathRefs(s: ROState, sc: Scenario, p: number): number {
+  let n = faultRefs(s.user[PARENT].write, p) + faultRefs(s.user[CHILD].write, p) + faultRefs(s.drv, p);
+  for (let h = 0; h < sc.holders.length; h++) n = n + faultRefs(s.gup[h], p);
+  return n + (s.drv.page === p ? 1 : 0) + (s.drv.leaked === p ? 1 : 0);
+}
+
+/**
  * P12 (I5, I6): every page's counters equal what references it: mapcount the
- * PTEs, refcount the PTEs plus GUP references (held or grabbed by gup_fast),
- * pins the FOLL_PIN ones; a page is free exactly when its refcount is 0.
- * So no count goes negative, nothing is freed while referenced, nothing
- * free is mapped or pinned, and nothing leaks.
+ * PTEs (device-exclusive entries included: I6), refcount the PTEs plus GUP
+ * references (held or grabbed by gup_fast) plus references of paths in
+ * flight, pins the FOLL_PIN ones; a page is free exactly when its refcount
+ * is 0. So no count goes negative, nothing is freed while referenced,
+ * nothing free is mapped or pinned, and nothing leaks.
  */
 export function refcountsExact(s: ROState, sc: Scenario): boolean {
   let ok = true;
   for (let p = 0; p < s.page.length; p++) {
     const pg = s.page[p];
     const maps = ptesMapping(s, p);
-    ok = ok && !(pg.map !== maps || pg.pins !== gupPins(s, sc, p) || pg.ref !== maps + gupRefs(s, sc, p));
+    ok = ok && !(pg.map !== maps || pg.pins !== gupPins(s, sc, p) || pg.ref !== maps + gupRefs(s, sc, p) + pathRefs(s, sc, p));
     ok = ok && !(pg.free !== (pg.ref === 0));
   }
   return ok || forkHoldsPtl(s);
@@ -195,6 +214,55 @@ export function hasPinnedFirst(s: ROState, n: ROState, sc: Scenario): boolean {
   return ok;
 }
 
+/**
+ * P8: a device-exclusive entry excludes the CPU: no PTE maps its page
+ * present, and the device's atomic grant on a page implies the parent's
+ * entry for it is still device-exclusive (a CPU access restores the PTE
+ * only after the EXCLUSIVE callback revoked the grant).
+ */
+export function deviceExclusive(s: ROState): boolean {
+  let ok = true;
+  for (let i = 0; i < s.pte.length; i++) {
+    const p = s.pte[i].page;
+    for (let j = 0; j < s.pte.length; j++) {
+      ok = ok && !(p !== null && s.pte[i].dx && s.pte[j].page === p && !s.pte[j].dx);
+    }
+  }
+  const d = s.dev.page;
+  ok = ok && !(s.dev.perm === 'atomic' && d !== null && !(s.pte[PARENT].dx && s.pte[PARENT].page === d));
+  return ok;
+}
+
+/** P9: the child never has a device-exclusive entry. */
+export function exclusiveNotInherited(s: ROState): boolean {
+  return !s.pte[CHILD].dx;
+}
+
+/**
+ * P10: the device's translation is backed by the CPU's: it maps the page
+ * the parent's PTE maps, read-only only if present, writable only if
+ * present and writable, atomic only if device-exclusive; and never more
+ * than VM_WRITE allows. An invalidation in progress whose callback has
+ * not run yet is covered: the PTE changes only after the callbacks.
+ */
+export function mirrorSound(s: ROState): boolean {
+  const d = s.dev.page;
+  if (d === null || s.dev.perm === 'none') return true;
+  const e = s.pte[PARENT];
+  const same = e.page === d;
+  const perm = s.dev.perm;
+  const backed =
+    same &&
+    (perm === 'atomic' ? e.dx : perm === 'rw' ? !e.dx && e.w : true) &&
+    (perm === 'r' || s.mm[PARENT].vmaW);
+  return backed;
+}
+
+/** P11 (its safety half): a retry of the driver loop goes back to read_begin holding no folio lock or reference. */
+export function retryReleases(s: ROState): boolean {
+  return s.drv.leaked === null;
+}
+
 const DOCS: Record<PropId, string> = {
   P1: 'P1 fork isolation parent->child: the child never reads a parent store made after fork',
   P2: 'P2 fork isolation child->parent: the parent never reads a child store',
@@ -203,6 +271,10 @@ const DOCS: Record<PropId, string> = {
   P5: 'P5 a page pinned when fork copies it is not mapped by the child',
   P6: 'P6 (I3) a pinned anon page is AnonExclusive',
   P7: 'P7 (I1) a writable anon PTE maps an exclusive page mapped once',
+  P8: 'P8 a device-exclusive entry excludes the CPU; the atomic grant needs the entry',
+  P9: 'P9 the child never inherits a device-exclusive entry',
+  P10: "P10 the device mirror is backed by the CPU PTE (notifier before PTE change)",
+  P11R: 'P11 (safety half) a retry of the driver loop releases the folio it got',
   P12: 'P12 (I5, I6) refcount, mapcount and pin count match the references',
   P13: 'P13 a gup_fast pin is linearizable with fork',
   P14: 'P14 MMF_HAS_PINNED is set before any pin is visible, never cleared',
@@ -227,6 +299,10 @@ export function addProperties(m: MmModel, sc: Scenario, ids: readonly PropId[]):
     if (id === 'P5') m.always(name, (s) => pinnedStaysWithParent(s, sc), { doc });
     if (id === 'P6') m.always(name, (s) => pinnedIsExclusive(s, sc), { doc });
     if (id === 'P7') m.always(name, (s) => writableIsExclusive(s), { doc });
+    if (id === 'P8') m.always(name, (s) => deviceExclusive(s), { doc });
+    if (id === 'P9') m.always(name, (s) => exclusiveNotInherited(s), { doc });
+    if (id === 'P10') m.always(name, (s) => mirrorSound(s), { doc });
+    if (id === 'P11R') m.always(name, (s) => retryReleases(s), { doc });
     if (id === 'P12') m.always(name, (s) => refcountsExact(s, sc), { doc });
     if (id === 'P13') m.always(name, (s) => gupFastLinearizable(s, sc), { doc });
     if (id === 'P14') m.transition(name, (s, n) => hasPinnedFirst(s, n, sc), { doc });

@@ -53,4 +53,15 @@ export interface Scenario {
   readonly childExit?: boolean;
   /** The device writes through every held FOLL_WRITE reference. */
   readonly dma?: boolean;
+  /**
+   * A device driver with an interval notifier over the VA in the parent's
+   * mm runs its atomic-fault loop once (driver.ts), starting at `start`.
+   */
+  readonly driver?: { readonly start: Start };
+  /** The device uses its atomic grant: writes through its mirror. */
+  readonly devWrite?: boolean;
+  /** No fork in this scenario (the driver-only ones). */
+  readonly noFork?: boolean;
+  /** The parent mprotect(PROT_READ)s the VA (hmm-tests exclusive_mprotect). */
+  readonly parentMprotect?: Start;
 }

@@ -41,10 +41,40 @@ export const CHILD = 1;
 export const Content = enumOf('zero', 'old', 'parent', 'child', 'dma');
 export type ContentValue = Infer<typeof Content>;
 
-/** Enough for the scenarios' one mapping per mm plus two GUP holders. */
-export const MAX_REF = 5;
+/** Enough for two mappings, three GUP holders and the references of faults in flight. */
+export const MAX_REF = 7;
 
-export const FORK_STEPS = ['lock', 'seqBegin', 'dup', 'copy', 'seqEnd', 'unlock'] as const;
+export const FORK_STEPS = ['lock', 'mnStart', 'mnInv', 'seqBegin', 'wp', 'dup', 'copy', 'seqEnd', 'mnEnd', 'unlock'] as const;
+
+/**
+ * The driver's atomic-fault loop (nouveau_atomic_range_fault) with
+ * make_device_exclusive inside it; models/mm/driver.ts.
+ */
+export const DRIVER_STEPS = [
+  'begin',
+  'wait',
+  'mlock',
+  'gup',
+  ...faultLabels('g'),
+  'flock',
+  'xStart',
+  'xInv',
+  'install',
+  'xEnd',
+  'munlock',
+  'lock',
+  'check',
+  'map',
+  'release',
+] as const;
+
+/** mprotect(PROT_READ) of the VA: mmap_write_lock, notifier, change_pte_range, end. */
+export const MPROTECT_STEPS = ['mpLock', 'mpStart', 'mpInv', 'mpChange', 'mpEnd'] as const;
+
+/** Upper bound of the notifier sequence counters (each invalidation period adds 2). */
+export const SEQ_MAX = 31;
+/** The driver loop's timeout, as a number of read_begin/read_retry rounds. */
+export const MAX_TRIES = 3;
 export const GUP_STEPS = [
   'fastBegin',
   'fastSeq',
@@ -57,8 +87,33 @@ export const GUP_STEPS = [
   'fault',
   'slowUnlock',
   'unpin',
+  ...faultLabels('f'),
 ] as const;
-export const WRITE_STEPS = ['access', 'store'] as const;
+/**
+ * The labels of an in-fault sub-path, prefixed per thread: wp_page_copy
+ * after do_wp_page decided to copy (copy, notifier start and interval
+ * callback, relock + pte_same, end + puts), and do_swap_page ->
+ * remove_device_exclusive_entry on a device-exclusive entry (folio lock,
+ * notifier start and callback, restore under the PTL, unlock + put, end).
+ * See models/mm/fault.ts.
+ */
+export function faultLabels<P extends string>(p: P) {
+  return [
+    `${p}Copy`,
+    `${p}Start`,
+    `${p}Inv`,
+    `${p}Relock`,
+    `${p}End`,
+    `${p}XLock`,
+    `${p}XStart`,
+    `${p}XInv`,
+    `${p}XRestore`,
+    `${p}XUnlock`,
+    `${p}XEnd`,
+  ] as const;
+}
+
+export const WRITE_STEPS = ['access', ...faultLabels('w'), 'store'] as const;
 
 export function pageNames(n: number): string[] {
   return ['A', 'B', 'C', 'D', 'E'].slice(0, n);
@@ -74,11 +129,17 @@ export function mmSchema(Page: Domain, Holder: Domain) {
         pins: int(-1, 2),
         excl: bool(),
         data: Content,
+        /** PG_locked, the folio lock. */
+        lock: bool(),
       }),
       Page,
     ),
-    /** The PTE of the one modelled VA, per mm; w is the hardware write bit. */
-    pte: array(record({ page: optional(ref(Page)), w: bool() }), Proc),
+    /**
+     * The PTE of the one modelled VA, per mm; w is the hardware write bit.
+     * dx: a device-exclusive entry (SWP_DEVICE_EXCLUSIVE) for page; then w
+     * is the old design's writable/readable entry type.
+     */
+    pte: array(record({ page: optional(ref(Page)), w: bool(), dx: bool() }), Proc),
     mm: array(
       record({
         /** The process runs (the child from fork's return until exit). */
@@ -89,10 +150,43 @@ export function mmSchema(Page: Domain, Holder: Domain) {
         wpSeq: int(0, 2),
         /** mmap_lock held for write / number of readers. */
         mmapW: bool(),
-        mmapR: int(0, 2),
+        mmapR: int(0, 3),
+        /** VM_WRITE of the VMA (mprotect(PROT_READ) clears it). */
+        vmaW: bool(),
       }),
       Proc,
     ),
+    /**
+     * mmu_notifier state of the parent's mm (the driver subscribes there):
+     * seq = subscriptions->invalidate_seq (odd while an invalidation
+     * overlapping the interval is active), active =
+     * active_invalidate_ranges, iseq = the driver interval's
+     * mni->invalidate_seq. See models/mm/notifier.ts.
+     */
+    mn: record({ seq: int(0, SEQ_MAX), active: int(0, 3), iseq: int(0, SEQ_MAX) }),
+    /**
+     * The device: its driver lock (svmm->mutex) and its mirror of the VA
+     * (the page it translates to and the permission, 'atomic' being the
+     * RW+atomic grant backed by a device-exclusive entry).
+     */
+    dev: record({ lock: bool(), page: optional(ref(Page)), perm: enumOf('none', 'r', 'rw', 'atomic') }),
+    drv: thread(DRIVER_STEPS, {
+      /** notifier_seq from mmu_interval_read_begin. */
+      seq: int(0, SEQ_MAX),
+      /** The folio make_device_exclusive works on / returned (referenced). */
+      page: optional(ref(Page)),
+      /** It holds that folio's lock. */
+      locked: bool(),
+      /** Rounds of the loop so far (the timeout). */
+      tries: int(0, MAX_TRIES),
+      /** make_device_exclusive succeeded (the entry is installed). */
+      ok: bool(),
+      /** A folio a retry went back to read_begin with, still locked and referenced (B7). */
+      leaked: optional(ref(Page)),
+      /** In-fault locals of its GUP's faults (fault.ts). */
+      old: optional(ref(Page)),
+      new: optional(ref(Page)),
+    }),
     /** fork() has returned in the parent. */
     forked: bool(),
     /** An allocation found no free page: the scenario's page bound is too small. */
@@ -100,12 +194,20 @@ export function mmSchema(Page: Domain, Holder: Domain) {
     fork: thread(FORK_STEPS, {
       /** copy_present_pte has run for the VA (the child's snapshot is taken). */
       copied: bool(),
+      /** try_restore_exclusive_pte's trylock failed: fork returns -ENOMEM. */
+      failed: bool(),
     }),
     user: array(
       record({
-        write: thread(WRITE_STEPS),
-        unmap: thread(['zap']),
+        write: thread(WRITE_STEPS, {
+          /** do_wp_page's extra reference on the old page (wp_page_copy's old_folio). */
+          old: optional(ref(Page)),
+          /** wp_page_copy's new_folio (after the PTE switch: the old page's mapping reference). */
+          new: optional(ref(Page)),
+        }),
+        unmap: thread(['zap', 'zStart', 'zInv', 'zClear', 'zEnd']),
         exit: thread(['exit']),
+        mprotect: thread(MPROTECT_STEPS),
       }),
       Proc,
     ),
@@ -127,6 +229,9 @@ export function mmSchema(Page: Domain, Holder: Domain) {
         preFork: bool(),
         /** The owner has not unmapped the VA since (P3/P4 apply). */
         mapValid: bool(),
+        /** In-fault locals of faultin_page (fault.ts). */
+        old: optional(ref(Page)),
+        new: optional(ref(Page)),
       }),
       Holder,
     ),
@@ -170,6 +275,7 @@ export function allocPage(n: MmState, q: number, data: ContentValue): boolean {
   pg.pins = 0;
   pg.excl = true;
   pg.data = data;
+  pg.lock = false;
   return true;
 }
 
@@ -184,12 +290,18 @@ export function putRef(n: MmState, p: number): void {
   }
 }
 
-/** Removes mm m's PTE and its rmap and reference (zap_present_ptes). */
-export function zapPte(n: MmState, m: number): void {
+/**
+ * Removes mm m's PTE and its rmap and reference (zap_present_ptes; for a
+ * device-exclusive entry zap_nonpresent_ptes, which removes the rmap only
+ * where the entry holds a mapcount: dxMapped, the 2025 design).
+ */
+export function zapPte(n: MmState, m: number, dxMapped: boolean): void {
   const p = n.pte[m].page;
   if (p === null) return;
+  const mapped = !n.pte[m].dx || dxMapped;
   n.pte[m].page = null;
   n.pte[m].w = false;
-  n.page[p].map = n.page[p].map - 1;
+  n.pte[m].dx = false;
+  n.page[p].map = n.page[p].map - (mapped ? 1 : 0);
   putRef(n, p);
 }

@@ -7,6 +7,16 @@
 // copy, and gup_fast backs off if it was odd or changed. The v5.19 design
 // without it (v5.19-no-wpseq) is the negative control. Before early COW
 // (v5.9) the pin is shared by fork even without a race (B0).
+// The window itself came with f3c64eda3e50 ("mm: avoid early COW write
+// protect games during fork()", v5.9-rc9: check pins, then write-protect),
+// the commit 57efa1fe5957 names in its Fixes: tag. 70e806e4e645 as first
+// merged write-protected first, as copy_one_pte always had (v5.7-v5.9-rc4
+// here); v5.9-wp-first is that version. Under this model's sequentially
+// consistent memory it closes the race (gup_fast's recheck sees the
+// write-protect, or fork's pin check sees the pin): it holds. It was
+// removed because it "was missing a barrier": on weakly ordered memory the
+// two sides can each miss the other's store (store buffering), which this
+// model cannot show.
 
 import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
@@ -35,8 +45,12 @@ const PROPS: readonly PropId[] = ['P3', 'P5', 'P6', 'P7', 'P12', 'P13', 'P14'];
 export default spec({
   name: 'b4-gup-fast-fork',
   doc: 'B4: pin_user_pages_fast racing fork; write_protect_seq makes gup_fast back off',
-  variants: KERNELS,
-  variantDocs: KERNEL_DOCS,
+  variants: { ...KERNELS, 'v5.9-wp-first': { ...KERNELS['v5.9'], wpBeforeDup: true } },
+  variantDocs: {
+    ...KERNEL_DOCS,
+    'v5.9-wp-first':
+      '70e806e4e645 as first merged: write-protect before the pin check; holds only under this sequentially consistent model (f3c64eda3e50 removed it)',
+  },
   bounds: () => '1 VA, 2 mms, 3 pages, 1 R/W FOLL_PIN (gup_fast, slow fallback), 1 fork, 1 parent store',
   model: (k) => {
     const m = forkPinModel(k, SC, PROPS);

@@ -1,7 +1,10 @@
-// Everything at once: a R/W gup_fast pin, a R/O longterm pin and the child's
-// vmsplice pipe, fork, stores by both processes and the child's exit, in
-// every interleaving the test program allows (DMA is left to B0/B2: it
-// only adds a content value here). This is the check that the
+// Everything at once: a R/W gup_fast pin and the child's vmsplice pipe,
+// fork, stores by both processes and the child's exit, in every
+// interleaving the test program allows (DMA is left to B0/B2: it only adds
+// a content value here; the R/O longterm pin of B5 is left out since the
+// COW fault became its real four steps: with it the state space grows
+// twentyfold, to 675k states). Five pages: in v5.8 four COW copies can be
+// in flight at once, each allocated before its pte_same recheck. This is the check that the
 // current design (v5.19) keeps every promise when the paths of B0-B5 meet,
 // and that each older design fails exactly the promises history says.
 
@@ -13,10 +16,9 @@ import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive,
 import { CHILD, PARENT } from '../../models/mm/state.ts';
 
 const SC = scenario(
-  3,
+  5,
   [
     { name: 'gupFast', owner: PARENT, pin: true, write: true, longterm: true, fast: true, start: 'any', release: true },
-    { name: 'roPin', owner: PARENT, pin: true, write: false, longterm: true, fast: false, start: 'any', release: false },
     { name: 'pipe', owner: CHILD, pin: false, write: false, longterm: false, fast: true, start: 'afterFork', release: false },
   ],
   { parentWrite: 'afterFork', childWrite: 'afterFork', childExit: true },
@@ -29,7 +31,7 @@ const v = (...violated: (keyof typeof PROP)[]) =>
     ...(violated.includes('P6') ? [[INDUCTIVE_PIN_EXCLUSIVE, 'violated' as const]] : []),
   ]);
 
-const PROPS: readonly PropId[] = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P12', 'P13', 'P14'];
+const PROPS: readonly PropId[] = ['P1', 'P2', 'P3', 'P5', 'P6', 'P7', 'P12', 'P13', 'P14'];
 
 export default spec({
   name: 'fork-pin-cow-all',
@@ -37,12 +39,12 @@ export default spec({
   variants: KERNELS,
   variantDocs: KERNEL_DOCS,
   bounds: () =>
-    '1 VA, 2 mms, 3 pages, 1 R/W FOLL_PIN (gup_fast) + 1 R/O longterm FOLL_PIN (slow) + 1 R/O FOLL_GET in the child, 1 fork, 1 store each, child exit',
+    '1 VA, 2 mms, 5 pages, 1 R/W FOLL_PIN (gup_fast) + 1 R/O FOLL_GET in the child, 1 fork, 1 store each, child exit',
   model: (k) => {
     const m = forkPinModel(k, SC, PROPS);
     addInductiveRefcounts(m, SC);
     addInductivePinExclusive(m, SC, k);
-    m.sometimes('all-three-references-held', (s) => s.gup[0].held && s.gup[1].held && s.gup[2].held);
+    m.sometimes('both-references-held', (s) => s.gup[0].held && s.gup[1].held);
     m.sometimes('both-write-while-pinned', (s) => {
       let parent = false;
       let child = false;
@@ -50,18 +52,17 @@ export default spec({
         parent = parent || s.page[p].data === 'parent';
         child = child || s.page[p].data === 'child';
       }
-      return parent && child && s.gup[0].held && s.gup[1].held;
+      return parent && child && s.gup[0].held;
     });
     m.sometimes('gup-fast-grabs-inside-fork', (s) => s.gup[0].grabbed && s.mm[PARENT].mmapW);
     return m;
   },
   expect: {
     '*': allHold(PROPS, INDUCTIVE_REFCOUNTS, INDUCTIVE_PIN_EXCLUSIVE),
-    'v5.7': v('P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P13'),
-    'v5.8': v('P2', 'P3', 'P4', 'P5', 'P6', 'P13'),
-    'v5.9-rc4': v('P3', 'P4', 'P5', 'P6', 'P13'),
-    'v5.9': v('P3', 'P4', 'P5', 'P6', 'P13'),
-    'v5.11': v('P4', 'P6'),
+    'v5.7': v('P1', 'P2', 'P3', 'P5', 'P6', 'P13'),
+    'v5.8': v('P2', 'P3', 'P5', 'P6', 'P13'),
+    'v5.9-rc4': v('P3', 'P5', 'P6', 'P13'),
+    'v5.9': v('P3', 'P5', 'P6', 'P13'),
     'v5.19-no-wpseq': v('P3', 'P5', 'P6', 'P13'),
   },
 });

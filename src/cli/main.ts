@@ -10,52 +10,30 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
-import type { Engine, EngineOption, EngineOptions } from '../engines/engine.ts';
 import { DEFAULT_ENGINE, ENGINES, engineNamed, engineOptions } from '../engines/registry.ts';
 import { StateGraph } from '../report/dot.ts';
 import { shownPath } from '../report/human.ts';
 import type { SpecOutcome } from '../report/outcome.ts';
 import { reporterFor } from '../report/reporter.ts';
 import { asExpected, type VerdictRow } from '../report/tables.ts';
-import { TRACE_WRITERS } from '../report/trace-writers.ts';
 import { indentWrap } from '../report/text.ts';
 import { htmlReport } from '../report/html.ts';
 import { brokenSpecsReport } from './broken-specs.ts';
 import { callerCwd, discoverAll, findSpec, type BrokenSpec } from './discover.ts';
+import { refuseTypeErrors, splitByTypes } from './typecheck.ts';
+import { checkArgsOf, watchSpecs } from './watch.ts';
 import { describeFailure, EXIT, UsageError } from './errors.ts';
 import { progressLine, type Progress } from './progress.ts';
 import { replay } from './replay.ts';
 import { checkSpec, selectVariants, type RunOptions } from './run.ts';
 import { DEFAULT_OUT, GOLDEN_DIR, makeDir } from './trace-files.ts';
-import { refuseTypeErrors, splitByTypes } from './typecheck.ts';
-import { checkArgsOf, watchSpecs } from './watch.ts';
+import { engineOptionsOf, traceOutput, type CheckFlags } from './flags.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-interface CheckFlags {
-  [engineOption: string]: unknown;
-  variant?: string;
-  json?: boolean;
-  quiet?: boolean;
-  traces?: boolean;
-  stats?: boolean;
-  witness?: boolean;
-  replay?: string;
-  matrix?: boolean;
-  engine: string;
-  out?: string;
-  updateGoldens?: boolean;
-  dumpGraph?: string;
-  specsDir?: string;
-  debug?: boolean;
-  typecheck: boolean;
-  html?: string;
-  watch?: boolean;
-}
-
 /** --html: the self-contained report of these outcomes. */
-function writeHtml(file: string | undefined, outcomes: readonly SpecOutcome[]): void {
-  if (!file) return;
+function writeHtml(file: unknown, outcomes: readonly SpecOutcome[]): void {
+  if (typeof file !== 'string') return;
   try {
     writeFileSync(resolve(file), htmlReport(outcomes.map((o) => ({ name: o.found.spec.name, variants: o.variants }))));
   } catch (e) {
@@ -85,21 +63,6 @@ function exitCodeOf(outcomes: readonly SpecOutcome[]): number {
   return EXIT.ok;
 }
 
-/** The options given on the command line that the engine does not take are an error, not ignored. */
-function engineOptionsOf(engine: Engine, f: CheckFlags): EngineOptions {
-  const given = engineOptions().filter(({ option }) => isGiven(option, f));
-  const foreign = given.filter(({ engines }) => !engines.includes(engine.name));
-  if (foreign.length)
-    throw new UsageError(
-      foreign.map(({ option, engines }) => `${flagName(option)} applies to --engine ${engines.join(' or ')}`).join('; ') +
-        `, not to --engine ${engine.name}`,
-    );
-  return Object.fromEntries(engine.options.filter((o) => isGiven(o, f)).map((o) => [o.key, f[o.key]]));
-}
-
-const flagName = (o: EngineOption): string => o.flag.split(' ')[0]!;
-const isGiven = (o: EngineOption, f: CheckFlags): boolean => (o.value.kind === 'negated' ? f[o.key] === false : f[o.key] !== undefined);
-
 async function runReplay(file: string, specArg: string | undefined, specsDir: string, f: CheckFlags): Promise<number> {
   const c = pc.createColors(!!process.stdout.isTTY && !f.json);
   const r = await replay(resolve(file), specArg, specsDir, ROOT);
@@ -124,21 +87,11 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
   const engine = engineNamed(f.engine);
   if (!engine) throw new UsageError(`unknown engine '${f.engine}' (${ENGINES.map((e) => e.name).join(', ')})`);
   const engineOpts = engineOptionsOf(engine, f);
-  if (f.updateGoldens) {
-    if (!engine.golden) throw new UsageError(`--update-goldens: golden traces come from --engine ${ENGINES.filter((e) => e.golden).map((e) => e.name).join(', ')}`);
-    if (f.out) throw new UsageError('--update-goldens writes the golden counterexamples/; it takes no --out');
-    if (f.witness) throw new UsageError('--update-goldens writes counterexamples only; witnesses are not golden (drop --witness)');
-  }
-  if (f.dumpGraph !== undefined) {
-    if (!engine.visitsTransitions) throw new UsageError(`--dump-graph needs an engine that visits states (--engine ${ENGINES.filter((e) => e.visitsTransitions).map((e) => e.name).join(', ')})`);
-    if (specArg === undefined) throw new UsageError('--dump-graph needs a spec and one variant: mmcheck check <spec> --variant <name> --dump-graph <file.dot>');
-  }
-  if (f.watch) {
+  if (f.watch === true) {
     const files = specArg === undefined ? undefined : [(await findSpec(specArg, specsDir, ROOT)).file];
     return watchSpecs({ files, specsDir, checkArgs: checkArgsOf({ ...f }), print: (l) => out(l + '\n') });
   }
-  const outDir = f.updateGoldens ? join(ROOT, GOLDEN_DIR) : f.out ? resolve(f.out) : join(ROOT, DEFAULT_OUT);
-  const writers = f.updateGoldens ? TRACE_WRITERS.filter((w) => w.golden) : TRACE_WRITERS;
+  const { outDir, writers } = traceOutput(engine, f, specArg, ROOT);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -195,7 +148,7 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
   if (specArg !== undefined) {
     const found = await findSpec(specArg, specsDir, ROOT);
     selectVariants(found, f.variant);
-    if (f.typecheck) await refuseTypeErrors(found.file, ROOT);
+    if (f.typecheck !== false) await refuseTypeErrors(found.file, ROOT);
     if (f.dumpGraph !== undefined && f.variant === undefined && found.spec.variants.length > 1)
       throw new UsageError(`--dump-graph draws one variant: add --variant (${found.spec.variants.join(', ')})`);
     outcomes.push(await checkSpec(found, opts, hooks));
@@ -203,7 +156,7 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
     if (f.variant !== undefined) throw new UsageError('--variant needs a spec: mmcheck check <spec> --variant <name>');
     // A spec file that fails to load or to type-check is one error row; the others still run.
     const discovered = await discoverAll(specsDir, ROOT);
-    const typed = f.typecheck ? await splitByTypes(discovered.specs, ROOT) : { specs: discovered.specs, broken: [] };
+    const typed = f.typecheck !== false ? await splitByTypes(discovered.specs, ROOT) : { specs: discovered.specs, broken: [] };
     const specs = typed.specs;
     broken = [...discovered.broken, ...typed.broken];
     if (specs.length === 0 && broken.length === 0) throw new UsageError(`no specs found under ${shownPath(specsDir)}`);

@@ -12,6 +12,7 @@ import { decodeItf, ItfError, readItfHeader, type ItfHeader } from '../report/it
 import { findSpec, loadSpecFile, type FoundSpec } from './discover.ts';
 import { UsageError } from './errors.ts';
 import { selectVariants } from './run.ts';
+import { checkLasso } from '../explicit/lasso-check.ts';
 
 export interface ReplayOutcome {
   readonly header: ItfHeader;
@@ -144,6 +145,12 @@ export async function replay(file: string, specArg: string | undefined, specsDir
   }
 
   const last = states[steps];
+  if (header.loop !== undefined) {
+    // A lasso: the property and the fairness of its cycle.
+    if (!prop) return result(false, 'a lasso needs a temporal property');
+    const v = checkLasso(built, prop, states, header.loop);
+    return result(v.ok, v.reason);
+  }
   switch (header.kind) {
     case 'violation':
       if (prop!.kind === 'transition') {

@@ -41,7 +41,28 @@ function allocate<T>(make: () => T, bytes: number): T {
   }
 }
 
-export class StateStore {
+/**
+ * What the search and the liveness pass need of the set of visited states,
+ * in TLC's terms (FPSet.put/contains plus the state arena): a parallel or
+ * disk-backed store implements this. States are packed words; state i is
+ * words[i*W .. i*W+W), its BFS parent parents[i] and the transition that
+ * reached it actions[i].
+ */
+export interface VisitedStates {
+  readonly count: number;
+  readonly words: Uint32Array;
+  readonly parents: Uint32Array;
+  readonly actions: Uint16Array | Uint32Array;
+  /** Allocated bytes (for bytes/state). */
+  readonly bytes: number;
+  /** Adds the state unless present: its new index, or -1 if it was stored already. */
+  put(s: Uint32Array, parent: number, action: number): number;
+  has(s: Uint32Array): boolean;
+  /** The index of a stored state, or -1. */
+  indexOf(s: Uint32Array): number;
+}
+
+export class StateStore implements VisitedStates {
   words: Uint32Array;
   parents: Uint32Array;
   actions: Uint16Array | Uint32Array;
@@ -70,6 +91,14 @@ export class StateStore {
 
   has(s: Uint32Array): boolean {
     return this.table[this.probe(s)] !== EMPTY;
+  }
+
+  indexOf(s: Uint32Array): number {
+    return this.table[this.probe(s)]! - 1;
+  }
+
+  put(s: Uint32Array, parent: number, action: number): number {
+    return this.add(s, parent, action);
   }
 
   /**

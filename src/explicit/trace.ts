@@ -4,12 +4,12 @@
 import type { Trace, TraceStep } from '../spec/results.ts';
 import type { Transition } from '../spec/transitions.ts';
 import type { Codec } from '../state/codec.ts';
-import { NO_PARENT, type StateStore } from './state-store.ts';
+import { NO_PARENT, type VisitedStates } from './state-store.ts';
 
 
 
 export function buildTrace(
-  store: StateStore,
+  store: VisitedStates,
   codec: Codec,
   transitions: readonly Transition[],
   idx: number,

@@ -17,9 +17,13 @@ const steps = (n: number): string => `${n} step${n === 1 ? '' : 's'}`;
 export function coverageText(c: Coverage): string {
   switch (c.kind) {
     case 'exhaustive':
-      return c.states === undefined
-        ? `all reachable states (no run is longer than ${steps(c.depth)})`
-        : `all ${count(c.states)} reachable states, depth ${c.depth}`;
+      return (
+        (c.states === undefined
+          ? `all reachable states (no run is longer than ${steps(c.depth)})`
+          : `all ${count(c.states)} reachable states, depth ${c.depth}`) + (c.fairness ? `, ${c.fairness}` : '')
+      );
+    case 'not-checked':
+      return `not checked: ${c.reason}`;
     case 'bounded':
       return `runs of at most ${steps(c.depth)}`;
     case 'inductive': {
@@ -47,6 +51,7 @@ export function coverageText(c: Coverage): string {
 export function verdictCoverage(r: PropertyResult, run: Pick<RunResult, 'status' | 'limit'>): string {
   const c = r.coverage;
   if (r.trace) {
+    if (r.trace.loop !== undefined) return `lasso: ${r.trace.loop} + ${r.trace.steps.length - r.trace.loop} steps`;
     const what = r.trace.kind === 'witness' ? 'witness' : r.trace.kind === 'cti' ? 'counterexample to induction' : 'trace';
     return `${r.trace.steps.length}-step ${what}`;
   }
@@ -58,6 +63,6 @@ export function verdictCoverage(r: PropertyResult, run: Pick<RunResult, 'status'
   }
   if (c.kind === 'exhaustive' && r.kind === 'sometimes' && r.verdict === 'violated')
     return `unreachable in ${coverageText(c)}`;
-  if (c.kind === 'exhaustive' && c.states !== undefined) return `all ${count(c.states)} states`;
+  if (c.kind === 'exhaustive' && c.states !== undefined) return `all ${count(c.states)} states${c.fairness ? `, ${c.fairness}` : ''}`;
   return coverageText(c);
 }

@@ -8,12 +8,17 @@
 // string (a constant of an uninterpreted type, as Apalache writes them);
 // optional -> the variant {"tag": "Some", "value": v} or
 // {"tag": "None", "value": {"#tup": []}} (Quint's Option); array (also when
-// indexed by a domain) -> JSON list in index order; record -> JSON object.
+// indexed by a domain) -> JSON list in index order; record -> JSON object;
+// set(Domain) -> {"#set": [element names]}.
+// A lasso (a temporal property's counterexample) lists its states with the
+// state where the cycle re-enters repeated at the end, and "#meta".loop is
+// that state's index: the behaviour is states 0..loop-1, then loop..n-1 for
+// ever. When loop is the last index, the last state stutters for ever.
 
 import type { Trace } from '../spec/results.ts';
 import type { BuiltModel } from '../spec/spec.ts';
 import type { Domain, RecordType, Type } from '../spec/schema.ts';
-import { describeType } from '../spec/schema.ts';
+import { describeType, DomainSet } from '../spec/schema.ts';
 import { UserError } from '../spec/errors.ts';
 import type { Transition } from '../spec/transitions.ts';
 
@@ -44,6 +49,9 @@ export interface ItfTrace {
     readonly property: string;
     readonly kind: Trace['kind'];
     readonly description: string;
+    /** A lasso: the last state equals state `loop`, and steps loop+1..n
+     *  repeat for ever (loop = the last index: it stutters for ever). */
+    readonly loop?: number;
   };
   readonly vars: readonly string[];
   /** Each state: "#meta" (an ItfStepMeta) and one entry per variable. */
@@ -65,6 +73,8 @@ export function encodeValue(t: Type, v: unknown): ItfValue {
       return v as string;
     case 'ref':
       return t.domain.names[v as number] ?? String(v);
+    case 'set':
+      return { '#set': [...(v as Iterable<number>)].map((i) => t.domain.names[i] ?? String(i)) };
     case 'optional':
       return v === null
         ? { tag: 'None', value: { '#tup': [] } }
@@ -132,7 +142,11 @@ export function toItf(trace: Trace, built: BuiltModel, source: string): ItfTrace
       variant: built.variant,
       property: trace.property,
       kind: trace.kind,
-      description: `mmcheck: ${DESCRIPTIONS[trace.kind]}`,
+      description:
+        trace.loop === undefined
+          ? `mmcheck: ${DESCRIPTIONS[trace.kind]}`
+          : 'mmcheck: a lasso: the behaviour repeats from state "loop" for ever (the last state equals it; loop = last index: it stutters)',
+      ...(trace.loop === undefined ? {} : { loop: trace.loop }),
     },
     vars: Object.keys(schema.fields),
     states: [
@@ -155,6 +169,8 @@ export interface ItfHeader {
   readonly variant: string;
   readonly property: string;
   readonly kind: Trace['kind'];
+  /** A lasso's loop index ("#meta".loop). */
+  readonly loop?: number;
 }
 
 export interface ReadTrace {
@@ -167,6 +183,12 @@ export interface ReadTrace {
 
 const KINDS = new Set(['violation', 'deadlock', 'witness', 'cti']);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function readLoop(v: unknown, states: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= states)
+    throw new ItfError(`"#meta".loop is ${JSON.stringify(v)}, not a state index 0..${states - 1}`);
+  return v;
+}
 
 /** Checks the document's shape and reads its #meta; the states are decoded by decodeItf. */
 export function readItfHeader(doc: unknown): ItfHeader {
@@ -184,6 +206,7 @@ export function readItfHeader(doc: unknown): ItfHeader {
     variant: meta.variant as string,
     property: meta.property as string,
     kind: meta.kind as Trace['kind'],
+    ...(meta.loop === undefined ? {} : { loop: readLoop(meta.loop, doc.states.length) }),
   };
 }
 
@@ -206,6 +229,12 @@ export function decodeValue(t: Type, v: unknown, where: string): unknown {
       const i = t.domain.names.indexOf(v);
       if (i < 0) throw new ItfError(`${where}: '${v}' is not an element of ${t.domain.name} (${t.domain.names.join(', ')})`);
       return i;
+    }
+    case 'set': {
+      const elems = isObject(v) && Array.isArray(v['#set']) ? v['#set'] : bad();
+      const out = new DomainSet(t.domain);
+      for (const e of elems) out.add(decodeValue({ kind: 'ref', domain: t.domain }, e, where) as number);
+      return out;
     }
     case 'optional': {
       if (!isObject(v) || (v.tag !== 'Some' && v.tag !== 'None')) return bad();

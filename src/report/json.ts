@@ -42,6 +42,9 @@ export interface JsonRun {
   bytesPerState: number;
   /** Why the run's traces could not be written (exit 5), or null. */
   traceError: string | null;
+  /** Solver-based engines: the number of solver queries and their total seconds; null for a search. */
+  solverQueries: number | null;
+  solverSeconds: number | null;
 }
 
 export interface JsonSpec {
@@ -98,6 +101,8 @@ export function specJson(o: SpecOutcome): JsonSpec {
       statesPerSecond: search?.statesPerSecond ?? 0,
       bytesPerState: search?.bytesPerState ?? 0,
       traceError: v.writeError ?? null,
+      solverQueries: s.kind === 'solver' ? s.solverSeconds.length : null,
+      solverSeconds: s.kind === 'solver' ? s.solverSeconds.reduce((a, b) => a + b, 0) : null,
     });
   }
   return {

@@ -39,7 +39,7 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
   say(`verdict: ${verdict}${expected ? `, expected ${expected}` : ''}`);
   say(`bounds: ${built.bounds}`);
   const n = trace.steps.length;
-  say(`trace: ${traceSummary(trace.kind, n, run.method)}`);
+  say(`trace: ${trace.loop !== undefined ? lassoSummary(trace.loop, n) : traceSummary(trace.kind, n, run.method)}`);
   lines.push('');
 
   // The starting state, one top-level field per line.
@@ -64,7 +64,7 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
   // Per column: the width its labels need, and the width its widest line needs.
   const widths = (folded: boolean) => (col: number) => {
     const mine = trace.steps.map((st, i) => ({ t: st.transition, ch: changes[i]! })).filter((x) => folded || actors.indexOf(x.t.actor) === col);
-    const labels = Math.max(folded ? 0 : actors[col]!.length, ...mine.map((x) => labelOf(x.t, folded).length));
+    const labels = Math.max(folded ? 0 : (actors[col]?.length ?? 0), ...mine.map((x) => labelOf(x.t, folded).length));
     const widest = Math.max(
       labels,
       ...mine.map((x) => (x.t.kernel ? kernelNote(x.t.kernel).length : 0)),
@@ -103,6 +103,8 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
       if (t.kernel) cell.push(...wrap(kernelNote(t.kernel), width, 1));
       const indent = left + 2;
       const fields = changes[i]!.length ? changes[i]!.flatMap((c) => changeLines(c, LINE_WIDTH - indent)) : ['(changes nothing)'];
+      // A lasso: mark where the repeated part begins.
+      if (trace.loop !== undefined && i === trace.loop) lines.push(`  ** cycle: steps ${i + 1}-${n} repeat for ever **`);
       const num = pad(`${String(i + 1).padStart(3)}`, GUTTER);
       cell.forEach((l, k) => lines.push(((k === 0 ? num : ' '.repeat(GUTTER)) + ' '.repeat(left - GUTTER) + l).trimEnd()));
       for (const f of fields) lines.push((' '.repeat(indent) + f).trimEnd());
@@ -110,7 +112,14 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
     lines.push('');
   }
 
-  say(conclusion(trace, n, prop?.doc, onStep));
+  if (trace.loop !== undefined)
+    lines.push(
+      trace.loop === n
+        ? `  ** then the ${n === 0 ? 'initial' : 'last'} state stutters for ever **`
+        : `  ** back to ${trace.loop === 0 ? 'the initial state' : `the state after step ${trace.loop}`} **`,
+      '',
+    );
+  say(trace.loop !== undefined ? lassoConclusion(trace, prop?.doc) : conclusion(trace, n, prop?.doc, onStep));
   return lines.map(ascii).join('\n') + '\n';
 }
 
@@ -189,4 +198,16 @@ function conclusion(trace: Trace, n: number, doc: string | undefined, onStep: bo
         ? `Step ${n}, from a state satisfying the proven invariants, violates ${trace.property}${what}: the invariants do not imply it.`
         : `Step ${n} leads from a state satisfying ${trace.property} to one violating it${what}: ${trace.property} is not inductive.`;
   }
+}
+
+function lassoSummary(loop: number, n: number): string {
+  const prefix = `${loop} step${loop === 1 ? '' : 's'}`;
+  return loop === n
+    ? `a lasso: ${prefix}, then stuttering for ever (shortest prefix, breadth-first search)`
+    : `a lasso: ${prefix}, then a cycle of ${n - loop} steps repeated for ever (shortest prefix, breadth-first search)`;
+}
+
+function lassoConclusion(trace: Trace, doc: string | undefined): string {
+  const what = doc ? ` (${doc})` : '';
+  return `This behaviour is fair and goes on for ever without satisfying ${trace.property}${what}.`;
 }

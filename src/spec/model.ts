@@ -2,7 +2,7 @@
 // is built per variant by the spec's `model(config)` function.
 
 import type { DeepReadonly, Domain, Infer, RecordType, Type } from './schema.ts';
-import { SchemaError } from './schema.ts';
+import { allValues, SchemaError } from './schema.ts';
 import { callSite, type SourceSite } from './site.ts';
 
 export type ParamSchema = { readonly [name: string]: Domain | Type };
@@ -22,7 +22,24 @@ export interface ActionDef<S, P extends ParamSchema> {
   kernel?: string;
   /** The column of the race diagram: a name, or computed from the parameters (default 'env'). */
   actor?: string | ((p: ParamValues<P>) => string);
+  /** Fairness of each parameter combination separately (WF or SF of
+   *  `name(p)` for every p, as `\A p: WF_vars(A(p))`); default 'unfair'. */
+  fairness?: Fairness;
   doc?: string;
+}
+
+/**
+ * Weak fairness: a step that stays enabled is eventually taken. Strong: a
+ * step enabled infinitely often is eventually taken. Unfair (the default, as
+ * in TLA+ and PlusCal): nothing is promised, a behaviour may stop anywhere.
+ */
+export type Fairness = 'weak' | 'strong' | 'unfair';
+
+/** One alternative of a step with `either` (PlusCal's either/or). */
+export interface AlternativeDef<S, L extends string> {
+  guard?: (s: DeepReadonly<S>, p: StepParams) => boolean;
+  apply?: (s: DeepReadonly<S>, n: S, p: StepParams) => L | 'done' | void;
+  kernel?: string;
 }
 
 export interface StepDef<S, L extends string> {
@@ -30,6 +47,9 @@ export interface StepDef<S, L extends string> {
   guard?: (s: DeepReadonly<S>, p: StepParams) => boolean;
   /** Returns the next label, or nothing to fall through to the next step ('done' after the last). */
   apply?: (s: DeepReadonly<S>, n: S, p: StepParams) => L | 'done' | void;
+  /** Alternatives inside the step (PlusCal's either/or), each its own
+   *  successor as TLC counts them; the step's guard applies to all. */
+  either?: { readonly [alternative: string]: AlternativeDef<S, L> };
   kernel?: string;
   doc?: string;
 }
@@ -44,16 +64,34 @@ export interface ThreadDef<S, L extends string> {
   /** Column name in race diagrams: a name (the instance is appended), or one per
    *  instance (e.g. self => Proc.names[self]); defaults to the thread name. */
   actor?: string | ((self: number) => string);
+  /** Fairness of each instance separately: WF or SF of the instance's steps
+   *  taken together (PlusCal's `fair process`); default 'unfair'. */
+  fairness?: Fairness;
   doc?: string;
 }
 
-export type PropertyKind = 'always' | 'sometimes' | 'transition';
+export type PropertyKind =
+  | 'always'
+  | 'sometimes'
+  | 'transition'
+  | 'initially'
+  | 'eventually'
+  | 'leadsTo'
+  | 'infinitelyOften';
+
+/** Properties of behaviours, checked under the declared fairness. */
+export type TemporalKind = 'eventually' | 'leadsTo' | 'infinitelyOften';
+export const TEMPORAL_KINDS: ReadonlySet<PropertyKind> = new Set<PropertyKind>(['eventually', 'leadsTo', 'infinitelyOften']);
+export const isTemporal = (k: PropertyKind | 'deadlock'): k is TemporalKind => TEMPORAL_KINDS.has(k as PropertyKind);
 
 export interface PropertyEntry {
   readonly name: string;
   readonly kind: PropertyKind;
   readonly doc?: string;
+  /** The state predicate (p), or the step predicate for 'transition'. */
   readonly pred: ((s: any) => boolean) | ((s: any, n: any) => boolean);
+  /** leadsTo(p, q): q. */
+  readonly to?: (s: any) => boolean;
   readonly site?: SourceSite;
 }
 
@@ -76,25 +114,85 @@ const ACTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The built-in property "no reachable state without successors" (unless terminal). */
 export const DEADLOCK_PROPERTY = 'deadlockFree';
 
+/** A fairness constraint declared with m.fair(). */
+export interface FairDecl {
+  readonly kind: 'weak' | 'strong';
+  readonly name: string;
+  readonly actions: readonly string[];
+  readonly per: readonly string[];
+  readonly where?: (s: any, p: any) => boolean;
+}
+
+type InitSource<S> = { readonly states: Iterable<S> } | { readonly where: (s: DeepReadonly<S>) => boolean };
+
 export class Model<T extends RecordType = RecordType, S = Infer<T>> {
-  readonly inits: S[] = [];
   readonly actions: ActionEntry[] = [];
   readonly threads: ThreadEntry[] = [];
   readonly properties: PropertyEntry[] = [];
   terminalPred?: (s: DeepReadonly<S>) => boolean;
+  /** TLC's CONSTRAINT: states outside are checked but not expanded. */
+  constraintPred?: (s: DeepReadonly<S>) => boolean;
+  readonly fairDecls: FairDecl[] = [];
+  private readonly initSources: InitSource<S>[] = [];
+  private materialised?: S[];
   private readonly names = new Set<string>();
 
   constructor(readonly schema: T) {}
 
-  /** Adds initial state(s). */
-  init(...states: S[]): this {
-    this.inits.push(...states);
+  /**
+   * Adds initial states: `m.init(s1, s2)`, or any iterable of states
+   * (`m.init(generator())`, `m.init(array)`), taken one at a time so that
+   * hundreds of thousands of states need no stack.
+   */
+  init(...states: S[]): this;
+  init(states: Iterable<S>): this;
+  init(...args: unknown[]): this {
+    const one = args[0];
+    const iterable =
+      args.length === 1 && one !== null && typeof one === 'object' && typeof (one as any)[Symbol.iterator] === 'function';
+    this.initSources.push({ states: iterable ? (one as Iterable<S>) : (args as S[]) });
+    this.materialised = undefined;
+    return this;
+  }
+
+  /** The initial states are every value of the schema satisfying pred
+   *  (TLA+'s `Init == Inv`), enumerated from the schema. */
+  initWhere(pred: (s: DeepReadonly<S>) => boolean): this {
+    this.initSources.push({ where: pred });
+    this.materialised = undefined;
+    return this;
+  }
+
+  /** The initial states, lazily, in the order given (duplicates included). */
+  *initialStates(): Generator<S> {
+    for (const src of this.initSources) {
+      if ('states' in src) yield* src.states;
+      else for (const v of allValues(this.schema)) if (src.where(v as DeepReadonly<S>) === true) yield v as S;
+    }
+  }
+
+  /** Whether any initial state was declared (cheap: does not enumerate). */
+  get hasInit(): boolean {
+    return this.initSources.length > 0;
+  }
+
+  /** The initial states as an array (for engines that need them all at once). */
+  get inits(): S[] {
+    this.materialised ??= [...this.initialStates()];
+    return this.materialised;
+  }
+
+  /** TLC's CONSTRAINT: a reachable state outside it is checked against every
+   *  property but not expanded (bounds a model that would be infinite). */
+  constraint(pred: (s: DeepReadonly<S>) => boolean): this {
+    this.constraintPred = pred;
     return this;
   }
 
   action<P extends ParamSchema = {}>(name: string, def: ActionDef<S, P>): this {
     this.claim(name, ACTION_NAME, 'action');
     if (typeof def.apply !== 'function') throw new SchemaError(`action ${name} has no apply function`);
+    checkFairness(def.fairness, `action ${name}`);
     this.actions.push({ name, def: def as any, site: callSite() });
     return this;
   }
@@ -104,6 +202,12 @@ export class Model<T extends RecordType = RecordType, S = Infer<T>> {
     const labels = Object.keys(def.steps);
     if (labels.length === 0) throw new SchemaError(`thread ${name} has no steps`);
     if (labels.includes('done')) throw new SchemaError(`thread ${name}: 'done' is the end, not a step`);
+    checkFairness(def.fairness, `thread ${name}`);
+    for (const l of labels) {
+      const st = def.steps[l as L]!;
+      if (st.either && st.apply) throw new SchemaError(`thread ${name} step ${l}: give either 'apply' or 'either', not both`);
+      if (st.either && Object.keys(st.either).length === 0) throw new SchemaError(`thread ${name} step ${l}: 'either' is empty`);
+    }
     this.threads.push({ name, def: def as any, labels, site: callSite() });
     return this;
   }
@@ -127,16 +231,63 @@ export class Model<T extends RecordType = RecordType, S = Infer<T>> {
     return this.property(name, 'transition', pred, opts.doc);
   }
 
+  /**
+   * A fairness constraint over several actions or threads taken together,
+   * as TLA+ writes WF_vars(A \/ B) or \A c: SF_vars(\E S: Allocate(c, S)):
+   * one constraint per value of the `per` parameters (none: one in all),
+   * counting a transition only where `where(s, params)` holds (for
+   * WF_vars(Return(c, alloc[c])): `where: (s, p) => p.S.equals(s.alloc[p.c])`).
+   * Checked when the model is built: every action named must exist.
+   */
+  fair(
+    kind: 'weak' | 'strong',
+    name: string,
+    opts: { actions: readonly string[]; per?: readonly string[]; where?: (s: DeepReadonly<S>, p: any) => boolean },
+  ): this {
+    if (kind !== 'weak' && kind !== 'strong') throw new SchemaError(`fairness ${name}: kind must be 'weak' or 'strong'`);
+    if (!opts.actions.length) throw new SchemaError(`fairness ${name}: name at least one action or thread`);
+    this.fairDecls.push({ kind, name, actions: [...opts.actions], per: [...(opts.per ?? [])], where: opts.where as any });
+    return this;
+  }
+
+  /** Holds in every initial state. */
+  initially(name: string, pred: (s: DeepReadonly<S>) => boolean, opts: { doc?: string } = {}): this {
+    return this.property(name, 'initially', pred, opts.doc);
+  }
+
+  /** <>p: every fair behaviour reaches a state satisfying p. */
+  eventually(name: string, pred: (s: DeepReadonly<S>) => boolean, opts: { doc?: string } = {}): this {
+    return this.property(name, 'eventually', pred, opts.doc);
+  }
+
+  /** p ~> q: in every fair behaviour, every p state is followed (or
+   *  accompanied) by a q state. */
+  leadsTo(
+    name: string,
+    p: (s: DeepReadonly<S>) => boolean,
+    q: (s: DeepReadonly<S>) => boolean,
+    opts: { doc?: string } = {},
+  ): this {
+    return this.property(name, 'leadsTo', p, opts.doc, q);
+  }
+
+  /** []<>p: every fair behaviour passes through p states for ever. */
+  infinitelyOften(name: string, pred: (s: DeepReadonly<S>) => boolean, opts: { doc?: string } = {}): this {
+    return this.property(name, 'infinitelyOften', pred, opts.doc);
+  }
+
   /** States without successors that are intended ends, not deadlocks. */
   terminal(pred: (s: DeepReadonly<S>) => boolean): this {
     this.terminalPred = pred;
     return this;
   }
 
-  private property(name: string, kind: PropertyKind, pred: any, doc?: string): this {
+  private property(name: string, kind: PropertyKind, pred: any, doc?: string, to?: any): this {
     this.claim(name, PROPERTY_NAME, 'property');
     if (name === DEADLOCK_PROPERTY) throw new SchemaError(`'${DEADLOCK_PROPERTY}' is built in`);
-    this.properties.push({ name, kind, pred, doc, site: callSite(2) });
+    if (typeof pred !== 'function' || (kind === 'leadsTo' && typeof to !== 'function'))
+      throw new SchemaError(`property ${name}: the predicate must be a function`);
+    this.properties.push({ name, kind, pred, to, doc, site: callSite(2) });
     return this;
   }
 
@@ -145,6 +296,11 @@ export class Model<T extends RecordType = RecordType, S = Infer<T>> {
     if (this.names.has(name)) throw new SchemaError(`${what} name '${name}' is used twice`);
     this.names.add(name);
   }
+}
+
+function checkFairness(f: unknown, who: string): void {
+  if (f !== undefined && f !== 'weak' && f !== 'strong' && f !== 'unfair')
+    throw new SchemaError(`${who}: fairness must be 'weak', 'strong' or 'unfair', not ${JSON.stringify(f)}`);
 }
 
 /** Starts a model over a state schema. */

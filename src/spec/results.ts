@@ -23,6 +23,12 @@ export interface Trace {
   readonly property: string;
   readonly initial: any;
   readonly steps: readonly TraceStep[];
+  /** A lasso (a temporal property's counterexample): the behaviour repeats
+   *  for ever from state `loop` (0 = the initial state, i = after step i).
+   *  The last state equals state `loop`: steps loop+1 .. n are the cycle. When
+   *  loop is the last index the cycle is empty: the last state stutters for
+   *  ever. */
+  readonly loop?: number;
 }
 
 /** The limit that ended a run before it was complete. */
@@ -43,7 +49,13 @@ export type IntMode = 'bounded' | 'unbounded';
  */
 export type Coverage =
   /** Every reachable state was visited (`states` is absent when a solver, not a search, showed it). */
-  | { readonly kind: 'exhaustive'; readonly states?: number; readonly depth: number }
+  | {
+      readonly kind: 'exhaustive';
+      readonly states?: number;
+      readonly depth: number;
+      /** Temporal properties: the fairness they were checked under ("2 weakly fair"). */
+      readonly fairness?: string;
+    }
   /** Every run of at most `depth` steps, and nothing beyond. */
   | { readonly kind: 'bounded'; readonly depth: number }
   /** For all states (in the declared ranges, or with unbounded ints) by k-induction,
@@ -56,7 +68,9 @@ export type Coverage =
   /** Not decided: a counterexample to induction (attached as the trace) that may
    *  be unreachable. `of` says what was not inductive: the property itself
    *  (up to k), a declared --invariant, or a step property from the proven invariants. */
-  | { readonly kind: 'not-inductive'; readonly k: number; readonly of: 'property' | 'declared-invariant' | 'step' };
+  | { readonly kind: 'not-inductive'; readonly k: number; readonly of: 'property' | 'declared-invariant' | 'step' }
+  /** Not decided: the engine does not check this kind of property (temporal properties symbolically). */
+  | { readonly kind: 'not-checked'; readonly reason: string };
 
 export interface PropertyResult {
   readonly property: string;

@@ -37,6 +37,8 @@ export interface ArrayType<T extends Type = Type> {
   readonly index?: Domain;
   readonly __t?: Infer<T>[];
 }
+/** A subset of a finite domain, packed as a bit set (one bit per element). */
+export interface SetType { readonly kind: 'set'; readonly domain: Domain; readonly __t?: DomainSet }
 export type Fields = { readonly [name: string]: Type };
 export interface RecordType<F extends Fields = Fields> {
   readonly kind: 'record';
@@ -49,6 +51,7 @@ export type Type =
   | IntType
   | EnumType
   | RefType
+  | SetType
   | OptionalType<any>
   | ArrayType<any>
   | RecordType<any>;
@@ -57,7 +60,9 @@ export type Type =
 export type Infer<T> = T extends Domain ? number : T extends { readonly __t?: infer V } ? V : never;
 
 /** Deeply read-only view, used for the current state handed to actions. */
-export type DeepReadonly<T> = T extends (infer E)[]
+export type DeepReadonly<T> = T extends DomainSet
+  ? ReadonlyDomainSet
+  : T extends (infer E)[]
   ? readonly DeepReadonly<E>[]
   : T extends object
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
@@ -116,6 +121,108 @@ export function enumOf<const E extends string>(...values: E[]): EnumType<E> {
 
 export const ref = (d: Domain): RefType => ({ kind: 'ref', domain: d });
 
+/**
+ * set(Proc): a subset of the domain, packed as a bit set. In the state it is
+ * a DomainSet: has/add/delete/size/clear and iteration in element order.
+ * Domains of up to 30 elements.
+ */
+export function set(d: Domain): SetType {
+  if (d.kind !== 'domain') fail('set() takes a domain');
+  if (d.size > MAX_SET_DOMAIN) fail(`set(${d.name}): at most ${MAX_SET_DOMAIN} elements, ${d.name} has ${d.size}`);
+  return { kind: 'set', domain: d };
+}
+
+/** Largest domain a set can range over: its bits must fit one packed word. */
+export const MAX_SET_DOMAIN = 30;
+
+/** The read-only view of a set, as the current state `s` shows it. */
+export interface ReadonlyDomainSet extends Iterable<number> {
+  readonly domain: Domain;
+  readonly size: number;
+  has(x: number): boolean;
+  /** The elements in order. */
+  toArray(): number[];
+  equals(o: ReadonlyDomainSet): boolean;
+}
+
+/**
+ * A subset of a domain as one integer of bits (element i is bit i). The
+ * explorer decodes states into reusable DomainSet objects, so specs should
+ * mutate the set of the next state (`n.holders.add(p)`) or assign a new one
+ * (`n.holders = DomainSet.of(Proc, [p])`).
+ */
+export class DomainSet implements ReadonlyDomainSet {
+  /** Bit i set <=> element i is in the set. */
+  bits: number;
+  private readonly frozen: boolean;
+  constructor(
+    readonly domain: Domain,
+    bits = 0,
+    frozen = false,
+  ) {
+    this.bits = bits;
+    this.frozen = frozen;
+  }
+  static of(d: Domain, elems: Iterable<number> = []): DomainSet {
+    const out = new DomainSet(d);
+    for (const x of elems) out.add(x);
+    return out;
+  }
+  private check(x: number): number {
+    if (!Number.isInteger(x) || x < 0 || x >= this.domain.size)
+      throw new RangeError(`${String(x)} is not an element of ${this.domain.name} (0..${this.domain.size - 1})`);
+    return x;
+  }
+  private writable(): void {
+    if (this.frozen) throw new TypeError(`this set of ${this.domain.name} is read-only (a parameter value); copy it first`);
+  }
+  has(x: number): boolean {
+    return x >= 0 && x < this.domain.size && ((this.bits >>> x) & 1) === 1;
+  }
+  add(x: number): this {
+    this.writable();
+    this.bits = (this.bits | (1 << this.check(x))) >>> 0;
+    return this;
+  }
+  delete(x: number): boolean {
+    this.writable();
+    const had = this.has(this.check(x));
+    this.bits = (this.bits & ~(1 << x)) >>> 0;
+    return had;
+  }
+  clear(): void {
+    this.writable();
+    this.bits = 0;
+  }
+  get size(): number {
+    let b = this.bits;
+    let n = 0;
+    while (b) {
+      b &= b - 1;
+      n++;
+    }
+    return n;
+  }
+  *[Symbol.iterator](): Iterator<number> {
+    for (let i = 0; i < this.domain.size; i++) if ((this.bits >>> i) & 1) yield i;
+  }
+  toArray(): number[] {
+    return [...this];
+  }
+  equals(o: ReadonlyDomainSet): boolean {
+    return o instanceof DomainSet && o.domain === this.domain && o.bits === this.bits;
+  }
+  /** A writable copy. */
+  copy(): DomainSet {
+    return new DomainSet(this.domain, this.bits);
+  }
+  toString(): string {
+    return `{${this.toArray()
+      .map((i) => this.domain.names[i])
+      .join(', ')}}`;
+  }
+}
+
 export const optional = <T extends Type>(inner: T): OptionalType<T> => ({ kind: 'optional', inner });
 
 /** array(elem, 3) has 3 elements; array(elem, Page) has one per page. */
@@ -142,10 +249,17 @@ export function thread<const L extends string, const F extends Fields>(
   labels: readonly L[],
   locals: F,
 ): RecordType<{ pc: EnumType<L | 'done'> } & F>;
-export function thread(labels: readonly string[], locals: Fields = {}): RecordType {
+export function thread<const L extends string, const F extends Fields>(
+  labels: readonly L[],
+  locals: F,
+  opts: { readonly forever: true },
+): RecordType<{ pc: EnumType<L> } & F>;
+export function thread(labels: readonly string[], locals: Fields = {}, opts: { readonly forever?: boolean } = {}): RecordType {
   if (labels.includes('done')) fail(`thread labels must not include 'done' (it is added)`);
   if ('pc' in locals) fail(`'pc' is the thread's program counter, not a local`);
-  return record({ pc: enumOf(...labels, 'done'), ...locals });
+  // A thread that never finishes has no 'done' value, so no state (and no
+  // induction counterexample) can have it there.
+  return record({ pc: opts.forever ? enumOf(...labels) : enumOf(...labels, 'done'), ...locals });
 }
 
 /** Every value of a finite type, in encoding order. */
@@ -163,6 +277,9 @@ export function valuesOf(t: Type | Domain): unknown[] {
       return Array.from({ length: t.domain.size }, (_, i) => i);
     case 'optional':
       return [null, ...valuesOf(t.inner)];
+    case 'set':
+      // Every subset, as read-only sets (action parameters must not change).
+      return Array.from({ length: 2 ** t.domain.size }, (_, bits) => new DomainSet(t.domain, bits, true));
     default:
       return fail(`cannot enumerate the values of a ${t.kind}`);
   }
@@ -183,9 +300,44 @@ export function describeType(t: Type | Domain): string {
       return `ref(${t.domain.name})`;
     case 'optional':
       return `optional(${describeType(t.inner)})`;
+    case 'set':
+      return `set(${t.domain.name})`;
     case 'array':
       return `array(${describeType(t.elem)}, ${t.index ? t.index.name : t.length})`;
     case 'record':
       return `record{${Object.keys(t.fields).join(',')}}`;
+  }
+}
+
+/**
+ * Every value of a type, records and arrays included (the product of their
+ * scalars' values), as fresh objects, lazily: initWhere() filters these.
+ * The last scalar varies fastest.
+ */
+export function* allValues(t: Type): Generator<unknown> {
+  const leaves: { path: (string | number)[]; values: unknown[] }[] = [];
+  const walk = (u: Type, path: (string | number)[]): void => {
+    if (u.kind === 'record') for (const [k, f] of Object.entries(u.fields as Fields)) walk(f, [...path, k]);
+    else if (u.kind === 'array') for (let i = 0; i < u.length; i++) walk(u.elem as Type, [...path, i]);
+    else leaves.push({ path, values: valuesOf(u) });
+  };
+  walk(t, []);
+  const build = (u: Type, path: (string | number)[], digits: number[], at: { i: number }): unknown => {
+    if (u.kind === 'record') {
+      const o: Record<string, unknown> = {};
+      for (const [k, f] of Object.entries(u.fields as Fields)) o[k] = build(f, [...path, k], digits, at);
+      return o;
+    }
+    if (u.kind === 'array') return Array.from({ length: u.length }, (_, i) => build(u.elem as Type, [...path, i], digits, at));
+    const v = leaves[at.i]!.values[digits[at.i++]!];
+    return v instanceof DomainSet ? v.copy() : v;
+  };
+  const digits = leaves.map(() => 0);
+  for (;;) {
+    yield build(t, [], digits, { i: 0 });
+    let k = leaves.length - 1;
+    while (k >= 0 && digits[k] === leaves[k]!.values.length - 1) digits[k--] = 0;
+    if (k < 0) return;
+    digits[k]!++;
   }
 }

@@ -5,7 +5,7 @@
 import { DEADLOCK_PROPERTY, Model, type PropertyEntry } from './model.ts';
 import { SchemaError } from './schema.ts';
 import { SpecError } from './errors.ts';
-import { buildTransitions, type Transition } from './transitions.ts';
+import { buildTransitions, fairnessConstraints, type FairnessConstraint, type Transition } from './transitions.ts';
 import { callSite } from './site.ts';
 
 export type Verdict = 'holds' | 'violated';
@@ -51,6 +51,27 @@ export interface BuiltModel {
   /** Expected verdict per property name (deadlockFree included when checked). */
   readonly expected: ReadonlyMap<string, Verdict>;
   readonly bounds: string;
+  /** The declared fairness constraints, by id (transition.fairness.id). */
+  readonly fairness: readonly FairnessConstraint[];
+  /**
+   * A state without successors that is meant to end the run, not a
+   * deadlock: it satisfies the terminal predicate, or every thread is done.
+   * The one definition every engine and --replay use.
+   */
+  isIntendedEnd(s: unknown): boolean;
+}
+
+/** isIntendedEnd for a model: terminal(s), or every thread instance done. */
+export function intendedEnd(m: Model<any, any>): (s: unknown) => boolean {
+  const terminal = m.terminalPred;
+  const threads = m.threads.map((th) => ({ at: th.def.at, selves: th.def.instances?.size ?? 1 }));
+  const allDone = (s: any): boolean =>
+    threads.length > 0 &&
+    threads.every(({ at, selves }) => {
+      for (let i = 0; i < selves; i++) if (at(s, i).pc !== 'done') return false;
+      return true;
+    });
+  return (s) => (terminal ? terminal(s as any) === true : false) || allDone(s);
 }
 
 const SPEC_NAME = /^[a-z0-9][a-z0-9._-]*$/;
@@ -92,15 +113,29 @@ export function spec<C, const V extends string>(def: SpecDef<C, V>): Spec<C> {
         throw new SpecError(`spec ${def.name}, variant ${variant}: building the model failed: ${msg}`);
       }
       if (!(m instanceof Model)) throw new SpecError(`spec ${def.name}: model() must return model(schema)...`);
-      if (m.inits.length === 0) throw new SpecError(`spec ${def.name}, variant ${variant}: no initial state (call .init())`);
+      if (!m.hasInit) throw new SpecError(`spec ${def.name}, variant ${variant}: no initial state (call .init())`);
       let transitions: Transition[];
       try {
         transitions = buildTransitions(m);
       } catch (e) {
         throw new SpecError(`spec ${def.name}, variant ${variant}: ${(e as Error).message}`);
       }
+      for (const d of m.fairDecls)
+        for (const a of d.actions)
+          if (!m.actions.some((x) => x.name === a) && !m.threads.some((x) => x.name === a))
+            throw new SpecError(`spec ${def.name}, variant ${variant}: fairness ${d.name} names no action or thread '${a}'`);
       const expected = resolveExpectations(def.name, variant, m.properties, s.deadlock, d.expect);
-      return { spec: s, variant, model: m, transitions, properties: m.properties, expected, bounds: s.bounds(variant) };
+      return {
+        spec: s,
+        variant,
+        model: m,
+        transitions,
+        properties: m.properties,
+        expected,
+        bounds: s.bounds(variant),
+        fairness: fairnessConstraints(transitions),
+        isIntendedEnd: intendedEnd(m),
+      };
     },
   };
   return s;

@@ -3,7 +3,7 @@
 // the slow-path helpers used by traces: snapshots, printing, diffs.
 
 import type { Domain, RecordType, Type } from '../spec/schema.ts';
-import { describeType } from '../spec/schema.ts';
+import { describeType, DomainSet } from '../spec/schema.ts';
 import { UserError } from '../spec/errors.ts';
 import { layoutOf, type Layout, type Leaf } from './layout.ts';
 
@@ -93,6 +93,8 @@ function encodeLeaf(l: Leaf, i: number): string {
         throw new Error(`unreachable: ${tt.kind}`);
     }
   };
+  if (t.kind === 'set')
+    return `v = ${access('o', l.path)}; if (!(v instanceof DomainSet) || v.domain.size !== ${t.domain.size}) bad(${i}, v); x = v.bits; if (x !== (x >>> 0) || x >= ${2 ** t.domain.size}) bad(${i}, v); w${l.word} |= x << ${l.shift};`;
   const body = t.kind === 'optional' ? `if (v === null) x = 0; else { ${scalar(t.inner, 'x')} x += 1; }` : scalar(t, 'x');
   return `v = ${access('o', l.path)}; ${body} w${l.word} |= x << ${l.shift};`;
 }
@@ -100,6 +102,8 @@ function encodeLeaf(l: Leaf, i: number): string {
 function decodeLeaf(l: Leaf, i: number, base: string): string {
   const raw = `((w${l.word} >>> ${l.shift}) & ${2 ** l.bits - 1})`;
   const t = l.type;
+  // The set object itself is the container's (restored by a bound decoder).
+  if (t.kind === 'set') return `${access(base, l.path)}.bits = ${raw};`;
   const scalar = (tt: Type, x: string): string => {
     switch (tt.kind) {
       case 'bool':
@@ -143,6 +147,8 @@ function defaultValue(t: Type): unknown {
       return 0;
     case 'optional':
       return null;
+    case 'set':
+      return new DomainSet(t.domain);
     case 'array':
       return Array.from({ length: t.length }, () => defaultValue(t.elem));
     case 'record':
@@ -183,6 +189,7 @@ export function codecFor(schema: RecordType): Codec {
   const encode = new Function(
     'bad',
     'badShape',
+    'DomainSet',
     `return function encode(o, w, off) {
       let v, x; let ${wordNames.map((n) => `${n} = 0`).join(', ')};
       if (typeof o !== 'object' || o === null) badShape(-1, o);
@@ -190,7 +197,7 @@ export function codecFor(schema: RecordType): Codec {
       ${leaves.map(encodeLeaf).join('\n')}
       ${wordNames.map((n, k) => `w[off + ${k}] = ${n};`).join(' ')}
     };`,
-  )(bad, badShape) as Codec['encode'];
+  )(bad, badShape, DomainSet) as Codec['encode'];
 
   const enums = enumTables(leaves);
   const loadWords = `const ${wordNames.map((n, k) => `${n} = w[off + ${k}]`).join(', ')}; let x;`;
@@ -208,6 +215,10 @@ export function codecFor(schema: RecordType): Codec {
   const bindDecoder = (o: any): ((w: Uint32Array, off: number) => void) => {
     // Canonical nested objects of o, restored before every decode.
     const refs = conts.map((c) => c.path.reduce((acc: any, p) => acc[p], o));
+    // Its set objects too: an action may have replaced n's set with another.
+    const setLeaves = leaves.filter((l) => l.type.kind === 'set');
+    const setRefs = setLeaves.map((l) => l.path.reduce((acc: any, p) => acc[p], o));
+    const restoreSets = setLeaves.map((l, j) => `${access('o', l.path)} = T${j};`).join('\n');
     const restore = conts
       .map((c, i) => {
         const parent = access('o', c.path.slice(0, -1));
@@ -219,9 +230,10 @@ export function codecFor(schema: RecordType): Codec {
     return new Function(
       ...enums.names,
       ...conts.map((_, i) => `R${i}`),
+      ...setRefs.map((_, j) => `T${j}`),
       'o',
-      `return function decodeBound(w, off) { ${loadWords}\n${restore}\n${decodeBody} };`,
-    )(...enums.values, ...refs, o) as (w: Uint32Array, off: number) => void;
+      `return function decodeBound(w, off) { ${loadWords}\n${restore}\n${restoreSets}\n${decodeBody} };`,
+    )(...enums.values, ...refs, ...setRefs, o) as (w: Uint32Array, off: number) => void;
   };
 
   const scratch = new Uint32Array(words);
@@ -255,7 +267,7 @@ export function codecFor(schema: RecordType): Codec {
       for (const l of leaves) {
         const va = l.path.reduce((acc: any, p) => acc?.[p], a);
         const vb = l.path.reduce((acc: any, p) => acc?.[p], b);
-        if (va !== vb) out.push({ field: l.name, from: formatValue(l.type, va), to: formatValue(l.type, vb) });
+        if (l.type.kind === 'set' ? va?.bits !== vb?.bits : va !== vb) out.push({ field: l.name, from: formatValue(l.type, va), to: formatValue(l.type, vb) });
       }
       return out;
     },
@@ -278,6 +290,8 @@ export function formatValue(t: Type, v: unknown): string {
       return refName(t.domain, v);
     case 'optional':
       return v === null ? '-' : formatValue(t.inner, v);
+    case 'set':
+      return v instanceof DomainSet ? v.toString() : String(v);
     case 'array': {
       const a = v as unknown[];
       if (t.index) return `{${a.map((e, i) => `${t.index!.names[i]}: ${formatValue(t.elem, e)}`).join(', ')}}`;

@@ -6,7 +6,8 @@ import type { Type } from '../spec/schema.ts';
 import { describeType } from '../spec/schema.ts';
 import { SpecError } from '../spec/errors.ts';
 
-export type ScalarType = Extract<Type, { kind: 'bool' | 'int' | 'enum' | 'ref' | 'optional' }>;
+/** Leaves of the layout: scalars, and sets (one bit per domain element). */
+export type ScalarType = Extract<Type, { kind: 'bool' | 'int' | 'enum' | 'ref' | 'set' | 'optional' }>;
 
 export interface Leaf {
   /** JS access path from the root object, e.g. ['c', 3] or ['pte', 0, 'page']. */
@@ -36,9 +37,11 @@ export function valueCount(t: ScalarType): number {
       return t.values.length;
     case 'ref':
       return t.domain.size;
+    case 'set':
+      return 2 ** t.domain.size;
     case 'optional': {
       const inner = t.inner as Type;
-      if (inner.kind === 'array' || inner.kind === 'record' || inner.kind === 'optional')
+      if (inner.kind === 'array' || inner.kind === 'record' || inner.kind === 'optional' || inner.kind === 'set')
         throw new SpecError(`optional(${describeType(inner)}): optional takes bool, int, enum or ref`);
       return valueCount(inner as ScalarType) + 1;
     }

@@ -161,6 +161,8 @@ async function translate(built: BuiltModel, opts: SystemOptions): Promise<SymSys
   /** A transition property throws or overflows on a step (over X, X2). */
   const stepErrors: ZBool[] = [];
   for (const p of model.properties) {
+    // Properties the caller left out (temporal ones: answered 'unknown').
+    if (!built.properties.some((x) => x.name === p.name)) continue;
     const entry = built.properties.find((x) => x.name === p.name)!;
     const args = p.kind === 'transition' ? [sTree(), enc.tree(X2)] : [sTree()];
     const v = interp.run(p.pred, args, `predicate of property ${p.name}`);

@@ -1,0 +1,164 @@
+// Which properties are settled so far, and by which state: the bookkeeping
+// every engine shares. An engine reports states and steps as it finds them;
+// the tracker evaluates the still-open state and step properties on them
+// (an invariant stays open until a state violates it, a witness until a
+// state satisfies it) and assembles the verdicts at the end. Temporal
+// properties are not state properties: the liveness pass answers them.
+
+import type { PropertyEntry } from '../spec/model.ts';
+import { DEADLOCK_PROPERTY } from '../spec/model.ts';
+import type { Coverage, PropertyResult, Trace } from '../spec/results.ts';
+import { SpecError } from '../spec/errors.ts';
+import { throwSiteLine } from '../spec/throw-site.ts';
+
+/** Where a property was settled: a state index, and for step properties the step out of it. */
+export interface Settled {
+  readonly idx: number;
+  readonly step?: { readonly transition: number; readonly next: Uint32Array };
+}
+
+export class PropertyTracker {
+  private always: PropertyEntry[];
+  private sometimes: PropertyEntry[];
+  private steps: PropertyEntry[];
+  private readonly initially: PropertyEntry[];
+  readonly settled = new Map<string, Settled>();
+
+  constructor(
+    private readonly properties: readonly PropertyEntry[],
+    /** Names the spec and variant in error messages. */
+    private readonly where: string,
+    /** Prints a state for an error message. */
+    private readonly show: (s: unknown) => string,
+  ) {
+    this.always = properties.filter((p) => p.kind === 'always');
+    this.sometimes = properties.filter((p) => p.kind === 'sometimes');
+    this.steps = properties.filter((p) => p.kind === 'transition');
+    this.initially = properties.filter((p) => p.kind === 'initially');
+  }
+
+  /** Some step property is still open (callers skip work otherwise). */
+  get wantsSteps(): boolean {
+    return this.steps.length > 0;
+  }
+
+  /** Distinct initial states seen. */
+  private initialCount = 0;
+
+  /** An initial state (also a state: call onState for it too). */
+  onInitial(idx: number, s: unknown): void {
+    this.initialCount++;
+    for (const p of this.initially) if (!this.settled.has(p.name) && !this.eval(p, s)) this.settled.set(p.name, { idx });
+  }
+
+  /** A newly found state. */
+  onState(idx: number, s: unknown): void {
+    if (this.always.length)
+      for (const p of this.always)
+        if (!this.eval(p, s)) {
+          this.settled.set(p.name, { idx });
+          this.always = this.always.filter((q) => q !== p);
+        }
+    if (this.sometimes.length)
+      for (const p of this.sometimes)
+        if (this.eval(p, s)) {
+          this.settled.set(p.name, { idx });
+          this.sometimes = this.sometimes.filter((q) => q !== p);
+        }
+  }
+
+  /** A step from state idx by transition t to the packed state next. */
+  onStep(idx: number, t: number, s: unknown, n: unknown, next: Uint32Array): void {
+    for (const p of this.steps)
+      if (!this.eval(p, s, n)) {
+        this.settled.set(p.name, { idx, step: { transition: t, next: next.slice() } });
+        this.steps = this.steps.filter((q) => q !== p);
+      }
+  }
+
+  /** A state without successors that is no intended end. */
+  onDeadlock(idx: number): void {
+    if (!this.settled.has(DEADLOCK_PROPERTY)) this.settled.set(DEADLOCK_PROPERTY, { idx });
+  }
+
+  get deadlockFound(): boolean {
+    return this.settled.has(DEADLOCK_PROPERTY);
+  }
+
+  /** Evaluates a predicate; a throw or a non-boolean is the spec's error. */
+  eval(p: PropertyEntry, s: unknown, n?: unknown): boolean {
+    return this.call(p.name, p.pred as (a: unknown, b?: unknown) => unknown, s, n);
+  }
+
+  call(name: string, f: (a: unknown, b?: unknown) => unknown, s: unknown, n?: unknown): boolean {
+    let r: unknown;
+    try {
+      r = f(s, n);
+    } catch (e) {
+      throw new SpecError(`${this.where}: property ${name} threw ${errText(e)}\n  in state ${this.show(s)}${throwSiteLine(e)}`);
+    }
+    if (typeof r !== 'boolean') throw new SpecError(`${this.where}: property ${name} returned ${String(r)}, not a boolean`);
+    return r;
+  }
+
+  /**
+   * The verdicts of the state and step properties (temporal ones are
+   * skipped: `temporal` supplies them) and deadlock freedom when checked.
+   * `complete`: the search covered every reachable state, so an open
+   * invariant holds and an open witness is unreachable; otherwise both are
+   * unknown. `coverage` says what the search covered.
+   */
+  results(opts: {
+    complete: boolean;
+    /** Every initial state was checked: decides 'initially' even when the search was cut short. */
+    initialsComplete: boolean;
+    coverage: Coverage;
+    deadlock: boolean;
+    traceOf: (name: string, kind: Trace['kind'], at: Settled) => Trace;
+    temporal: (p: PropertyEntry) => PropertyResult;
+  }): PropertyResult[] {
+    const out: PropertyResult[] = [];
+    const traced = (name: string, kind: Trace['kind']): Trace | undefined => {
+      const at = this.settled.get(name);
+      return at && opts.traceOf(name, kind, at);
+    };
+    for (const p of this.properties) {
+      if (p.kind === 'eventually' || p.kind === 'leadsTo' || p.kind === 'infinitelyOften') {
+        out.push(opts.temporal(p));
+        continue;
+      }
+      const witness = p.kind === 'sometimes';
+      const trace = traced(p.name, witness ? 'witness' : 'violation');
+      const verdict = trace ? (witness ? 'holds' : 'violated') : opts.complete ? (witness ? 'violated' : 'holds') : 'unknown';
+      // 'initially' is settled by the initial states alone, whatever the search did.
+      const initiallyDone = p.kind === 'initially' && opts.initialsComplete;
+      out.push({
+        property: p.name,
+        kind: p.kind,
+        verdict: initiallyDone && !trace ? 'holds' : verdict,
+        trace,
+        coverage: trace
+          ? { kind: 'trace', steps: trace.steps.length }
+          : initiallyDone
+            ? { kind: 'exhaustive', states: this.initialCount, depth: 1 }
+            : opts.coverage,
+      });
+    }
+    if (opts.deadlock) {
+      const trace = traced(DEADLOCK_PROPERTY, 'deadlock');
+      out.push({
+        property: DEADLOCK_PROPERTY,
+        kind: 'deadlock',
+        verdict: trace ? 'violated' : opts.complete ? 'holds' : 'unknown',
+        trace,
+        coverage: trace ? { kind: 'trace', steps: trace.steps.length } : opts.coverage,
+      });
+    }
+    return out;
+  }
+}
+
+export function errText(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
+}

@@ -1,0 +1,262 @@
+// The breadth-first search loop. The frontier is the index range
+// [cur, count) of the state store, so BFS needs no queue; the first time a
+// property fails, the parent chain of the state is a shortest trace. The
+// spec's actions run on two reusable objects (the current and the next
+// state) decoded from the store: no JS object is created per state. What
+// to do with each state and step is the property tracker's, the hygiene
+// checker's and the coverage counter's job; this file only walks.
+
+import type { BuiltModel } from '../spec/spec.ts';
+import type { Limit, RunStatus } from '../spec/results.ts';
+import type { Transition } from '../spec/transitions.ts';
+import { SpecError } from '../spec/errors.ts';
+import { throwSiteLine } from '../spec/throw-site.ts';
+import { ValueRangeError, type Codec } from '../state/codec.ts';
+import { NO_PARENT, StoreFullError, type VisitedStates } from './state-store.ts';
+import type { PropertyTracker } from './property-tracker.ts';
+import { errText } from './property-tracker.ts';
+import { SpecHygiene } from './hygiene.ts';
+import type { CoverageCounter } from './coverage.ts';
+import { buildTrace } from './trace.ts';
+import { TracedSpecError } from './errors.ts';
+
+export interface ExploreProgress {
+  readonly distinct: number;
+  readonly generated: number;
+  readonly depth: number;
+  readonly queue: number;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+  readonly rssBytes: number;
+}
+
+export interface SearchLimits {
+  readonly maxStates: number;
+  readonly maxDepth: number;
+  readonly maxRssBytes: number;
+  readonly maxMemoryMB: number;
+  readonly checkDeadlock: boolean;
+  readonly progressEveryMs: number;
+  readonly onProgress?: (p: ExploreProgress) => void;
+  readonly signal?: AbortSignal;
+  readonly onTransition?: (s: unknown, t: Transition, n: unknown) => void;
+}
+
+export interface SearchOutcome {
+  readonly status: RunStatus;
+  readonly limit?: Limit;
+  readonly generated: number;
+  /** BFS levels reached (initial states are level 1). */
+  readonly depth: number;
+  /** States found but not expanded. */
+  readonly queue: number;
+  readonly t0: number;
+  /** Every initial state was stored and checked (false only if the store filled up first). */
+  readonly initialsComplete: boolean;
+}
+
+function describe(codec: Codec, s: unknown): string {
+  try {
+    return codec.format(s);
+  } catch {
+    return '(unprintable state)';
+  }
+}
+
+export async function breadthFirstSearch(
+  built: BuiltModel,
+  codec: Codec,
+  store: VisitedStates,
+  tracker: PropertyTracker,
+  coverage: CoverageCounter,
+  lim: SearchLimits,
+): Promise<SearchOutcome> {
+  const t0 = performance.now();
+  const { model, transitions } = built;
+  const where = `spec ${built.spec.name}, variant ${built.variant}`;
+  const W = codec.words;
+  const S = codec.create();
+  const decodeS = codec.bindDecoder(S);
+  const N = codec.create();
+  const decodeN = codec.bindDecoder(N);
+  const next = new Uint32Array(W);
+  const hygiene = new SpecHygiene(codec, transitions, where, S, decodeS, N, decodeN);
+  const constraint = model.constraintPred;
+  const { maxStates, maxDepth } = lim;
+  const covEnabled = coverage.enabled;
+  const covDistinct = coverage.distinct;
+
+  let status: RunStatus = 'complete';
+  let limit: Limit | undefined;
+  let generated = 0;
+  let cur = 0;
+  let level = 1;
+  let levelEnd = 0;
+  let maxLevel = 1;
+  let phase = '';
+  let tr: Transition | undefined;
+
+  /** A spec error at state idx, with the shortest trace to it. */
+  const traced = (e: unknown, idx: number): Error => {
+    const err = translate(e, idx);
+    if (!(err instanceof SpecError) || idx < 0 || idx >= store.count) return err;
+    const trace = buildTrace(store, codec, transitions, idx, 'violation', 'spec-error');
+    return new TracedSpecError(err.message, trace);
+  };
+  const translate = (e: unknown, idx: number): Error => {
+    if (e instanceof SpecError) return e;
+    const state = idx >= 0 && idx < store.count ? describe(codec, codec.snapshot(store.words, idx * W)) : '(initial state)';
+    const who = tr
+      ? `${tr.step ? 'step' : 'action'} ${tr.label}`
+      : phase === 'terminal'
+        ? 'the terminal predicate'
+        : phase === 'constraint'
+          ? 'the state constraint'
+          : 'exploration';
+    if (e instanceof ValueRangeError)
+      return new SpecError(`${where}: ${who} set ${e.field} to ${e.message.slice(e.field.length + 3)}\n  from state: ${state}`);
+    return new SpecError(`${where}: ${who} threw in its ${phase}: ${errText(e)}\n  in state: ${state}${throwSiteLine(e)}`);
+  };
+
+  // Initial states (level 1), taken one at a time from the model.
+  let initialsComplete = true;
+  let k = 0;
+  for (const init of model.initialStates()) {
+    try {
+      codec.encode(init, next, 0);
+    } catch (e) {
+      throw new SpecError(`${where}: initial state ${k + 1}: ${errText(e)}`);
+    }
+    k++;
+    generated++;
+    let idx: number;
+    try {
+      idx = store.put(next, NO_PARENT, 0);
+    } catch (e) {
+      if (e instanceof StoreFullError) {
+        status = 'incomplete';
+        limit = { which: 'max-memory', detail: `${e.message} for the state store` };
+        initialsComplete = false;
+        break;
+      }
+      throw e;
+    }
+    if (idx >= 0) {
+      decodeN(next, 0);
+      try {
+        tracker.onInitial(idx, N);
+        tracker.onState(idx, N);
+      } catch (e) {
+        throw traced(e, idx);
+      }
+    }
+  }
+  levelEnd = store.count;
+
+  const stopFor = (why: Limit): void => {
+    status = 'incomplete';
+    limit = why;
+  };
+
+  /** Expands states from cur until `until` states are done (or a limit hits). Synchronous: the hot loop. */
+  const expandBatch = (until: number): void => {
+    for (; cur < until && cur < store.count && status === 'complete'; cur++) {
+      if (cur === levelEnd) {
+        level++;
+        levelEnd = store.count;
+      }
+      const base = cur * W;
+      decodeS(store.words, base);
+      const sample = hygiene.sampled(cur);
+      let enabled = 0;
+      try {
+        if (constraint) {
+          tr = undefined;
+          phase = 'constraint';
+          const r: unknown = constraint(S);
+          if (typeof r !== 'boolean') throw new SpecError(`${where}: the state constraint returned ${String(r)}, not a boolean`);
+          if (!r) continue;
+        }
+        for (let t = 0; t < transitions.length; t++) {
+          tr = transitions[t]!;
+          phase = 'guard';
+          const en: unknown = tr.enabled(S);
+          if (en !== true) {
+            if (en === false) continue;
+            throw new SpecError(`${where}: the guard of ${tr.label} returned ${String(en)}, not a boolean`);
+          }
+          enabled++;
+          covEnabled[t]!++;
+          phase = 'apply';
+          decodeN(store.words, base);
+          tr.fire(S, N);
+          phase = 'encode';
+          codec.encode(N, next, 0);
+          generated++;
+          lim.onTransition?.(S, tr, N);
+          if (sample) {
+            phase = 'apply';
+            hygiene.unchanged(store.words, base);
+            hygiene.sameTwice(tr, store.words, base, next);
+          }
+          phase = 'property';
+          if (tracker.wantsSteps) tracker.onStep(cur, t, S, N, next);
+          if (level >= maxDepth || store.count >= maxStates) {
+            if (!store.has(next))
+              stopFor(level >= maxDepth ? { which: 'max-depth', value: maxDepth } : { which: 'max-states', value: maxStates });
+            continue;
+          }
+          const idx = store.put(next, cur, t);
+          if (idx < 0) continue;
+          covDistinct[t]!++;
+          maxLevel = level + 1;
+          tracker.onState(idx, N);
+        }
+        tr = undefined;
+        phase = 'state';
+        hygiene.unchanged(store.words, base);
+        if (enabled === 0 && lim.checkDeadlock && !tracker.deadlockFound) {
+          phase = 'terminal';
+          if (!built.isIntendedEnd(S)) tracker.onDeadlock(cur);
+        }
+      } catch (e) {
+        if (e instanceof StoreFullError) {
+          stopFor({ which: 'max-memory', detail: `${e.message} for the state store` });
+          break;
+        }
+        throw traced(e, cur);
+      }
+    }
+  };
+
+  const progress = (now: number, rss: number): ExploreProgress => {
+    const seconds = (now - t0) / 1000;
+    return {
+      distinct: store.count,
+      generated,
+      depth: maxLevel,
+      queue: store.count - cur,
+      seconds,
+      statesPerSecond: store.count / Math.max(seconds, 1e-9),
+      rssBytes: rss,
+    };
+  };
+
+  let lastCheck = performance.now();
+  while (status === 'complete' && cur < store.count) {
+    expandBatch(cur + 2048);
+    const now = performance.now();
+    if (now - lastCheck >= lim.progressEveryMs) {
+      lastCheck = now;
+      const rss = process.memoryUsage.rss();
+      lim.onProgress?.(progress(now, rss));
+      if (rss > lim.maxRssBytes) stopFor({ which: 'max-memory', value: lim.maxMemoryMB });
+      await new Promise((r) => setImmediate(r));
+      if (lim.signal?.aborted && status === 'complete') {
+        status = 'interrupted';
+        limit = { which: 'interrupted' };
+      }
+    }
+  }
+  return { status, limit, generated, depth: maxLevel, queue: store.count - cur, t0, initialsComplete };
+}
