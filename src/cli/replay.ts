@@ -56,6 +56,29 @@ function encodable(codec: Codec, s: unknown, i: number): void {
   }
 }
 
+/**
+ * The trace's variables must be the spec's state fields. A trace whose #meta
+ * names another spec than the one its states come from (edited, copied, or
+ * the spec renamed) would otherwise fail with 'state 0.counter is missing'.
+ */
+function sameVariables(doc: unknown, built: BuiltModel, header: ItfHeader): void {
+  const d = doc as { vars?: unknown; states?: unknown };
+  const first = Array.isArray(d?.states) ? (d.states[0] as unknown) : undefined;
+  const vars = Array.isArray(d?.vars)
+    ? d.vars.map(String)
+    : typeof first === 'object' && first !== null
+      ? Object.keys(first).filter((k) => k !== '#meta')
+      : undefined;
+  if (!vars) return; // decodeItf names what is malformed
+  const fields = Object.keys(built.model.schema.fields);
+  if (vars.length === fields.length && vars.every((v) => fields.includes(v))) return;
+  throw new ItfError(
+    `the trace's state variables (${vars.join(', ')}) are not those of spec ${built.spec.name}, variant ` +
+      `${built.variant} (${fields.join(', ')}): its #meta names spec '${header.spec}', but the states are of ` +
+      `another spec, or of an older version of this one`,
+  );
+}
+
 export async function replay(file: string, specArg: string | undefined, specsDir: string, root: string): Promise<ReplayOutcome> {
   const doc = readTraceFile(file);
   const header = readItfHeader(doc);
@@ -63,6 +86,7 @@ export async function replay(file: string, specArg: string | undefined, specsDir
   selectVariants(found, header.variant);
   const built = found.spec.build(header.variant);
   const codec = codecFor(built.model.schema);
+  sameVariables(doc, built, header);
   const { states, actions } = decodeItf(doc, built.model.schema);
   states.forEach((s, i) => encodable(codec, s, i));
   const where = `spec ${built.spec.name}, variant ${built.variant}`;
