@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
+import type { BuiltModel } from '../spec/spec.ts';
 import { SpecError } from '../spec/errors.ts';
 import { codecFor, ValueRangeError, type Codec } from '../state/codec.ts';
 import { decodeItf, ItfError, readItfHeader, type ItfHeader } from '../report/itf.ts';
