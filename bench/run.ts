@@ -1,26 +1,45 @@
 // npm run bench: throughput of the explicit engine on the reference Counters
-// model (and SPIN on the same model, in the same run, when installed), on the
-// kernel specs, and the symbolic engine's headline queries. Not a test: it
-// prints figures; nothing here asserts a time.
+// model and on PaxosCommit (ported from tlaplus/Examples, TLC's counts
+// checked), on the kernel specs, and the symbolic engine's headline queries;
+// SPIN (when installed) and TLC (when TLC_JAR is set) on the same models in
+// the same run, with the ratios. Not a test: it prints figures; nothing here
+// asserts a time. Counts that differ from the closed form or from TLC's are
+// printed as COUNT MISMATCH and make the exit code 1.
+//
+// The machine may be shared: every figure carries the 1-minute load average
+// taken when its run started, and rates are given per wall second and per
+// CPU second (user + system of the process that explored).
+//
+// BENCH_ONLY=counters,paxos,kernel,peers,symbolic selects parts (default: all).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runSpinCounters, spinAvailable, peerModel } from './spin.ts';
+import { runTlcCounters, runTlcPaxosCommit, tlcJar } from './tlc.ts';
+import { TLC_COUNTS } from './paxos-commit.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const N = Number(process.env.BENCH_N ?? 7);
 const K = Number(process.env.BENCH_K ?? 9);
+const only = process.env.BENCH_ONLY?.split(',');
+const want = (part: string) => !only || only.includes(part);
+let mismatches = 0;
 
 interface Measured {
   spec: string;
   variant: string;
   distinct: number;
   generated: number;
+  depth: number;
   seconds: number;
+  buildSeconds?: number;
+  cpuSeconds: number;
   statesPerSecond: number;
   bytesPerState: number;
   peakRssBytes: number;
+  load: number;
 }
 
 function measure(file: string, variant: string): Measured {
@@ -33,53 +52,110 @@ function measure(file: string, variant: string): Measured {
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
+const load = () => loadavg()[0]!.toFixed(1);
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+// 80 columns: model, distinct, sec, distinct/s, per CPU s, B/state, load.
 const line = (m: Measured) =>
-  `${(m.spec + '/' + m.variant).padEnd(34)} ${fmt(m.distinct).padStart(11)} ${fmt(m.generated).padStart(11)} ` +
-  `${fmt(m.seconds, 2).padStart(7)} ${fmt(m.statesPerSecond).padStart(10)} ${fmt(m.generated / m.seconds).padStart(11)} ` +
-  `${fmt(m.bytesPerState, 1).padStart(6)} ${fmt(m.peakRssBytes / 2 ** 20).padStart(6)}`;
+  `${(m.spec + '/' + m.variant).slice(0, 26).padEnd(26)} ${fmt(m.distinct).padStart(10)} ${fmt(m.seconds, 1).padStart(6)} ` +
+  `${fmt(m.statesPerSecond).padStart(9)} ${fmt(m.distinct / m.cpuSeconds).padStart(9)} ` +
+  `${fmt(m.bytesPerState, 1).padStart(5)} ${fmt(m.peakRssBytes / 2 ** 20).padStart(5)} ${fmt(m.load, 1).padStart(4)}`;
 
-console.log(`mmcheck bench (node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`);
+function checkCounts(what: string, m: { distinct: number; generated: number }, distinct: number, generated: number): void {
+  if (m.distinct === distinct && m.generated === generated) return;
+  mismatches++;
+  console.log(`  COUNT MISMATCH ${what}: expected ${fmt(distinct)} distinct, ${fmt(generated)} generated`);
+}
+
+console.log(`mmcheck bench (node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, load ${load()})\n`);
 console.log(
-  `${'model'.padEnd(34)} ${'distinct'.padStart(11)} ${'generated'.padStart(11)} ${'sec'.padStart(7)} ` +
-    `${'distinct/s'.padStart(10)} ${'trans/s'.padStart(11)} ${'B/st'.padStart(6)} ${'RSS MB'.padStart(6)}`,
+  `${'model'.padEnd(26)} ${'distinct'.padStart(10)} ${'sec'.padStart(6)} ${'dist/s'.padStart(9)} ` +
+    `${'/CPU s'.padStart(9)} ${'B/st'.padStart(5)} ${'RSS'.padStart(5)} ${'load'.padStart(4)}`,
 );
 
-const counters = measure(join(root, 'bench/counters-bench.ts'), 'bench');
-console.log(line(counters));
-const expectDistinct = (K + 1) ** N;
-const expectGenerated = N * K * (K + 1) ** (N - 1) + 2;
-if (counters.distinct !== expectDistinct || counters.generated !== expectGenerated)
-  console.log(`  COUNT MISMATCH: expected ${expectDistinct} distinct, ${expectGenerated} generated`);
+let counters: Measured | undefined;
+if (want('counters')) {
+  counters = measure(join(root, 'bench/counters-bench.ts'), 'bench');
+  console.log(line(counters));
+  checkCounts(`Counters N=${N} K=${K}`, counters, (K + 1) ** N, N * K * (K + 1) ** (N - 1) + 2);
+}
+let paxos: Measured | undefined;
+if (want('paxos')) {
+  paxos = measure(join(root, 'bench/paxos-commit.ts'), 'tlc');
+  console.log(line(paxos));
+  checkCounts('PaxosCommit (TLC)', paxos, TLC_COUNTS.distinct, TLC_COUNTS.generated);
+  if (paxos.depth !== TLC_COUNTS.depth) {
+    mismatches++;
+    console.log(`  DEPTH MISMATCH PaxosCommit: ${paxos.depth}, TLC ${TLC_COUNTS.depth}`);
+  }
+}
 
 const kernelDir = join(root, 'specs/mm');
-if (existsSync(kernelDir)) {
+if (want('kernel') && existsSync(kernelDir)) {
   for (const f of readdirSync(kernelDir).filter((f) => f.endsWith('.ts')).sort()) {
     const spec = (await import(join(kernelDir, f))).default;
     for (const v of spec.variants) console.log(line(measure(join(kernelDir, f), v)));
   }
 }
 
-console.log('');
-if (spinAvailable() && peerModel()) {
-  const spin = runSpinCounters(N, K);
-  const spinRate = spin.stored / spin.seconds;
-  console.log(
-    `SPIN Counters N=${N} K=${K} (-O2 -DBFS -DSAFETY -DNOREDUCE): ${fmt(spin.stored)} stored, ` +
-      `${fmt(spin.seconds, 2)} s, ${fmt(spinRate)} states/s, ${fmt((spin.memoryMB * 2 ** 20) / spin.stored, 1)} B/state`,
-  );
-  console.log(
-    `ratio mmcheck/SPIN: ${fmt(counters.statesPerSecond / spinRate, 2)}x distinct states/s, ` +
-      `${fmt((spin.memoryMB * 2 ** 20) / spin.stored / counters.bytesPerState, 2)}x less memory per state`,
-  );
-} else {
-  console.log('SPIN not installed (apt-get install -y spin): no peer comparison in this run.');
+/** Ratio of mmcheck's rate to a peer's, per wall second and per CPU second. */
+function ratios(m: Measured, peerDistinct: number, peerSeconds: number, peerCpu?: number): string {
+  const wall = m.statesPerSecond / (peerDistinct / peerSeconds);
+  const cpu = peerCpu ? m.distinct / m.cpuSeconds / (peerDistinct / peerCpu) : undefined;
+  return `${fmt(wall, 2)}x per wall s` + (cpu ? `, ${fmt(cpu, 2)}x per CPU s` : '');
+}
+
+if (want('peers')) {
+  console.log('');
+  if (counters && spinAvailable() && peerModel()) {
+    const l = load();
+    const spin = runSpinCounters(N, K);
+    console.log(
+      `SPIN Counters N=${N} K=${K} (-O2 -DBFS -DSAFETY -DNOREDUCE), load ${l}: ${fmt(spin.stored)} stored, ` +
+        `${fmt(spin.seconds, 2)} s` + (spin.cpuSeconds ? ` (CPU ${fmt(spin.cpuSeconds, 2)} s)` : '') +
+        `, ${fmt((spin.memoryMB * 2 ** 20) / spin.stored, 1)} B/state`,
+    );
+    checkCounts('SPIN Counters', { distinct: spin.stored, generated: spin.transitions }, counters.distinct, counters.generated);
+    console.log(
+      `  mmcheck/SPIN: ${ratios(counters, spin.stored, spin.seconds, spin.cpuSeconds)}; ` +
+        `${fmt((spin.memoryMB * 2 ** 20) / spin.stored / counters.bytesPerState, 2)}x less memory per state`,
+    );
+  } else console.log('SPIN not run (not installed: apt-get install -y spin, or Counters skipped).');
+
+  if (tlcJar()) {
+    if (counters) {
+      const l = load();
+      const tlc = runTlcCounters(N, K);
+      if (tlc) {
+        console.log(
+          `TLC Counters N=${N} K=${K} (1 worker), load ${l}: ${fmt(tlc.distinct)} distinct, ${fmt(tlc.generated)} generated, ` +
+            `${fmt(tlc.seconds, 2)} s` + (tlc.cpuSeconds ? ` (CPU ${fmt(tlc.cpuSeconds, 2)} s)` : ''),
+        );
+        checkCounts('TLC Counters', tlc, counters.distinct, counters.generated);
+        console.log(`  mmcheck/TLC: ${ratios(counters, tlc.distinct, tlc.seconds, tlc.cpuSeconds)}`);
+      }
+    }
+    if (paxos) {
+      const l = load();
+      const tlc = runTlcPaxosCommit();
+      if (!tlc) console.log('TLC PaxosCommit skipped: set TLC_MODELS to a directory with PaxosCommit.tla/.cfg and TCommit.tla.');
+      else {
+        console.log(
+          `TLC PaxosCommit (1 worker), load ${l}: ${fmt(tlc.distinct)} distinct, ${fmt(tlc.generated)} generated, ` +
+            `${fmt(tlc.seconds, 2)} s` + (tlc.cpuSeconds ? ` (CPU ${fmt(tlc.cpuSeconds, 2)} s)` : ''),
+        );
+        checkCounts('TLC PaxosCommit', tlc, paxos.distinct, paxos.generated);
+        // TLC's time includes parsing; compare with mmcheck's build + exploration.
+        const withBuild = { ...paxos, statesPerSecond: paxos.distinct / (paxos.seconds + (paxos.buildSeconds ?? 0)) };
+        console.log(`  mmcheck/TLC: ${ratios(withBuild, tlc.distinct, tlc.seconds, tlc.cpuSeconds)}`);
+      }
+    }
+  } else console.log('TLC not run: set TLC_JAR to a tla2tools.jar (never committed).');
 }
 
 const symbolicBench = join(root, 'bench/symbolic.ts');
-if (existsSync(symbolicBench)) {
+if (want('symbolic') && existsSync(symbolicBench)) {
   const { runSymbolicBench } = await import(symbolicBench);
   console.log('');
   for (const l of await runSymbolicBench()) console.log(l);
 }
-process.exit(0);
+process.exit(mismatches ? 1 : 0);

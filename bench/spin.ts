@@ -11,15 +11,23 @@ export interface SpinRun {
   transitions: number;
   seconds: number;
   memoryMB: number;
+  /** pan's user + system CPU time (from /usr/bin/time), when available. */
+  cpuSeconds?: number;
 }
 
 export function spinAvailable(): boolean {
   return spawnSync('spin', ['-V'], { encoding: 'utf8' }).status === 0;
 }
 
+/** The peers' models: $PEERS_DIR, else ../shared/peers beside the checkout (or beside its parent, for a git worktree in a subdirectory). */
+export function peerFile(name: string): string | undefined {
+  const dirs = [process.env.PEERS_DIR, resolve(import.meta.dirname, '../../shared/peers'), resolve(import.meta.dirname, '../../../shared/peers')];
+  for (const d of dirs) if (d && existsSync(resolve(d, name))) return resolve(d, name);
+  return undefined;
+}
+
 export function peerModel(): string | undefined {
-  const p = resolve(import.meta.dirname, '../../shared/peers/Counters.pml');
-  return existsSync(p) ? p : undefined;
+  return peerFile('Counters.pml');
 }
 
 export function runSpinCounters(N: number, K: number): SpinRun {
@@ -29,7 +37,12 @@ export function runSpinCounters(N: number, K: number): SpinRun {
   copyFileSync(pml, join(dir, 'Counters.pml'));
   execFileSync('spin', [`-DN=${N}`, `-DK=${K}`, '-a', 'Counters.pml'], { cwd: dir });
   execFileSync('gcc', ['-O2', '-DBFS', '-DSAFETY', '-DNOREDUCE', '-DMEMLIM=16000', '-o', 'pan', 'pan.c'], { cwd: dir });
-  const out = execFileSync('./pan', ['-m10000'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const timed = existsSync('/usr/bin/time');
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', './pan', '-m10000'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 })
+    : spawnSync('./pan', ['-m10000'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const out = r.stdout ?? '';
+  const cpu = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
   const num = (re: RegExp): number => {
     const m = re.exec(out);
     if (!m) throw new Error(`unexpected SPIN output:\n${out}`);
@@ -40,5 +53,6 @@ export function runSpinCounters(N: number, K: number): SpinRun {
     transitions: num(/([\d.e+]+) transitions/),
     seconds: num(/pan: elapsed time ([\d.e+]+) seconds/),
     memoryMB: num(/([\d.]+)\s+total actual memory usage/),
+    cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StateStore } from '../src/explicit/state-store.ts';
+import { hashWords, StateStore } from '../src/explicit/state-store.ts';
 
 describe('StateStore', () => {
   it('stores each distinct state once across many growths', () => {
@@ -53,5 +53,22 @@ describe('StateStore', () => {
       expect(store.add(s, 0, 0)).toBe(-1);
     }
     expect(store.bytes).toBeGreaterThan(4096 * W * 4);
+  });
+
+  it('tells apart states whose 32-bit hashes are equal, before and after growth', () => {
+    // A real collision of hashWords (found by search): the table compares
+    // stored hashes first, so only the word comparison can tell these apart.
+    const a = Uint32Array.of(1110, 90);
+    const b = Uint32Array.of(718, 94);
+    expect(hashWords(a, 0, 2)).toBe(hashWords(b, 0, 2));
+    const store = new StateStore(2, 1, 2);
+    expect(store.add(a, 0, 0)).toBe(0);
+    expect(store.has(b)).toBe(false);
+    expect(store.add(b, 0, 0)).toBe(1);
+    expect(store.add(a, 0, 0)).toBe(-1);
+    for (let i = 0; i < 3000; i++) store.add(Uint32Array.of(i, 5000), 0, 0); // forces table growth
+    expect(store.add(a, 0, 0)).toBe(-1);
+    expect(store.add(b, 0, 0)).toBe(-1);
+    expect(store.count).toBe(3002);
   });
 });

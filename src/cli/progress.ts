@@ -1,9 +1,12 @@
 // The live progress line: on stderr, only on a TTY and without --quiet.
 // One line that never wraps (a wrapped line cannot be redrawn in place).
 
-import { createLogUpdate } from 'log-update';
 import type { ExploreProgress } from '../explicit/explore.ts';
 import { count, LINE_WIDTH } from '../report/text.ts';
+
+// log-update and its 20 modules cost ~0.1 s of start-up: load them only when
+// a progress line can be drawn (stderr is a terminal).
+const logUpdate = process.stderr.isTTY ? await import('log-update') : undefined;
 
 export interface Progress {
   show(spec: string, variant: string, p?: ExploreProgress): void;
@@ -30,8 +33,8 @@ function fit(full: string, compact: string, width: number): string {
 }
 
 export function progressLine(enabled: boolean): Progress {
-  if (!enabled) return none;
-  const log = createLogUpdate(process.stderr);
+  if (!enabled || !logUpdate) return none;
+  const log = logUpdate.createLogUpdate(process.stderr);
   const width = (): number => Math.min(LINE_WIDTH, (process.stderr.columns || 80) - 2);
   return {
     show(spec, variant, p) {

@@ -13,7 +13,9 @@ export type OptionValue =
   | { readonly kind: 'string' }
   | { readonly kind: 'choice'; readonly choices: readonly string[] }
   /** A `--no-x` switch: the value is false when given. */
-  | { readonly kind: 'negated' };
+  | { readonly kind: 'negated' }
+  /** A `--x` switch: the value is true when given. */
+  | { readonly kind: 'switch' };
 
 export interface EngineOption {
   /** The option's key in the parsed options: 'maxStates' for --max-states. */

@@ -6,11 +6,13 @@ import type { Engine, EngineOption } from './engine.ts';
 import { explicitEngine } from './explicit.ts';
 import { bmcEngine } from './bmc.ts';
 import { inductionEngine } from './induction.ts';
+import { parallelEngine } from './parallel.ts';
 
 export const ENGINES: readonly Engine[] = [
   explicitEngine,
   bmcEngine,
   inductionEngine,
+  parallelEngine,
 ];
 
 export const DEFAULT_ENGINE = explicitEngine.name;

@@ -108,6 +108,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
       queue: out.queue,
       seconds,
       statesPerSecond: store.count / Math.max(seconds, 1e-9),
+      buildSeconds: built.buildSeconds,
       bytesPerState: (store.bytes + livenessBytes) / Math.max(store.count, 1),
       storeBytes: store.bytes,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,

@@ -72,6 +72,22 @@ export type Coverage =
   /** Not decided: the engine does not check this kind of property (temporal properties symbolically). */
   | { readonly kind: 'not-checked'; readonly reason: string };
 
+/** Per-action coverage, as TLC reports it (explicit engine): how often each
+ *  action or thread step was enabled, and the distinct states it found
+ *  first. An action never enabled is most often a spec bug. */
+export interface ActionCoverage {
+  /** The action or thread name. */
+  readonly action: string;
+  /** The step label, for thread steps. */
+  readonly step?: string;
+  /** (state, transition) pairs where its guard held, over all parameter values
+   *  and instances. In an exhaustive search every enabled step is taken once
+   *  from each state, so this is also how often it was taken. */
+  readonly enabled: number;
+  /** Distinct states it reached first (TLC's "distinct states" column). */
+  readonly distinct: number;
+}
+
 export interface PropertyResult {
   readonly property: string;
   readonly kind: PropertyKind | 'deadlock';
@@ -94,7 +110,11 @@ export interface SearchStats {
   readonly depth: number;
   /** States found but not yet expanded when the run ended. */
   readonly queue: number;
+  /** Exploration seconds, from before the initial states are built. */
   readonly seconds: number;
+  /** Seconds building the model (spec.build) before exploration; add to
+   *  `seconds` to compare with TLC, whose time includes parsing. */
+  readonly buildSeconds?: number;
   readonly statesPerSecond: number;
   /** Bytes of the state store (arena + visited table) per distinct state. */
   readonly bytesPerState: number;
@@ -133,6 +153,8 @@ export interface RunResult<S extends RunStats = RunStats> {
   readonly bounds: string;
   readonly properties: readonly PropertyResult[];
   readonly stats: S;
+  /** Per-action coverage (the explicit engine; absent for solvers). */
+  readonly actionCoverage?: readonly ActionCoverage[];
 }
 
 /** The number of distinct states a run visited, 0 for a solver. */

@@ -51,6 +51,8 @@ export interface BuiltModel {
   /** Expected verdict per property name (deadlockFree included when checked). */
   readonly expected: ReadonlyMap<string, Verdict>;
   readonly bounds: string;
+  /** Seconds spent building the model and its transitions (TLC's figures include this). */
+  readonly buildSeconds?: number;
   /** The declared fairness constraints, by id (transition.fairness.id). */
   readonly fairness: readonly FairnessConstraint[];
   /**
@@ -104,6 +106,7 @@ export function spec<C, const V extends string>(def: SpecDef<C, V>): Spec<C> {
       return def.bounds ? def.bounds(s.config(variant)) : 'the model as written';
     },
     build(variant) {
+      const t0 = performance.now();
       const config = s.config(variant);
       let m: Model<any, any>;
       try {
@@ -125,17 +128,11 @@ export function spec<C, const V extends string>(def: SpecDef<C, V>): Spec<C> {
           if (!m.actions.some((x) => x.name === a) && !m.threads.some((x) => x.name === a))
             throw new SpecError(`spec ${def.name}, variant ${variant}: fairness ${d.name} names no action or thread '${a}'`);
       const expected = resolveExpectations(def.name, variant, m.properties, s.deadlock, d.expect);
-      return {
-        spec: s,
-        variant,
-        model: m,
-        transitions,
-        properties: m.properties,
-        expected,
-        bounds: s.bounds(variant),
-        fairness: fairnessConstraints(transitions),
-        isIntendedEnd: intendedEnd(m),
-      };
+      const fairness = fairnessConstraints(transitions);
+      const isIntendedEnd = intendedEnd(m);
+      const bounds = s.bounds(variant);
+      const buildSeconds = (performance.now() - t0) / 1000;
+      return { spec: s, variant, model: m, transitions, properties: m.properties, expected, bounds, fairness, isIntendedEnd, buildSeconds };
     },
   };
   return s;

@@ -156,7 +156,35 @@ function defaultValue(t: Type): unknown {
   }
 }
 
+function sealDeep<T>(v: T): T {
+  if (typeof v === 'object' && v !== null) {
+    for (const x of Object.values(v)) sealDeep(x);
+    Object.seal(v);
+  }
+  return v;
+}
+
+// Codecs by schema structure. Each variant builds its model, and so its
+// schema object, anew; when the structure is the same (the usual case: a
+// variant changes behaviour, not the state), the variant gets the codec
+// already compiled and, above all, already optimised by the JIT, instead of
+// fresh generated functions that start cold.
+const codecs = new Map<string, Codec>();
+
+/** The codec of a schema: compiled once per distinct structure. */
 export function codecFor(schema: RecordType): Codec {
+  // Schemas are plain data (kinds, ranges, enum values, domains with their
+  // element names), so JSON is an exact structural key.
+  const key = JSON.stringify(schema);
+  let c = codecs.get(key);
+  if (!c) {
+    c = compileCodec(schema);
+    codecs.set(key, c);
+  }
+  return c;
+}
+
+function compileCodec(schema: RecordType): Codec {
   const layout = layoutOf(schema);
   const { leaves, words } = layout;
   const conts = containers(schema);
@@ -198,7 +226,11 @@ export function codecFor(schema: RecordType): Codec {
     ...enums.values,
   ) as (w: Uint32Array, off: number, o: any) => void;
 
-  const create = (): any => defaultValue(schema);
+  // Sealed, nested containers included: the spec's actions write these
+  // objects, and a write to a field the schema does not have (a typo,
+  // `n.countr = 1`) must throw (ES modules are strict) rather than be
+  // silently dropped by encode, which reads only the schema's fields.
+  const create = (): any => sealDeep(defaultValue(schema));
 
   const bindDecoder = (o: any): ((w: Uint32Array, off: number) => void) => {
     // Canonical nested objects of o, restored before every decode.

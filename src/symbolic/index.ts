@@ -69,6 +69,19 @@ function usesSet(t: Type): boolean {
 export async function checkSymbolic(full: BuiltModel, opts: SymbolicOptions): Promise<RunResult<SolverStats>> {
   if (usesSet(full.model.schema))
     throw new SpecError(`spec ${full.spec.name}: set(Domain) fields are not supported by the symbolic engines yet (use --engine explicit)`);
+  // Authoring features the translation does not know yet: refuse them rather
+  // than translate a different model (an `either` step would become a no-op).
+  const eitherStep = full.model.threads.flatMap((th) =>
+    Object.entries(th.def.steps)
+      .filter(([, st]) => st?.either)
+      .map(([label]) => `${th.name}.${label}`),
+  );
+  if (eitherStep.length)
+    throw new SpecError(
+      `spec ${full.spec.name}: steps with 'either' alternatives (${eitherStep.join(', ')}) are not supported by the symbolic engines yet (use --engine explicit)`,
+    );
+  if (full.model.constraintPred)
+    throw new SpecError(`spec ${full.spec.name}: a state constraint (m.constraint) is not supported by the symbolic engines yet (use --engine explicit)`);
   const skipped = full.properties.filter((p) => !SYMBOLIC_KINDS.has(p.kind));
   const built: BuiltModel = skipped.length
     ? { ...full, properties: full.properties.filter((p) => SYMBOLIC_KINDS.has(p.kind)) }

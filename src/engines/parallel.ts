@@ -1,0 +1,34 @@
+// The parallel explicit engine: level-synchronous breadth-first search by
+// worker threads over a shared store, optionally reduced by symmetry
+// (src/explicit/parallel/, docs/performance.md). Counts, verdicts and trace
+// lengths equal the explicit engine's; which of several shortest traces is
+// reported may vary between runs, so its traces are not the golden ones.
+
+import { availableParallelism } from 'node:os';
+import { exploreParallel } from '../explicit/parallel/explore-parallel.ts';
+import type { Engine } from './engine.ts';
+import { explicitEngine } from './explicit.ts';
+
+export const parallelEngine: Engine = {
+  name: 'parallel',
+  summary: 'breadth-first search by worker threads (--workers, default: all cores), --symmetry',
+  interruptible: true,
+  golden: false,
+  visitsTransitions: false,
+  options: [
+    ...explicitEngine.options.filter((o) => o.key !== 'onTransition'),
+    { key: 'workers', flag: '--workers <n>', description: 'worker threads (default: the machine\'s cores)', value: { kind: 'positive-int' } },
+    { key: 'symmetry', flag: '--symmetry', description: 'one state per orbit of the domains declared symmetric', value: { kind: 'switch' } },
+  ],
+  run: (built, o, ctx) =>
+    exploreParallel(built, {
+      workers: (o.workers as number | undefined) ?? availableParallelism(),
+      symmetry: o.symmetry === true,
+      maxStates: o.maxStates as number | undefined,
+      maxDepth: o.maxDepth as number | undefined,
+      maxMemoryMB: o.maxMemory as number | undefined,
+      deadlock: o.deadlock === false ? false : undefined,
+      onProgress: ctx.onProgress,
+      signal: ctx.signal,
+    }),
+};

@@ -1,0 +1,316 @@
+// One thread's share of a BFS level in the parallel engine: claim chunks of
+// the frontier from a shared cursor, run every transition of each state,
+// insert the successors into the shared store, check the properties. The
+// same code runs in the coordinator (before the workers are up) and in each
+// worker, on a model each built from the same spec file and variant.
+//
+// The checks mirror the single-threaded engine's (explore.ts): guards must
+// return booleans, sampled states run each transition twice (determinism)
+// and are re-encoded after their transitions (no writes into s), every
+// error names the spec, variant, action and state.
+
+import type { BuiltModel } from '../../spec/spec.ts';
+import type { PropertyEntry } from '../../spec/model.ts';
+import type { Transition } from '../../spec/transitions.ts';
+import { SpecError } from '../../spec/errors.ts';
+import { codecFor, ValueRangeError, type Codec } from '../../state/codec.ts';
+import { symmetryFor, type Symmetry } from '../../state/symmetry.ts';
+import { CTL, hashWords, type SharedStore } from './shared-store.ts';
+
+/** Frontier states claimed at a time. */
+export const CHUNK = 64;
+const fullyCheckedStates = 2000;
+const sampleEvery = 61;
+
+/** A property found by this thread: state idx (and for action properties, the step out of it). */
+export interface Hit {
+  readonly prop: number;
+  readonly idx: number;
+  /** BFS level of the trace's end (ties between threads go to the lowest idx). */
+  readonly steps: number;
+  readonly transition?: number;
+  readonly next?: number[];
+}
+
+export interface LevelTask {
+  readonly from: number;
+  readonly to: number;
+  /** Level of the states in [from, to); initial states are level 1. */
+  readonly level: number;
+  /** Generate and check successors but store none (the max-depth level). */
+  readonly noInsert: boolean;
+  readonly maxStates: number;
+  /** States that may be added while every thread finishes its current chunk. */
+  readonly margin: number;
+}
+
+export interface LevelReport {
+  generated: number;
+  hits: Hit[];
+  /** Stopped for lack of room: the coordinator must grow the store and run again. */
+  needRoom: boolean;
+  /** A successor was left out because of a limit. */
+  limited?: 'max-depth' | 'max-states';
+}
+
+const errText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+export class Expander {
+  readonly codec: Codec;
+  private readonly W: number;
+  private readonly S: any;
+  private readonly N: any;
+  private readonly decodeS: (w: Uint32Array, off: number) => void;
+  private readonly decodeN: (w: Uint32Array, off: number) => void;
+  private readonly next: Uint32Array;
+  private readonly again: Uint32Array;
+  private readonly transitions: readonly Transition[];
+  /** always, sometimes, transition properties, in model order; deadlock is props.length. */
+  readonly props: readonly PropertyEntry[];
+  private readonly stateProps: number[];
+  private readonly actionProps: number[];
+  private readonly where: string;
+  /** With symmetry reduction: stored states are canonical representatives. */
+  readonly symmetry: Symmetry | undefined;
+
+  constructor(
+    private readonly built: BuiltModel,
+    private readonly store: SharedStore,
+    /** found[p] !== 0: property p (or deadlock at props.length) is found; skip it. */
+    private readonly found: Int32Array,
+    private readonly checkDeadlock: boolean,
+    symmetry = false,
+  ) {
+    const { model } = built;
+    this.symmetry = symmetry ? symmetryFor(model.schema) : undefined;
+    this.codec = codecFor(model.schema);
+    this.W = this.codec.words;
+    this.S = this.codec.create();
+    this.N = this.codec.create();
+    this.decodeS = this.codec.bindDecoder(this.S);
+    this.decodeN = this.codec.bindDecoder(this.N);
+    this.next = new Uint32Array(this.W);
+    this.again = new Uint32Array(this.W);
+    this.transitions = built.transitions;
+    this.props = model.properties;
+    this.stateProps = [];
+    this.actionProps = [];
+    this.props.forEach((p, i) => {
+      if (p.kind === 'transition') this.actionProps.push(i);
+      else if (p.kind === 'always' || p.kind === 'sometimes') this.stateProps.push(i);
+    });
+    this.where = `spec ${built.spec.name}, variant ${built.variant}`;
+  }
+
+  /** Checks the state properties of a new state (decoded in o); records hits. */
+  private checkState(idx: number, o: any, steps: number, hits: Hit[]): void {
+    for (const p of this.stateProps) {
+      if (this.found[p] !== 0) continue;
+      const prop = this.props[p]!;
+      const r = this.evalProp(prop, o);
+      if (prop.kind === 'always' ? !r : r) {
+        Atomics.store(this.found, p, 1);
+        hits.push({ prop: p, idx, steps });
+      }
+    }
+  }
+
+  private evalProp(p: PropertyEntry, s: any, n?: any): boolean {
+    let r: unknown;
+    try {
+      r = (p.pred as (a: any, b?: any) => unknown)(s, n);
+    } catch (e) {
+      throw new SpecError(`${this.where}: property ${p.name} threw ${errText(e)}\n  in state ${this.show(s)}`);
+    }
+    if (typeof r !== 'boolean') throw new SpecError(`${this.where}: property ${p.name} returned ${String(r)}, not a boolean`);
+    return r;
+  }
+
+  private show(s: unknown): string {
+    try {
+      return this.codec.format(s);
+    } catch {
+      return '(unprintable state)';
+    }
+  }
+
+  /** Encodes and stores the initial states (coordinator only), in order. */
+  addInitials(hits: Hit[]): number {
+    let generated = 0;
+    this.built.model.inits.forEach((init, k) => {
+      try {
+        this.codec.encode(init, this.next, 0);
+      } catch (e) {
+        throw new SpecError(`${this.where}: initial state ${k + 1}: ${errText(e)}`);
+      }
+      generated++;
+      this.symmetry?.canonicalize(this.next);
+      const idx = this.store.insert(this.next, hashWords(this.next, 0, this.W), 0xffffffff, 0);
+      if (idx >= 0) {
+        this.decodeN(this.next, 0);
+        this.checkState(idx, this.N, 0, hits);
+      }
+    });
+    return generated;
+  }
+
+  /**
+   * Expands frontier states claimed from the shared cursor until the range
+   * is done, the store has no room, a stop is flagged, or (when given)
+   * `budget` chunks are done, so the coordinator can yield to its event loop.
+   */
+  run(task: LevelTask, report: LevelReport, budget = Infinity): boolean {
+    const store = this.store;
+    const ctl = store.ctl;
+    for (let b = 0; b < budget; b++) {
+      if (Atomics.load(ctl, CTL.stop) !== 0) return true;
+      // Room for every thread's chunk at once: other threads pass this check too.
+      if (!task.noInsert && !store.hasRoom(task.margin)) {
+        report.needRoom = true;
+        return true;
+      }
+      const start = Atomics.add(ctl, CTL.cursor, CHUNK);
+      if (start >= task.to) return true;
+      const end = Math.min(start + CHUNK, task.to);
+      for (let cur = start; cur < end; cur++) {
+        // A limit ends the run after the state being expanded, as in explore.ts.
+        if (Atomics.load(ctl, CTL.stop) !== 0) return true;
+        this.expand(cur, task, report);
+      }
+    }
+    return false;
+  }
+
+  private expand(cur: number, task: LevelTask, report: LevelReport): void {
+    const { W, S, N, next, transitions, store } = this;
+    const words = store.words;
+    const base = cur * W;
+    this.decodeS(words, base);
+    const sample = cur < fullyCheckedStates || cur % sampleEvery === 0;
+    let enabled = 0;
+    let tr: Transition | undefined;
+    let phase = 'guard';
+    try {
+      for (let t = 0; t < transitions.length; t++) {
+        tr = transitions[t]!;
+        phase = 'guard';
+        const en: unknown = tr.enabled(S);
+        if (en !== true) {
+          if (en === false) continue;
+          throw new SpecError(`${this.where}: the guard of ${tr.label} returned ${String(en)}, not a boolean`);
+        }
+        enabled++;
+        phase = 'apply';
+        this.decodeN(words, base);
+        tr.fire(S, N);
+        phase = 'encode';
+        this.codec.encode(N, next, 0);
+        report.generated++;
+        if (sample) {
+          this.unchanged(base);
+          this.sameTwice(tr, base);
+        }
+        phase = 'property';
+        for (const p of this.actionProps) {
+          if (this.found[p] !== 0) continue;
+          if (!this.evalProp(this.props[p]!, S, N)) {
+            Atomics.store(this.found, p, 1);
+            report.hits.push({ prop: p, idx: cur, steps: task.level, transition: t, next: Array.from(next) });
+          }
+        }
+        // Properties were judged on the successor itself (N); the store keeps its orbit's representative.
+        this.symmetry?.canonicalize(next);
+        const h = hashWords(next, 0, W);
+        // (maxStates is tested only when set: reading the shared count on every
+        // successor would pull its cache line from the core inserting.)
+        if (task.noInsert || (task.maxStates !== Infinity && store.count >= task.maxStates)) {
+          if (!store.has(next, h)) {
+            report.limited = task.noInsert ? 'max-depth' : 'max-states';
+            Atomics.store(store.ctl, CTL.stop, 1);
+          }
+          continue;
+        }
+        const idx = store.insert(next, h, cur, t);
+        if (idx >= 0) this.checkState(idx, N, task.level, report.hits);
+      }
+      tr = undefined;
+      phase = 'state';
+      this.unchanged(base);
+      const dl = this.props.length;
+      if (enabled === 0 && this.checkDeadlock && this.found[dl] === 0) {
+        phase = 'terminal';
+        if (!this.built.isIntendedEnd(S)) {
+          Atomics.store(this.found, dl, 1);
+          report.hits.push({ prop: dl, idx: cur, steps: task.level - 1 });
+        }
+      }
+    } catch (e) {
+      throw this.runtimeError(e, cur, tr, phase);
+    }
+  }
+
+  private sameTwice(t: Transition, base: number): void {
+    const { S, N, W, next, again } = this;
+    if (!t.enabled(S))
+      throw new SpecError(`${this.where}: ${t.label} is not deterministic: its guard gave true, then false, in the same state`);
+    this.decodeN(this.store.words, base);
+    t.fire(S, N);
+    this.codec.encode(N, again, 0);
+    for (let k = 0; k < W; k++)
+      if (again[k] !== next[k])
+        throw new SpecError(
+          `${this.where}: ${t.label} is not deterministic: two runs from the same state gave different successors` +
+            `\n  state: ${this.show(this.codec.snapshot(this.store.words, base))}` +
+            `\n  first:  ${this.show(this.codec.snapshot(next, 0))}\n  second: ${this.show(this.codec.snapshot(again, 0))}`,
+        );
+    this.decodeN(next, 0);
+  }
+
+  /** s must be as stored: a guard or apply that wrote into s is named. */
+  private unchanged(base: number): void {
+    const words = this.store.words;
+    let same = true;
+    try {
+      this.codec.encode(this.S, this.again, 0);
+      for (let k = 0; k < this.W; k++) if (this.again[k] !== words[base + k]) same = false;
+    } catch {
+      same = false;
+    }
+    if (!same) this.blameWriter(base);
+  }
+
+  private blameWriter(base: number): never {
+    const { S, N, W, again } = this;
+    const words = this.store.words;
+    const state = this.show(this.codec.snapshot(words, base));
+    for (const t of this.transitions) {
+      this.decodeS(words, base);
+      let changed: string | undefined;
+      try {
+        if (t.enabled(S)) {
+          this.decodeN(words, base);
+          t.fire(S, N);
+        }
+        this.codec.encode(S, again, 0);
+        for (let k = 0; k < W; k++) if (again[k] !== words[base + k]) changed = '';
+      } catch (e) {
+        if (!(e instanceof ValueRangeError)) throw e;
+        changed = ` (${e.message})`;
+      }
+      if (changed !== undefined)
+        throw new SpecError(
+          `${this.where}: ${t.label} modified the current state s${changed}; write the next state n instead\n  state: ${state}`,
+        );
+    }
+    throw new SpecError(`${this.where}: the current state was modified during exploration (write only n)`);
+  }
+
+  private runtimeError(e: unknown, idx: number, tr: Transition | undefined, phase: string): Error {
+    if (e instanceof SpecError) return e;
+    const state = this.show(this.codec.snapshot(this.store.words, idx * this.W));
+    const who = tr ? `${tr.step ? 'step' : 'action'} ${tr.label}` : phase === 'terminal' ? 'the terminal predicate' : 'exploration';
+    if (e instanceof ValueRangeError)
+      return new SpecError(`${this.where}: ${who} set ${e.field} to ${e.message.slice(e.field.length + 3)}\n  from state: ${state}`);
+    return new SpecError(`${this.where}: ${who} threw in its ${phase}: ${errText(e)}\n  in state: ${state}`);
+  }
+}
