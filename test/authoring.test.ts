@@ -87,6 +87,19 @@ describe('initial states', () => {
     expect([r.stats.distinct, r.stats.generated, r.stats.depth]).toEqual([n, n, 1]);
   });
 
+  it('a generator object is walked once; m.init(() => gen()) can be walked again', () => {
+    function* two(): Generator<{ x: number }> {
+      yield { x: 0 };
+      yield { x: 1 };
+    }
+    const once = model(record({ x: int(0, 1) })).init(two());
+    expect([...once.initialStates()]).toHaveLength(2);
+    expect(() => [...once.initialStates()]).toThrow(/used up already: pass m\.init\(\(\) => generator\(\)\)/);
+    const again = model(record({ x: int(0, 1) })).init(() => two());
+    expect([...again.initialStates()]).toHaveLength(2);
+    expect(again.inits).toEqual([{ x: 0 }, { x: 1 }]);
+  });
+
   it('initWhere enumerates the schema: a < b over 0..3 x 0..3 is 6 states, flags {T,F}^2 x 6 = 24', async () => {
     const s = spec({
       name: 'init-where',

@@ -13,7 +13,7 @@ import exclusive from '../specs/mm/device/de-exclusive.ts';
 import fork from '../specs/mm/device/de-fork.ts';
 import mprotect from '../specs/mm/device/de-mprotect.ts';
 import owner from '../specs/mm/device/de-owner-filter.ts';
-import { PROP } from '../models/mm/properties.ts';
+import { P11_FINISHES as LF, P11_SUCCEEDS as LS, PROP } from '../models/mm/properties.ts';
 import { CHILD, PARENT, type MmState } from '../models/mm/state.ts';
 
 const { P8, P9, P10, P11R, P12 } = PROP;
@@ -40,7 +40,8 @@ const MINIMAL: Record<string, Record<string, Record<string, number>>> = {
     // trylock fails, fork fails (seqBegin, dup, seqEnd, mnEnd, unlock), the
     // child's path ends, and round 2 (begin, mlock, gup, gXLock...) sleeps
     // on the driver's own folio lock: nothing can run (23).
-    'v5.14': { [P12]: 7, [P11R]: 14, [DL]: 23 },
+    // P11-loop-finishes: the same deadlock, a lasso stuttering there (23).
+    'v5.14': { [P12]: 7, [P11R]: 14, [DL]: 23, [LF]: 23 },
     'v6.14': { [P12]: 7 },
     // install (9), fork lock, mnStart, mnInv, seqBegin, dup (14).
     'v6.15-copy-de': { [P9]: 14 },
@@ -54,7 +55,11 @@ const MINIMAL: Record<string, Record<string, Record<string, number>>> = {
     'v5.14': { [P12]: 7 },
     // install (9), lock, check: its own EXCLUSIVE callback bumped the seq (11);
     // round 2 begin, mlock, gup: the fault sleeps on its own lock (14).
-    'v5.14-no-owner-filter': { [P12]: 7, [P11R]: 11, [DL]: 14 },
+    'v5.14-no-owner-filter': { [P12]: 7, [P11R]: 11, [DL]: 14, [LF]: 14, [LS]: 14 },
+    // Round 1 fails read_retry in 11 steps (begin .. check); rounds 2 and 3
+    // take 18 (the GUP first faults its own entry back: gXLock .. gXEnd, and
+    // gup again); then begin gives up (48) and the lasso stutters there.
+    'v6.15-no-owner-filter': { [LS]: 48 },
   },
   'b7-nouveau-retry': {
     // install (9), munmap: zap, zStart, zInv (12), lock, check (14).

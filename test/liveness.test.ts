@@ -7,8 +7,8 @@
 // through the model's transitions, and checkLasso confirms the property
 // fails on it and its cycle is fair.
 
-import { describe, expect, it } from 'vitest';
-import { domain, enumOf, int, model, record, spec, type Fairness, type Spec } from '../src/index.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { array, bool, domain, enumOf, int, model, record, spec, thread, type Fairness, type Spec } from '../src/index.ts';
 import type { BuiltModel } from '../src/spec/spec.ts';
 import type { PropertyResult, RunResult, SearchStats, Trace } from '../src/spec/results.ts';
 import { explore } from '../src/explicit/explore.ts';
@@ -18,6 +18,7 @@ import mutex from '../specs/classic/mutex-liveness.ts';
 import ewd840 from '../specs/classic/ewd840.ts';
 import allocator from '../specs/classic/simple-allocator.ts';
 import coffeeCan from '../specs/classic/coffee-can.ts';
+import philosophers from '../specs/classic/dining-philosophers.ts';
 
 async function run(s: Spec<any>, variant: string, opts = {}): Promise<{ built: BuiltModel; result: RunResult<SearchStats> }> {
   const built = s.build(variant);
@@ -109,6 +110,16 @@ describe('CoffeeCan (100 beans, WF_can(Next))', () => {
     expect(Object.entries(got).filter(([, v]) => v !== 'holds')).toEqual([]);
     const unfair = await verdicts(coffeeCan, 'unfair');
     expect([unfair.got.EventuallyTerminates, unfair.got.TerminationHypothesis]).toEqual(['violated', 'violated']);
+  });
+});
+
+describe('DiningPhilosophers (NP = 5, fair process)', () => {
+  it('67 distinct, 336 generated, depth 29, nobody starves, as TLC; unfair processes may stop', async () => {
+    const { result, got } = await verdicts(philosophers, 'np5');
+    expect([result.stats.distinct, result.stats.generated, result.stats.depth]).toEqual([67, 336, 29]);
+    expect(Object.entries(got).filter(([, v]) => v !== 'holds')).toEqual([]);
+    const unfair = await verdicts(philosophers, 'unfair');
+    expect(Object.entries(unfair.got).filter(([k, v]) => k.startsWith('NobodyStarves') && v !== 'violated')).toEqual([]);
   });
 });
 
@@ -249,6 +260,38 @@ describe('hand-derived answers', () => {
     expect(prop(result, 'Finishes').verdict).toBe('holds');
   });
 
+  // PlusCal's `try:+` (strong fairness of one label) inside a weakly fair
+  // process, written with m.fair and a `where` on the pc: the waiter no
+  // longer starves (as lock-strong), while weak fairness alone starves it.
+  it("strong fairness of one step (PlusCal's label+) via m.fair with a where on the pc", async () => {
+    const s = spec({
+      name: 'label-plus',
+      variants: { weak: { plus: false }, plus: { plus: true } },
+      model: ({ plus }) => {
+        const W = domain('W', ['A', 'B']);
+        const m = model(record({ locked: bool(), w: array(thread(['try', 'cs'], {}, { forever: true }), W) }));
+        m.init({ locked: false, w: [{ pc: 'try' }, { pc: 'try' }] });
+        m.thread('worker', {
+          instances: W,
+          fairness: 'weak',
+          at: (s, self) => s.w[self]!,
+          steps: {
+            try: { guard: (s) => !s.locked, apply: (_s, n) => void (n.locked = true) },
+            cs: { apply: (_s, n) => ((n.locked = false), 'try') },
+          },
+        });
+        if (plus) m.fair('strong', 'try+', { actions: ['worker'], per: ['self'], where: (s, p) => s.w[p.self]!.pc === 'try' });
+        m.leadsTo('AEnters', (s) => s.w[0]!.pc === 'try', (s) => s.w[0]!.pc === 'cs');
+        return m;
+      },
+      expect: { weak: { AEnters: 'violated' }, plus: { AEnters: 'holds' } },
+    });
+    expect(prop((await run(s, 'weak')).result, 'AEnters').verdict).toBe('violated');
+    const plus = await run(s, 'plus');
+    expect(plus.built.fairness.map((c) => c.label)).toEqual(['worker[A]', 'worker[B]', 'try+(self=A)', 'try+(self=B)']);
+    expect(prop(plus.result, 'AEnters').verdict).toBe('holds');
+  });
+
   it('a truncated search never says holds for a temporal property', async () => {
     const { result } = await run(mutex, 'peterson-weak', { maxStates: 10 });
     expect(result.status).toBe('incomplete');
@@ -286,5 +329,53 @@ describe('domain and fairness declarations', () => {
       expect: {},
     });
     expect(() => s.build('v')).toThrow(/fairness F names no action or thread 'nope'/);
+  });
+});
+
+describe('the symbolic engines and temporal properties', () => {
+  afterAll(async () => {
+    const { disposeZ3 } = await import('../src/symbolic/index.ts');
+    await disposeZ3();
+  });
+
+  it('bmc answers unknown (never holds) for temporal properties, and still checks the others', async () => {
+    const { checkSymbolic } = await import('../src/symbolic/index.ts');
+    const r = await checkSymbolic(mutex.build('lock-strong'), { engine: 'bmc', depth: 2 });
+    for (const name of ['AEnters', 'Entering', 'SomeEnters']) {
+      const p = prop(r, name);
+      expect(p.verdict, name).toBe('unknown');
+      expect(p.coverage.kind).toBe('not-checked');
+    }
+    expect(prop(r, 'deadlockFree').coverage).toEqual({ kind: 'bounded', depth: 2 }); // checked, within the bound
+  }, 60_000);
+
+  it("either steps and state constraints are refused by the symbolic engines, not translated as something else", async () => {
+    const { checkSymbolic } = await import('../src/symbolic/index.ts');
+    const mk = (kind: 'either' | 'constraint') =>
+      spec({
+        name: `sym-${kind}`,
+        variants: { v: {} },
+        model: () => {
+          const m = model(record({ x: int(0, 2), t: thread(['pick']) }));
+          m.init({ x: 0, t: { pc: 'pick' } });
+          m.thread('t', {
+            at: (s) => s.t,
+            steps: { pick: kind === 'either' ? { either: { one: { apply: (_s, n) => void (n.x = 1) } } } : {} },
+          });
+          if (kind === 'constraint') m.constraint((s) => s.x < 1);
+          m.always('Small', (s) => s.x < 2);
+          return m;
+        },
+        expect: { v: { Small: 'holds' } },
+      });
+    await expect(checkSymbolic(mk('either').build('v'), { engine: 'bmc', depth: 1 })).rejects.toThrow(/'either' alternatives \(t\.pick\)/);
+    await expect(checkSymbolic(mk('constraint').build('v'), { engine: 'bmc', depth: 1 })).rejects.toThrow(/state constraint/);
+  });
+
+  it('set(Domain) schemas are refused by the symbolic engines with a clear error', async () => {
+    const { checkSymbolic } = await import('../src/symbolic/index.ts');
+    await expect(checkSymbolic(allocator.build('SimpleAllocator'), { engine: 'bmc', depth: 1 })).rejects.toThrow(
+      /set\(Domain\) fields are not supported by the symbolic engines/,
+    );
   });
 });

@@ -41,7 +41,7 @@
 import type { MmConfig } from './kernels.ts';
 import { faultEntry, faultSteps, type FaultCtx } from './fault.ts';
 import { callback, callbackReady, rangeEnd, rangeStart, readBeginWaits, readBeginWoken, readRetry, type MnRange } from './notifier.ts';
-import { notifierConfig, type MmModel } from './paths.ts';
+import { fairness, notifierConfig, type MmModel } from './paths.ts';
 import type { Scenario } from './scenario.ts';
 import { MAX_TRIES, PARENT, freePage, putRef, type ROState } from './state.ts';
 
@@ -62,6 +62,7 @@ export function addDriver(m: MmModel, k: MmConfig, sc: Scenario): void {
   };
   const started = (s: ROState) => D.start !== 'afterFork' || s.forked;
   m.thread('driver', {
+    ...fairness(sc),
     actor: 'driver',
     doc: 'the GPU driver handles one atomic fault: make_device_exclusive, then map the page RW+atomic',
     at: (s) => s.drv,

@@ -74,6 +74,20 @@ function userHoldsMmapWrite(s: ROState, m: number): boolean {
   return z === 'zStart' || z === 'zInv' || z === 'zClear' || z === 'zEnd' || p === 'mpStart' || p === 'mpInv' || p === 'mpChange' || p === 'mpEnd';
 }
 
+/** A notifier step of a fault, or a step of the device-exclusive restore. */
+function notifierOrRestore(pc: string, p: string): boolean {
+  return (
+    pc === `${p}Start` ||
+    pc === `${p}Inv` ||
+    pc === `${p}XLock` ||
+    pc === `${p}XStart` ||
+    pc === `${p}XInv` ||
+    pc === `${p}XRestore` ||
+    pc === `${p}XUnlock` ||
+    pc === `${p}XEnd`
+  );
+}
+
 /**
  * The in-fault locals (fault.ts) agree with the thread's place in the
  * fault: wp_page_copy holds old_folio from do_wp_page to its end, and its
@@ -88,7 +102,11 @@ function faultLocalsAgree(s: ROState, pc: string, p: string, old: number | null,
   let ok = true;
   ok = ok && (inFault(pc, p) && pc !== `${p}XEnd` ? old !== null : old === null);
   ok = ok && (copying || pc === `${p}End` ? nw !== null : nw === null);
-  ok = ok && !(copying && (old === nw || (nw !== null && ptesMapping(s, nw) > 0)));
+  // The copy is exclusive and unmapped until the PTE switch. (Not "its
+  // only reference": a lockless gup_fast that read a PTE of the page
+  // before it was freed and reused as this copy can still grab it, and
+  // undoes that at its recheck; the explicit engine finds that run.)
+  ok = ok && !(copying && (old === nw || (nw !== null && (ptesMapping(s, nw) > 0 || !s.page[nw].excl))));
   ok = ok && !(restoring && nw !== null);
   ok = ok && !(locked && old !== null && !s.page[old].lock);
   return ok;
@@ -154,11 +172,20 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
     ok = ok && faultLocalsAgree(s, w.pc, 'w', w.old, w.new);
   }
   ok = ok && faultLocalsAgree(s, s.drv.pc, 'g', s.drv.old, s.drv.new);
-  // Without a driver nothing device-exclusive or notifier-related ever happens.
+  // Without a driver nothing device-exclusive or notifier-related ever
+  // happens: no notifier step runs (mm_has_notifiers() is false), no
+  // device-exclusive entry exists, so no restore path is entered.
   if (!sc.driver) {
     ok = ok && s.drv.pc === 'done' && s.drv.page === null && s.drv.leaked === null && s.dev.page === null && s.mn.active === 0;
     for (let p = 0; p < s.page.length; p++) ok = ok && !s.page[p].lock;
-    for (let m = 0; m < s.pte.length; m++) ok = ok && !s.pte[m].dx;
+    for (let m = 0; m < s.pte.length; m++) {
+      ok = ok && !s.pte[m].dx && !notifierOrRestore(s.user[m].write.pc, 'w');
+      const z = s.user[m].unmap.pc;
+      const mp = s.user[m].mprotect.pc;
+      ok = ok && z !== 'zStart' && z !== 'zInv' && z !== 'zClear' && z !== 'zEnd' && mp !== 'mpStart' && mp !== 'mpInv' && mp !== 'mpEnd';
+    }
+    for (let h = 0; h < sc.holders.length; h++) ok = ok && !notifierOrRestore(s.gup[h].pc, 'f');
+    ok = ok && fpc !== 'mnStart' && fpc !== 'mnInv' && fpc !== 'mnEnd' && !s.fork.failed;
   }
 
   for (let h = 0; h < sc.holders.length; h++) {
@@ -254,6 +281,7 @@ export function inductivePinExclusive(s: ROState, sc: Scenario, k: MmConfig): bo
     s.mm[CHILD].wpSeq === 0 &&
     seq === expectSeq &&
     (k.wpSeq || !(fpc === 'seqBegin' || fpc === 'seqEnd')) &&
+    (k.wpBeforeDup || fpc !== 'wp') &&
     (!k.madvDontfork || !(odd || fpc === 'seqBegin'));
   for (let m = 0; m < s.pte.length; m++) {
     const p = s.pte[m].page;

@@ -25,6 +25,15 @@ import {
 
 export type MmModel = Model<MmSchema>;
 
+/**
+ * Strong fairness of every kernel path in scenarios with a driver (for P11,
+ * the driver loop's progress): a path waiting on a lock that is free again
+ * and again eventually runs. Other scenarios check no temporal property.
+ */
+export function fairness(sc: Scenario): { fairness?: 'strong' } {
+  return sc.driver ? { fairness: 'strong' } : {};
+}
+
 /** The notifier subscribers of a scenario under a design. */
 export function notifierConfig(k: MmConfig, sc: Scenario): NotifierConfig {
   return { subscribed: sc.driver !== undefined, ownerFilter: k.ownerFilter };
@@ -73,6 +82,7 @@ export function addFork(m: MmModel, k: MmConfig, sc: Scenario): void {
   const closeSeq: 'seqEnd' | 'mnEnd' | 'unlock' = k.wpSeq ? 'seqEnd' : nfy ? 'mnEnd' : 'unlock';
   const closeRange: 'mnEnd' | 'unlock' = nfy ? 'mnEnd' : 'unlock';
   m.thread('fork', {
+    ...fairness(sc),
     actor: 'fork',
     doc: 'fork() in the parent: copy the one private anon VMA into the child',
     at: (s) => s.fork,
@@ -429,6 +439,7 @@ export function addHolder(m: MmModel, k: MmConfig, sc: Scenario, h: number): voi
     ...(H.release ? unpin : {}),
   };
   m.thread(H.name, {
+    ...fairness(sc),
     actor: H.name,
     doc: `${H.pin ? 'FOLL_PIN' : 'FOLL_GET'}${H.write ? '|FOLL_WRITE' : ''}${H.longterm ? '|FOLL_LONGTERM' : ''} on the ${Proc.names[o]}'s page`,
     at: (s) => s.gup[h],
@@ -477,6 +488,7 @@ export function addWrite(m: MmModel, k: MmConfig, sc: Scenario, proc: number, st
     retry: 'access',
   };
   m.thread(`${who}Write`, {
+    ...fairness(sc),
     actor: who,
     doc: `the ${who} stores to the buffer once`,
     at: (s) => s.user[proc].write,
@@ -528,6 +540,7 @@ export function addUnmap(m: MmModel, k: MmConfig, sc: Scenario, proc: number, st
   const range: MnRange = { event: 'UNMAP', ownerIsDriver: false };
   const dxMapped = k.de === 'single';
   m.thread(`${who}Unmap`, {
+    ...fairness(sc),
     actor: who,
     doc: `the ${who} munmaps the buffer`,
     at: (s) => s.user[proc].unmap,
@@ -592,6 +605,7 @@ export function addMprotect(m: MmModel, k: MmConfig, sc: Scenario, start: Start)
   const nfy = notifying(nc, PARENT);
   const range: MnRange = { event: 'PROTECTION_VMA', ownerIsDriver: false };
   m.thread('parentMprotect', {
+    ...fairness(sc),
     actor: 'parent',
     doc: 'the parent mprotect(PROT_READ)s the buffer',
     at: (s) => s.user[PARENT].mprotect,
@@ -650,6 +664,7 @@ export function addMprotect(m: MmModel, k: MmConfig, sc: Scenario, start: Start)
 
 export function addChildExit(m: MmModel, k: MmConfig, sc: Scenario): void {
   m.thread('childExit', {
+    ...fairness(sc),
     actor: 'child',
     doc: 'the child exits; references it handed to others (a pipe) stay alive',
     at: (s) => s.user[CHILD].exit,

@@ -263,6 +263,27 @@ export function retryReleases(s: ROState): boolean {
   return s.drv.leaked === null;
 }
 
+/** P11 (progress): the driver's atomic-fault loop finishes (maps the page, or gives up). */
+export const P11_FINISHES = 'P11-loop-finishes';
+/** P11 (progress), with no invalidation but the driver's own: the loop maps the page. */
+export const P11_SUCCEEDS = 'P11-loop-succeeds';
+
+/**
+ * Registers P11's progress half (needs a driver, whose paths are strongly
+ * fair): the loop finishes; with `succeeds`, it ends with the page mapped
+ * RW+atomic (for scenarios without other invalidations, the primer's
+ * premise "no external invalidations after some point").
+ */
+export function addDriverProgress(m: MmModel, succeeds: boolean): void {
+  m.eventually(P11_FINISHES, (s) => s.drv.pc === 'done', {
+    doc: 'P11 the driver loop finishes (maps the page or gives up), under strong fairness of every path',
+  });
+  if (succeeds)
+    m.eventually(P11_SUCCEEDS, (s) => s.dev.perm === 'atomic', {
+      doc: 'P11 with no other invalidation, the driver loop maps the page RW+atomic',
+    });
+}
+
 const DOCS: Record<PropId, string> = {
   P1: 'P1 fork isolation parent->child: the child never reads a parent store made after fork',
   P2: 'P2 fork isolation child->parent: the parent never reads a child store',

@@ -58,20 +58,55 @@ export async function loadSpecFile(file: string, root: string): Promise<Spec<any
   return isSpec(mod.default) ? mod.default : undefined;
 }
 
-/** All specs under specsDir, in file order. Spec names must be unique. */
-export async function discoverSpecs(specsDir: string, root: string): Promise<FoundSpec[]> {
-  const out: FoundSpec[] = [];
+/** A file under specs/ that cannot be checked: it fails to load, or its name is taken. */
+export interface BrokenSpec {
+  readonly file: string;
+  readonly message: string;
+}
+
+/**
+ * All specs under specsDir, in file order, and the files that could not be
+ * loaded: one broken file must not stop the others from being checked.
+ * Spec names must be unique; a second file with a taken name is broken.
+ */
+export async function discoverAll(specsDir: string, root: string): Promise<{ specs: FoundSpec[]; broken: BrokenSpec[] }> {
+  const specs: FoundSpec[] = [];
+  const broken: BrokenSpec[] = [];
   for (const file of specFiles(specsDir)) {
-    const spec = await loadSpecFile(file, root);
+    let spec: Spec<any> | undefined;
+    try {
+      spec = await loadSpecFile(file, root);
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      broken.push({ file, message: e.message });
+      continue;
+    }
     if (!spec) continue;
-    const twin = out.find((f) => f.spec.name === spec.name);
-    if (twin)
-      throw new SpecError(
-        `two specs are named '${spec.name}': ${relative(root, twin.file)} and ${relative(root, file)}`,
-      );
-    out.push({ spec, file });
+    const twin = specs.find((f) => f.spec.name === spec.name);
+    if (twin) {
+      broken.push({ file, message: `two specs are named '${spec.name}': ${relative(root, twin.file)} and ${relative(root, file)}` });
+      continue;
+    }
+    specs.push({ spec, file });
   }
-  return out;
+  return { specs, broken };
+}
+
+/** The specs under specsDir that load (discoverAll lists the ones that do not). */
+export async function discoverSpecs(specsDir: string, root: string): Promise<FoundSpec[]> {
+  return (await discoverAll(specsDir, root)).specs;
+}
+
+/**
+ * The directory a relative path on the command line is relative to. Under
+ * `npm run check`, npm runs the script in the package root and passes the
+ * caller's directory as INIT_CWD; anywhere else (node bin/mmcheck.js, a
+ * test spawning the CLI under npm test) it is the working directory.
+ */
+export function callerCwd(env: NodeJS.ProcessEnv = process.env): string {
+  const init = env.INIT_CWD;
+  if (env.npm_lifecycle_event === 'check' && init && existsSync(init) && statSync(init).isDirectory()) return init;
+  return process.cwd();
 }
 
 const looksLikePath = (arg: string): boolean => arg.endsWith('.ts') || arg.includes('/') || arg.includes('\\');
@@ -92,12 +127,17 @@ export async function findSpec(arg: string, specsDir: string, root: string): Pro
     const spec = await loadSpecFile(file, root);
     if (spec?.name === arg) return { spec, file };
   }
-  const all = await discoverSpecs(specsDir, root);
+  const { specs: all, broken } = await discoverAll(specsDir, root);
   const hit = all.find((f) => f.spec.name === arg);
   if (hit) return hit;
   const names = all.map((f) => f.spec.name);
+  // A broken file is named, not its error: it is not the spec asked for.
+  const unloadable = broken.length
+    ? `\n(${broken.length} file(s) could not be loaded: ${broken.map((b) => relative(specsDir, b.file)).join(', ')})`
+    : '';
   throw new UsageError(
     `unknown spec '${arg}'. Specs under ${relative(root, specsDir) || specsDir}/: ${names.length ? names.join(', ') : '(none)'}` +
+      unloadable +
       '\n(or give the path of a spec file)',
   );
 }

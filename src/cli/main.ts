@@ -17,7 +17,11 @@ import type { SpecOutcome } from '../report/outcome.ts';
 import { reporterFor } from '../report/reporter.ts';
 import { asExpected, type VerdictRow } from '../report/tables.ts';
 import { indentWrap } from '../report/text.ts';
-import { discoverSpecs, findSpec } from './discover.ts';
+import { htmlReport } from '../report/html.ts';
+import { brokenSpecsReport } from './broken-specs.ts';
+import { callerCwd, discoverAll, findSpec, type BrokenSpec } from './discover.ts';
+import { refuseTypeErrors, splitByTypes } from './typecheck.ts';
+import { checkArgsOf, watchSpecs } from './watch.ts';
 import { describeFailure, EXIT, UsageError } from './errors.ts';
 import { progressLine, type Progress } from './progress.ts';
 import { replay } from './replay.ts';
@@ -26,6 +30,17 @@ import { DEFAULT_OUT, GOLDEN_DIR, makeDir } from './trace-files.ts';
 import { engineOptionsOf, traceOutput, type CheckFlags } from './flags.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** --html: the self-contained report of these outcomes. */
+function writeHtml(file: unknown, outcomes: readonly SpecOutcome[]): void {
+  if (typeof file !== 'string') return;
+  try {
+    writeFileSync(resolve(file), htmlReport(outcomes.map((o) => ({ name: o.found.spec.name, variants: o.variants }))));
+  } catch (e) {
+    throw new UsageError(`cannot write the HTML report ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  process.stderr.write(`mmcheck: HTML report written to ${shownPath(resolve(file))}\n`);
+}
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -72,6 +87,10 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
   const engine = engineNamed(f.engine);
   if (!engine) throw new UsageError(`unknown engine '${f.engine}' (${ENGINES.map((e) => e.name).join(', ')})`);
   const engineOpts = engineOptionsOf(engine, f);
+  if (f.watch === true) {
+    const files = specArg === undefined ? undefined : [(await findSpec(specArg, specsDir, ROOT)).file];
+    return watchSpecs({ files, specsDir, checkArgs: checkArgsOf({ ...f }), print: (l) => out(l + '\n') });
+  }
   const { outDir, writers } = traceOutput(engine, f, specArg, ROOT);
 
   const controller = new AbortController();
@@ -125,24 +144,36 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
   };
 
   const outcomes: SpecOutcome[] = [];
+  let broken: BrokenSpec[] = [];
   if (specArg !== undefined) {
     const found = await findSpec(specArg, specsDir, ROOT);
     selectVariants(found, f.variant);
+    if (f.typecheck !== false) await refuseTypeErrors(found.file, ROOT);
     if (f.dumpGraph !== undefined && f.variant === undefined && found.spec.variants.length > 1)
       throw new UsageError(`--dump-graph draws one variant: add --variant (${found.spec.variants.join(', ')})`);
     outcomes.push(await checkSpec(found, opts, hooks));
   } else {
     if (f.variant !== undefined) throw new UsageError('--variant needs a spec: mmcheck check <spec> --variant <name>');
-    const specs = await discoverSpecs(specsDir, ROOT);
-    if (specs.length === 0) throw new UsageError(`no specs found under ${shownPath(specsDir)}`);
+    // A spec file that fails to load or to type-check is one error row; the others still run.
+    const discovered = await discoverAll(specsDir, ROOT);
+    const typed = f.typecheck !== false ? await splitByTypes(discovered.specs, ROOT) : { specs: discovered.specs, broken: [] };
+    const specs = typed.specs;
+    broken = [...discovered.broken, ...typed.broken];
+    if (specs.length === 0 && broken.length === 0) throw new UsageError(`no specs found under ${shownPath(specsDir)}`);
     for (const found of specs) {
       const o = await checkSpec(found, opts, hooks);
       outcomes.push(o);
       if (o.variants.some((v) => v.run.status === 'interrupted')) break;
     }
   }
-  reporter.finish(outcomes);
+  // Only broken files: their rows, not an empty table that says all is as expected.
+  if (outcomes.length || f.json || !broken.length) reporter.finish(outcomes);
+  if (f.json) for (const b of broken) process.stderr.write(`mmcheck: ${shownPath(b.file)}: ${b.message}\n`);
+  else out(brokenSpecsReport(broken, c, ROOT));
+  writeHtml(f.html, outcomes);
   let code = exitCodeOf(outcomes);
+  // A spec that could not be checked is a spec error, whatever the others gave.
+  if (broken.length && code !== EXIT.interrupted) code = EXIT.usage;
   for (const v of outcomes.flatMap((o) => o.variants))
     if (v.writeError) process.stderr.write(`mmcheck: I/O error: ${v.writeError}\n`);
   if (graph && f.dumpGraph !== undefined) {
@@ -180,7 +211,8 @@ function program(result: { code: number }): Command {
     .description('Model checker for concurrency designs in Linux memory management')
     .exitOverride()
     .showSuggestionAfterError(true)
-    .showHelpAfterError(true);
+    // One line and a hint, not the whole help (which buried the message).
+    .showHelpAfterError('(add --help for the options)');
   const check_ = prog
     .command('check')
     .description('check one spec (by name or file path), or every spec under specs/')
@@ -204,6 +236,9 @@ function program(result: { code: number }): Command {
     .option('--dump-graph <file.dot>', 'write the state graph of one variant as Graphviz DOT (small state spaces)')
     .option('--specs-dir <dir>', 'where specs are discovered (default: specs/ at the repository root)')
     .option('--debug', 'when mmcheck itself fails (exit 4), print the stack trace')
+    .option('--no-typecheck', 'check specs even when they do not type-check')
+    .option('--html <file>', 'also write a self-contained HTML report (verdicts, traces with a step slider)')
+    .option('--watch', 're-check on save: only the specs a changed file reaches; print what changed')
     .exitOverride()
     .action(async (specArg: string | undefined, flags: CheckFlags) => {
       result.code = await check(specArg, flags);
@@ -214,13 +249,15 @@ function program(result: { code: number }): Command {
 async function main(argv: string[]): Promise<number> {
   const result = { code: EXIT.ok as number };
   debug = argv.includes('--debug');
+  // Relative paths are the caller's, also under `npm run check` (which runs in the package root).
+  process.chdir(callerCwd());
   try {
     await program(result).parseAsync(argv);
     return result.code;
   } catch (e) {
     progress.clear();
     if (e instanceof CommanderError) {
-      // Commander has printed its message and the help, which lists what exists.
+      // Commander has printed its message and a hint to --help.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     const { code, text } = describeFailure(e, debug);

@@ -4,8 +4,8 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BuiltModel } from '../spec/spec.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
+import type { BuiltModel } from '../spec/spec.ts';
 import { SpecError } from '../spec/errors.ts';
 import { codecFor, ValueRangeError, type Codec } from '../state/codec.ts';
 import { decodeItf, ItfError, readItfHeader, type ItfHeader } from '../report/itf.ts';
@@ -48,17 +48,6 @@ async function specOf(header: ItfHeader, specArg: string | undefined, specsDir: 
   return found;
 }
 
-function allThreadsDone(built: BuiltModel, s: any): boolean {
-  const threads = built.model.threads;
-  return (
-    threads.length > 0 &&
-    threads.every((th) => {
-      for (let i = 0; i < (th.def.instances?.size ?? 1); i++) if (th.def.at(s, i).pc !== 'done') return false;
-      return true;
-    })
-  );
-}
-
 function encodable(codec: Codec, s: unknown, i: number): void {
   try {
     codec.encode(s, new Uint32Array(codec.words), 0);
@@ -68,6 +57,29 @@ function encodable(codec: Codec, s: unknown, i: number): void {
   }
 }
 
+/**
+ * The trace's variables must be the spec's state fields. A trace whose #meta
+ * names another spec than the one its states come from (edited, copied, or
+ * the spec renamed) would otherwise fail with 'state 0.counter is missing'.
+ */
+function sameVariables(doc: unknown, built: BuiltModel, header: ItfHeader): void {
+  const d = doc as { vars?: unknown; states?: unknown };
+  const first = Array.isArray(d?.states) ? (d.states[0] as unknown) : undefined;
+  const vars = Array.isArray(d?.vars)
+    ? d.vars.map(String)
+    : typeof first === 'object' && first !== null
+      ? Object.keys(first).filter((k) => k !== '#meta')
+      : undefined;
+  if (!vars) return; // decodeItf names what is malformed
+  const fields = Object.keys(built.model.schema.fields);
+  if (vars.length === fields.length && vars.every((v) => fields.includes(v))) return;
+  throw new ItfError(
+    `the trace's state variables (${vars.join(', ')}) are not those of spec ${built.spec.name}, variant ` +
+      `${built.variant} (${fields.join(', ')}): its #meta names spec '${header.spec}', but the states are of ` +
+      `another spec, or of an older version of this one`,
+  );
+}
+
 export async function replay(file: string, specArg: string | undefined, specsDir: string, root: string): Promise<ReplayOutcome> {
   const doc = readTraceFile(file);
   const header = readItfHeader(doc);
@@ -75,6 +87,7 @@ export async function replay(file: string, specArg: string | undefined, specsDir
   selectVariants(found, header.variant);
   const built = found.spec.build(header.variant);
   const codec = codecFor(built.model.schema);
+  sameVariables(doc, built, header);
   const { states, actions } = decodeItf(doc, built.model.schema);
   states.forEach((s, i) => encodable(codec, s, i));
   const where = `spec ${built.spec.name}, variant ${built.variant}`;
@@ -155,8 +168,7 @@ export async function replay(file: string, specArg: string | undefined, specsDir
     case 'deadlock': {
       const enabled = built.transitions.filter((t) => call(() => t.enabled(last), `the guard of ${t.label}`));
       if (enabled.length) return result(false, `the last state is no deadlock: ${enabled.map((t) => t.label).join(', ')} enabled`);
-      const terminal = built.model.terminalPred;
-      if ((terminal && call(() => terminal(last), 'the terminal predicate')) || allThreadsDone(built, last))
+      if (call(() => built.isIntendedEnd(last), 'the terminal predicate'))
         return result(false, 'the last state is a declared end state, not a deadlock');
       return result(true, `no transition is enabled after step ${steps}: deadlock`);
     }

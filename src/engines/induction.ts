@@ -1,7 +1,7 @@
 // Inductive invariants with Z3: Init => Inv and Inv and Next => Inv'.
 
 import type { Engine } from './engine.ts';
-import { DEPTH } from './symbolic-options.ts';
+import { DEPTH, NO_DEADLOCK, TIMEOUT } from './symbolic-options.ts';
 
 export const inductionEngine: Engine = {
   name: 'induction',
@@ -11,6 +11,8 @@ export const inductionEngine: Engine = {
   visitsTransitions: false,
   options: [
     DEPTH,
+    TIMEOUT,
+    NO_DEADLOCK,
     { key: 'k', flag: '--k <k>', description: 'k for k-induction', value: { kind: 'positive-int' } },
     { key: 'invariant', flag: '--invariant <property>', description: 'an always property to use as the inductive strengthening', value: { kind: 'string' } },
     {
@@ -28,6 +30,8 @@ export const inductionEngine: Engine = {
       k: o.k as number | undefined,
       invariant: o.invariant as string | undefined,
       ints: o.ints as 'auto' | 'unbounded' | 'bounded' | undefined,
+      timeout: o.timeout as number | undefined,
+      deadlock: o.deadlock === false ? false : undefined,
     });
   },
 };

@@ -4,19 +4,9 @@
 // hold, a label never jumped to), so the reporters warn about it.
 
 import type { Transition } from '../spec/transitions.ts';
+import type { ActionCoverage } from '../spec/results.ts';
 
-export interface ActionCoverage {
-  /** The action or thread name. */
-  readonly action: string;
-  /** The step label, for thread steps. */
-  readonly step?: string;
-  /** (state, transition) pairs where its guard held, over all parameter values
-   *  and instances. In an exhaustive search every enabled step is taken
-   *  once from each state, so this is also how often it was taken. */
-  readonly enabled: number;
-  /** Distinct states it reached first (TLC's "distinct states" column). */
-  readonly distinct: number;
-}
+export type { ActionCoverage } from '../spec/results.ts';
 
 /** Counters per transition id: typed arrays, no allocation while searching. */
 export class CoverageCounter {

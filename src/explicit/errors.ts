@@ -4,6 +4,7 @@
 
 import { SpecError } from '../spec/errors.ts';
 import type { Trace } from '../spec/results.ts';
+import type { BuiltModel } from '../spec/spec.ts';
 
 export class TracedSpecError extends SpecError {
   constructor(
@@ -11,6 +12,9 @@ export class TracedSpecError extends SpecError {
     /** Shortest trace to the state where the error happened (kind
      *  'violation', property 'spec-error'; the last state is that state). */
     readonly trace: Trace,
+    /** The model the trace is of: renderRaceDiagram(trace, built, ...) and
+     *  toItf(trace, built, ...) draw and write it. */
+    readonly built: BuiltModel,
   ) {
     super(message);
   }

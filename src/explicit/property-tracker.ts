@@ -9,6 +9,7 @@ import type { PropertyEntry } from '../spec/model.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import type { Coverage, PropertyResult, Trace } from '../spec/results.ts';
 import { SpecError } from '../spec/errors.ts';
+import { throwSiteLine } from '../spec/throw-site.ts';
 
 /** Where a property was settled: a state index, and for step properties the step out of it. */
 export interface Settled {
@@ -94,7 +95,7 @@ export class PropertyTracker {
     try {
       r = f(s, n);
     } catch (e) {
-      throw new SpecError(`${this.where}: property ${name} threw ${errText(e)}\n  in state ${this.show(s)}`);
+      throw new SpecError(`${this.where}: property ${name} threw ${errText(e)}\n  in state ${this.show(s)}${throwSiteLine(e)}`);
     }
     if (typeof r !== 'boolean') throw new SpecError(`${this.where}: property ${name} returned ${String(r)}, not a boolean`);
     return r;

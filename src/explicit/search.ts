@@ -10,6 +10,7 @@ import type { BuiltModel } from '../spec/spec.ts';
 import type { Limit, RunStatus } from '../spec/results.ts';
 import type { Transition } from '../spec/transitions.ts';
 import { SpecError } from '../spec/errors.ts';
+import { throwSiteLine } from '../spec/throw-site.ts';
 import { ValueRangeError, type Codec } from '../state/codec.ts';
 import { NO_PARENT, StoreFullError, type VisitedStates } from './state-store.ts';
 import type { PropertyTracker } from './property-tracker.ts';
@@ -100,7 +101,7 @@ export async function breadthFirstSearch(
     const err = translate(e, idx);
     if (!(err instanceof SpecError) || idx < 0 || idx >= store.count) return err;
     const trace = buildTrace(store, codec, transitions, idx, 'violation', 'spec-error');
-    return new TracedSpecError(err.message, trace);
+    return new TracedSpecError(err.message, trace, built);
   };
   const translate = (e: unknown, idx: number): Error => {
     if (e instanceof SpecError) return e;
@@ -114,7 +115,7 @@ export async function breadthFirstSearch(
           : 'exploration';
     if (e instanceof ValueRangeError)
       return new SpecError(`${where}: ${who} set ${e.field} to ${e.message.slice(e.field.length + 3)}\n  from state: ${state}`);
-    return new SpecError(`${where}: ${who} threw in its ${phase}: ${errText(e)}\n  in state: ${state}`);
+    return new SpecError(`${where}: ${who} threw in its ${phase}: ${errText(e)}\n  in state: ${state}${throwSiteLine(e)}`);
   };
 
   // Initial states (level 1), taken one at a time from the model.

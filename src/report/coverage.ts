@@ -43,6 +43,8 @@ export function coverageText(c: Coverage): string {
           return 'the declared invariant is not inductive: counterexample to induction';
         case 'step':
           return 'a step from a state satisfying the proven invariants violates it (that state may be unreachable)';
+        case 'declared-bounds':
+          return 'inductive with int fields unbounded, but a step from a state satisfying it leaves a declared range: counterexample to induction';
       }
   }
 }

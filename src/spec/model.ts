@@ -123,7 +123,9 @@ export interface FairDecl {
   readonly where?: (s: any, p: any) => boolean;
 }
 
-type InitSource<S> = { readonly states: Iterable<S> } | { readonly where: (s: DeepReadonly<S>) => boolean };
+type InitSource<S> =
+  | { readonly states: Iterable<S> | (() => Iterable<S>); used?: boolean }
+  | { readonly where: (s: DeepReadonly<S>) => boolean };
 
 export class Model<T extends RecordType = RecordType, S = Infer<T>> {
   readonly actions: ActionEntry[] = [];
@@ -140,16 +142,20 @@ export class Model<T extends RecordType = RecordType, S = Infer<T>> {
   constructor(readonly schema: T) {}
 
   /**
-   * Adds initial states: `m.init(s1, s2)`, or any iterable of states
-   * (`m.init(generator())`, `m.init(array)`), taken one at a time so that
-   * hundreds of thousands of states need no stack.
+   * Adds initial states: `m.init(s1, s2)`, an array or other iterable of
+   * states, or a function returning one (`m.init(() => gen())`), taken one
+   * at a time so that hundreds of thousands of states need no stack. A
+   * generator object can be walked only once; the function form can be
+   * walked again (by --replay, or a second engine on the same model).
    */
   init(...states: S[]): this;
-  init(states: Iterable<S>): this;
+  init(states: Iterable<S> | (() => Iterable<S>)): this;
   init(...args: unknown[]): this {
     const one = args[0];
     const iterable =
-      args.length === 1 && one !== null && typeof one === 'object' && typeof (one as any)[Symbol.iterator] === 'function';
+      args.length === 1 &&
+      (typeof one === 'function' ||
+        (one !== null && typeof one === 'object' && typeof (one as any)[Symbol.iterator] === 'function'));
     this.initSources.push({ states: iterable ? (one as Iterable<S>) : (args as S[]) });
     this.materialised = undefined;
     return this;
@@ -166,8 +172,21 @@ export class Model<T extends RecordType = RecordType, S = Infer<T>> {
   /** The initial states, lazily, in the order given (duplicates included). */
   *initialStates(): Generator<S> {
     for (const src of this.initSources) {
-      if ('states' in src) yield* src.states;
-      else for (const v of allValues(this.schema)) if (src.where(v as DeepReadonly<S>) === true) yield v as S;
+      if ('states' in src) {
+        const st = src.states;
+        if (typeof st === 'function') {
+          yield* st();
+          continue;
+        }
+        // A generator object (its own iterator) cannot be walked twice.
+        const oneShot = (st as any)[Symbol.iterator]() === st;
+        if (oneShot && src.used)
+          throw new SchemaError(
+            'the initial states were given as a generator, which was used up already: pass m.init(() => generator()) or an array',
+          );
+        src.used = true;
+        yield* st;
+      } else for (const v of allValues(this.schema)) if (src.where(v as DeepReadonly<S>) === true) yield v as S;
     }
   }
 

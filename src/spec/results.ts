@@ -33,7 +33,7 @@ export interface Trace {
 
 /** The limit that ended a run before it was complete. */
 export interface Limit {
-  readonly which: 'max-states' | 'max-depth' | 'max-memory' | 'interrupted';
+  readonly which: 'max-states' | 'max-depth' | 'max-memory' | 'interrupted' | 'timeout';
   /** The limit's value (states, levels, MB); absent for an interrupt. */
   readonly value?: number;
   /** Why, when the limit was not the user's (e.g. the state store could not grow). */
@@ -68,9 +68,25 @@ export type Coverage =
   /** Not decided: a counterexample to induction (attached as the trace) that may
    *  be unreachable. `of` says what was not inductive: the property itself
    *  (up to k), a declared --invariant, or a step property from the proven invariants. */
-  | { readonly kind: 'not-inductive'; readonly k: number; readonly of: 'property' | 'declared-invariant' | 'step' }
+  | { readonly kind: 'not-inductive'; readonly k: number; readonly of: 'property' | 'declared-invariant' | 'step' | 'declared-bounds' }
   /** Not decided: the engine does not check this kind of property (temporal properties symbolically). */
   | { readonly kind: 'not-checked'; readonly reason: string };
+
+/** Per-action coverage, as TLC reports it (explicit engine): how often each
+ *  action or thread step was enabled, and the distinct states it found
+ *  first. An action never enabled is most often a spec bug. */
+export interface ActionCoverage {
+  /** The action or thread name. */
+  readonly action: string;
+  /** The step label, for thread steps. */
+  readonly step?: string;
+  /** (state, transition) pairs where its guard held, over all parameter values
+   *  and instances. In an exhaustive search every enabled step is taken once
+   *  from each state, so this is also how often it was taken. */
+  readonly enabled: number;
+  /** Distinct states it reached first (TLC's "distinct states" column). */
+  readonly distinct: number;
+}
 
 export interface PropertyResult {
   readonly property: string;
@@ -137,6 +153,8 @@ export interface RunResult<S extends RunStats = RunStats> {
   readonly bounds: string;
   readonly properties: readonly PropertyResult[];
   readonly stats: S;
+  /** Per-action coverage (the explicit engine; absent for solvers). */
+  readonly actionCoverage?: readonly ActionCoverage[];
 }
 
 /** The number of distinct states a run visited, 0 for a solver. */

@@ -156,6 +156,14 @@ function defaultValue(t: Type): unknown {
   }
 }
 
+function sealDeep<T>(v: T): T {
+  if (typeof v === 'object' && v !== null) {
+    for (const x of Object.values(v)) sealDeep(x);
+    Object.seal(v);
+  }
+  return v;
+}
+
 // Codecs by schema structure. Each variant builds its model, and so its
 // schema object, anew; when the structure is the same (the usual case: a
 // variant changes behaviour, not the state), the variant gets the codec
@@ -218,7 +226,11 @@ function compileCodec(schema: RecordType): Codec {
     ...enums.values,
   ) as (w: Uint32Array, off: number, o: any) => void;
 
-  const create = (): any => defaultValue(schema);
+  // Sealed, nested containers included: the spec's actions write these
+  // objects, and a write to a field the schema does not have (a typo,
+  // `n.countr = 1`) must throw (ES modules are strict) rather than be
+  // silently dropped by encode, which reads only the schema's fields.
+  const create = (): any => sealDeep(defaultValue(schema));
 
   const bindDecoder = (o: any): ((w: Uint32Array, off: number) => void) => {
     // Canonical nested objects of o, restored before every decode.

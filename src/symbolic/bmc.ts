@@ -4,14 +4,21 @@
 // was unsatisfiable at every smaller depth, so the first counterexample found
 // has the minimal number of steps, the length BFS finds.
 
-import type { PropertyResult, Trace } from '../spec/results.ts';
+import type { Limit, PropertyResult, Trace } from '../spec/results.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { SymSystem } from './system.ts';
 import { decodeAct, decodeState, replay } from './trace.ts';
-import { check, type ZBool, type ZExpr, type ZInt } from './z3.ts';
+import { checkMaybe, type ZBool, type ZExpr, type ZInt } from './z3.ts';
+import { outOfRange } from './ranges.ts';
 import { newSolver } from './system.ts';
 import type { Model as ZModel, Solver } from 'z3-solver';
+
+/**
+ * BMC's default number of steps (and induction's witness search): the
+ * kernel specs' longest runs, deepest witnesses and counterexamples take 12.
+ */
+export const DEFAULT_DEPTH = 12;
 
 /** The unrolled path S0 -> S1 -> ... with one solver. */
 export class Unrolling {
@@ -23,8 +30,10 @@ export class Unrolling {
     readonly solverSeconds: number[],
     /** Start from Init (BMC) or from any state in range (k-induction). */
     fromInit = true,
+    /** Milliseconds any one query may take; then it answers 'unknown'. */
+    readonly timeoutMs?: number,
   ) {
-    this.solver = newSolver(sys);
+    this.solver = newSolver(sys, timeoutMs);
     this.S.push(sys.enc.vars('s0.'));
     if (fromInit) this.solver.add(this.state(sys.init, 0));
     this.solver.add(this.state(sys.enc.range(sys.X), 0));
@@ -62,9 +71,9 @@ export class Unrolling {
     return this.sys.z.substitute(f, ...pairs) as ZBool;
   }
 
-  async check(...assumptions: ZBool[]): Promise<ZModel<'main'> | undefined> {
+  async check(...assumptions: ZBool[]): Promise<ZModel<'main'> | undefined | 'unknown'> {
     const t0 = performance.now();
-    const m = await check(this.solver, ...assumptions);
+    const m = await checkMaybe(this.solver, ...assumptions);
     this.solverSeconds.push((performance.now() - t0) / 1000);
     return m;
   }
@@ -89,6 +98,20 @@ export interface BmcOutcome {
   readonly depthReached: number;
   /** Every run ends within depthReached steps: the verdicts cover all reachable states. */
   readonly complete: boolean;
+  /** A query hit the time limit, so the search stopped there. */
+  readonly limit?: Limit;
+}
+
+export interface BmcOptions {
+  /** Check deadlock freedom (default: the spec's setting). */
+  readonly deadlock?: boolean;
+  /** Milliseconds any one query may take. */
+  readonly timeoutMs?: number;
+}
+
+/** The limit of a query that ran out of time. */
+export function timeoutLimit(timeoutMs: number | undefined): Limit {
+  return { which: 'timeout', ...(timeoutMs ? { value: timeoutMs / 1000 } : {}), detail: 'seconds per solver query' };
 }
 
 /**
@@ -96,7 +119,13 @@ export interface BmcOutcome {
  * `only` restricts the properties (by name); deadlockFree is checked when the
  * spec checks deadlocks.
  */
-export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[], only?: ReadonlySet<string>): Promise<BmcOutcome> {
+export async function bmc(
+  sys: SymSystem,
+  depth: number,
+  solverSeconds: number[],
+  only?: ReadonlySet<string>,
+  opts: BmcOptions = {},
+): Promise<BmcOutcome> {
   const z = sys.z;
   const targets: Target[] = [];
   for (const p of sys.props) {
@@ -106,14 +135,15 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
     else if (p.entry.kind === 'sometimes') targets.push({ name, kind: 'sometimes', at: (u, d) => u.state(p.holds, d) });
     else targets.push({ name, kind: 'transition', at: (u, d) => (d === 0 ? undefined : u.step(z.Not(p.holds), d - 1)) });
   }
-  if (sys.built.spec.deadlock && (!only || only.has(DEADLOCK_PROPERTY)))
+  if ((opts.deadlock ?? sys.built.spec.deadlock) && (!only || only.has(DEADLOCK_PROPERTY)))
     targets.push({ name: DEADLOCK_PROPERTY, kind: 'deadlock', at: (u, d) => u.state(sys.deadlock, d) });
 
-  const u = new Unrolling(sys, solverSeconds);
+  const u = new Unrolling(sys, solverSeconds, true, opts.timeoutMs);
   const found = new Map<string, PropertyResult>();
   let exhausted = false;
+  let limit: Limit | undefined;
   let d = 0;
-  for (; ; d++) {
+  search: for (; ; d++) {
     // A transition that throws or leaves the declared ranges is an error in the spec, as in the explicit engine.
     const err = u.state(sys.error, d);
     const open = targets.filter((t) => !found.has(t.name));
@@ -122,12 +152,16 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
     let rest = goals;
     for (;;) {
       const m = await u.check(z.Or(err, ...rest.map((g) => g.f)));
+      if (m === 'unknown') {
+        limit = timeoutLimit(opts.timeoutMs);
+        break search;
+      }
       if (!m) {
         // Proven impossible at depth d: keep as lemmas, they prune the deeper queries.
         u.solver.add(z.Not(err), ...rest.map((g) => z.Not(g.f)));
         break;
       }
-      if (z.isTrue(m.eval(err, true))) reportError(sys, u.trace(m, d, 'violation', 'error'));
+      if (z.isTrue(m.eval(err, true))) reportError(sys, u, m, d);
       const hits = rest.filter((g) => z.isTrue(m.eval(g.f, true)));
       for (const g of hits) {
         const witness = g.t.kind === 'sometimes';
@@ -142,13 +176,20 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
       }
       rest = rest.filter((g) => !hits.includes(g));
     }
-    if (d >= depth || found.size === targets.length) break;
+    if (found.size === targets.length) break;
     u.extend();
     // No run has d+1 steps: every reachable state was at depth <= d, so the search is complete.
-    if (!(await u.check())) {
+    const more = await u.check();
+    if (more === 'unknown') {
+      limit = timeoutLimit(opts.timeoutMs);
+      break;
+    }
+    if (!more) {
       exhausted = true;
       break;
     }
+    // Runs are longer than the depth asked for: what was not found is unknown.
+    if (d >= depth) break;
   }
   const results = targets.map(
     (t) =>
@@ -166,59 +207,41 @@ export async function bmc(sys: SymSystem, depth: number, solverSeconds: number[]
             // Runs longer than the depth were not looked at: like a depth limit in
             // the explicit engine, this is incomplete, not a proof.
             verdict: 'unknown' as const,
-            coverage: { kind: 'bounded' as const, depth: d },
+            coverage: limit ? { kind: 'limit' as const, limit } : { kind: 'bounded' as const, depth: d },
           }),
   );
-  return { results, depthReached: d, complete: exhausted };
+  return { results, depthReached: d, complete: exhausted, limit };
 }
 
-/** Names the transition that throws or leaves a range, as the explicit engine would. */
-function reportError(sys: SymSystem, trace: Trace): never {
+/**
+ * A reachable error of the spec: named as the explicit engine names it (the
+ * transition that throws or leaves a range, replayed in JavaScript), else by
+ * the site the translation recorded (a property that throws, a guard that is
+ * not a boolean).
+ */
+export function reportError(sys: SymSystem, u: Unrolling, m: ZModel<'main'>, d: number): never {
+  const z = sys.z;
+  const trace = u.trace(m, d, 'violation', 'error');
   const s = trace.steps.length ? trace.steps[trace.steps.length - 1]!.state : trace.initial;
   const path = trace.steps.map((st) => st.transition.label).join(', ') || '(initial state)';
+  const name = `spec ${sys.built.spec.name}, variant ${sys.built.variant}`;
   for (const t of sys.built.transitions) {
-    if (!t.enabled(s)) continue;
+    let enabled: unknown;
+    try {
+      enabled = t.enabled(s);
+    } catch (e) {
+      throw new SpecError(`${name}: the guard of ${t.label} throws after ${path}: ${(e as Error).message}`);
+    }
+    if (!enabled) continue;
     const n = structuredClone(s);
     try {
       t.fire(s, n);
     } catch (e) {
-      throw new SpecError(`spec ${sys.built.spec.name}: ${t.label} throws after ${path}: ${(e as Error).message}`);
+      throw new SpecError(`${name}: ${t.label} throws after ${path}: ${(e as Error).message}`);
     }
-    const bad = outOfRange(sys, n);
-    if (bad) throw new SpecError(`spec ${sys.built.spec.name}: ${t.label} after ${path} sets ${bad}`);
+    const bad = outOfRange(sys.enc.schema, n, sys.enc.unboundedInts);
+    if (bad) throw new SpecError(`${name}: ${t.label} after ${path} sets ${bad}`);
   }
-  const site = sys.trans.find((t) => t.throwSite)?.throwSite;
-  throw new SpecError(
-    `spec ${sys.built.spec.name}: after ${path}, some code throws or overflows the ${sys.enc.alg.bits}-bit integers of the symbolic engine${site ? ` (${site})` : ''}`,
-  );
-}
-
-function outOfRange(sys: SymSystem, state: any): string | undefined {
-  const visit = (t: any, v: any, path: string): string | undefined => {
-    switch (t.kind) {
-      case 'record':
-        for (const k of Object.keys(t.fields)) {
-          const r = visit(t.fields[k], v?.[k], path ? `${path}.${k}` : k);
-          if (r) return r;
-        }
-        return undefined;
-      case 'array':
-        for (let i = 0; i < t.length; i++) {
-          const r = visit(t.elem, v?.[i], `${path}[${i}]`);
-          if (r) return r;
-        }
-        return undefined;
-      case 'optional':
-        return v === null ? undefined : visit(t.inner, v, path);
-      case 'int':
-        return !sys.enc.unboundedInts && (v < t.min || v > t.max) ? `${path} = ${v}, outside ${t.min}..${t.max}` : undefined;
-      case 'ref':
-        return v < 0 || v >= t.domain.size ? `${path} = ${v}, not an element of ${t.domain.name}` : undefined;
-      case 'enum':
-        return t.values.includes(v) ? undefined : `${path} = ${JSON.stringify(v)}, not one of ${t.values.join('|')}`;
-      default:
-        return undefined;
-    }
-  };
-  return visit(sys.enc.schema, state, '');
+  const hit = sys.errors.find((e) => z.isTrue(m.eval(u.state(e.c, d), true)));
+  throw new SpecError(`${name}: after ${path}: ${hit?.site ?? 'some code throws'}\n  in state: ${JSON.stringify(s)}`);
 }

@@ -5,66 +5,47 @@
 // (CTI): a state satisfying I whose successor does not, shown as a one-step
 // trace so the user sees which strengthening is missing. k-induction
 // (--k K) assumes P along k steps of a simple path instead of one.
+//
+// Errors of the spec (a throw, a write out of range, a guard or property
+// that is not a boolean) are part of every query: the invariant proven is
+// "I and no error", so a proof also shows that no reachable state errs, and
+// an error in an initial state is reported as the explicit engine reports it.
 
 import type { BuiltModel } from '../spec/spec.ts';
-import type { Coverage, IntMode, PropertyResult, Trace } from '../spec/results.ts';
+import type { Coverage, IntMode, Limit, PropertyResult, Trace } from '../spec/results.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
 import { newSolver, symbolicSystem, type SymSystem } from './system.ts';
-import { Unrolling, bmc } from './bmc.ts';
+import { DEFAULT_DEPTH, Unrolling, bmc, reportError, timeoutLimit } from './bmc.ts';
 import { decodeAct, decodeState, replay } from './trace.ts';
-import { check, checkMaybe, type ZBool } from './z3.ts';
+import { checkMaybe, type ZBool } from './z3.ts';
 import type { SymbolicOptions } from './index.ts';
 import type { Model as ZModel } from 'z3-solver';
 
 export interface InductionOutcome {
   readonly results: PropertyResult[];
   readonly depth: number;
+  /** A query hit the time limit. */
+  readonly limit?: Limit;
 }
 
-/** Integer arithmetic can be slow where bit-vectors are not: unbounded attempts get this long. */
+/** Integer arithmetic can be slow where bit-vectors are not: unbounded attempts get at most this long. */
 const UNBOUNDED_TIMEOUT_MS = 5000;
 
-/** One solver query: is f satisfiable? ('unknown' only when a timeout is given.) */
-async function sat(sys: SymSystem, f: ZBool, solverSeconds: number[], timeoutMs?: number): Promise<ZModel<'main'> | undefined | 'unknown'> {
-  const s = newSolver(sys);
-  if (timeoutMs) s.set('timeout', timeoutMs);
-  s.add(f);
-  const t0 = performance.now();
-  const m = timeoutMs ? await checkMaybe(s) : await check(s);
-  solverSeconds.push((performance.now() - t0) / 1000);
-  return m;
-}
-
-/** sat() without a timeout: a model or undefined. */
-async function satSure(sys: SymSystem, f: ZBool, solverSeconds: number[]): Promise<ZModel<'main'> | undefined> {
-  return (await sat(sys, f, solverSeconds)) as ZModel<'main'> | undefined;
-}
+type Answer = ZModel<'main'> | undefined | 'unknown';
 
 function hasInts(sys: SymSystem): boolean {
   return sys.enc.leaves.some((l) => l.type.kind === 'int');
 }
 
-/** What a proof in this system covers: unbounded only when there are ints to be unbounded. */
-function intsOf(sys: SymSystem): IntMode {
-  return sys.enc.unboundedInts && hasInts(sys) ? 'unbounded' : 'bounded';
-}
-
-const inductive = (k: number, ints: IntMode, strengthenedBy: readonly string[] = []): Coverage => ({ kind: 'inductive', k, ints, strengthenedBy });
+type Inductive = Coverage & { kind: 'inductive' };
+const inductive = (k: number, ints: IntMode, strengthenedBy: readonly string[] = []): Inductive => ({ kind: 'inductive', k, ints, strengthenedBy });
 
 /** The strongest invariant proven inductive, assumed by step properties and deadlock freedom. */
 interface Strongest {
   readonly inv: (sys: SymSystem) => ZBool;
   readonly by: readonly string[];
-}
-
-/** I and Range and Next and not (I' and Range'): satisfiable iff I is not inductive. */
-function stepQuery(sys: SymSystem, inv: ZBool): ZBool {
-  const z = sys.z;
-  const { X, X2 } = sys;
-  const range = sys.enc.range(X);
-  const inv2 = z.substitute(inv, ...X.map((x, i) => [x, X2[i]!] as [typeof x, typeof x])) as ZBool;
-  return z.And(range, inv, sys.next, z.Not(z.And(inv2, sys.enc.range(X2))));
+  readonly ints: IntMode;
 }
 
 function cti(sys: SymSystem, m: ZModel<'main'>, property: string): Trace {
@@ -73,28 +54,80 @@ function cti(sys: SymSystem, m: ZModel<'main'>, property: string): Trace {
   return replay(sys, 'cti', property, [s, n], [decodeAct(sys, m, sys.act)]);
 }
 
-function propHolds(sys: SymSystem, name: string): ZBool {
+function prop(sys: SymSystem, name: string) {
   const p = sys.props.find((q) => q.entry.name === name);
   if (!p) throw new SpecError(`spec ${sys.built.spec.name} has no property '${name}'`);
-  return p.holds;
+  return p;
 }
 
-export async function induction(built: BuiltModel, opts: SymbolicOptions, solverSeconds: number[]): Promise<InductionOutcome> {
+function propHolds(sys: SymSystem, name: string): ZBool {
+  return prop(sys, name).holds;
+}
+
+/** The conjunction of the named properties, and where evaluating one of them is an error. */
+function invariant(sys: SymSystem, names: readonly string[]): { holds: ZBool; err: ZBool } {
+  const z = sys.z;
+  return { holds: z.And(...names.map((n) => prop(sys, n).holds)), err: z.Or(...names.map((n) => prop(sys, n).error)) };
+}
+
+/** f over X, on X2 instead. */
+function primed(sys: SymSystem, f: ZBool): ZBool {
+  return sys.z.substitute(f, ...sys.X.map((x, i) => [x, sys.X2[i]!] as [typeof x, typeof x])) as ZBool;
+}
+
+export async function induction(built: BuiltModel, opts: SymbolicOptions, solverSeconds: number[], timeoutMs: number): Promise<InductionOutcome> {
   const ints = opts.ints ?? 'auto';
   const K = opts.k ?? 1;
   if (!Number.isInteger(K) || K < 1) throw new SpecError(`--k must be a positive integer, got ${K}`);
-  const bounded = await symbolicSystem(built, { unboundedInts: ints === 'unbounded' });
+  const checkDeadlock = opts.deadlock ?? built.spec.deadlock;
+  const bounded = await symbolicSystem(built);
   const systems: { sys: SymSystem; ints: IntMode }[] = [];
-  if (ints === 'auto' && hasInts(bounded)) systems.push({ sys: await symbolicSystem(built, { unboundedInts: true }), ints: 'unbounded' });
-  systems.push({ sys: bounded, ints: intsOf(bounded) });
+  if (ints !== 'bounded' && hasInts(bounded)) systems.push({ sys: await symbolicSystem(built, { unboundedInts: true }), ints: 'unbounded' });
+  if (ints !== 'unbounded' || !hasInts(bounded)) systems.push({ sys: bounded, ints: 'bounded' });
   const z = bounded.z;
-  const always = bounded.props.filter((p) => p.entry.kind === 'always');
+  const wanted = (name: string) => !opts.properties || opts.properties.includes(name) || name === opts.invariant;
+  const always = bounded.props.filter((p) => p.entry.kind === 'always' && wanted(p.entry.name));
   const results = new Map<string, PropertyResult>();
+  let limit: Limit | undefined;
+
+  /** One query with the time limit; 'unknown' notes the limit for the run. */
+  const sat = async (sys: SymSystem, f: ZBool, ms = timeoutMs): Promise<Answer> => {
+    const s = newSolver(sys, ms);
+    s.add(f);
+    const t0 = performance.now();
+    const m = await checkMaybe(s);
+    solverSeconds.push((performance.now() - t0) / 1000);
+    if (m === 'unknown' && ms === timeoutMs) limit = timeoutLimit(timeoutMs);
+    return m;
+  };
+  const timedOut = (name: string, kind: PropertyResult['kind'] = 'always'): PropertyResult => ({
+    property: name,
+    kind,
+    verdict: 'unknown',
+    coverage: { kind: 'limit', limit: timeoutLimit(timeoutMs) },
+  });
+
+  if (opts.invariant !== undefined) {
+    const p = bounded.props.find((q) => q.entry.name === opts.invariant);
+    if (!p) throw new SpecError(`--invariant ${opts.invariant}: spec ${built.spec.name} has no such property`);
+    if (p.entry.kind !== 'always')
+      throw new SpecError(`--invariant ${opts.invariant} must name an always property (it is a ${p.entry.kind} property)`);
+  }
+
+  // An error in an initial state is reachable: a spec error, as in the explicit engine.
+  {
+    const u = new Unrolling(bounded, solverSeconds, true, timeoutMs);
+    const stateErr = z.Or(bounded.transError, ...bounded.props.filter((p) => p.entry.kind !== 'transition').map((p) => p.error));
+    const m = await u.check(u.state(stateErr, 0));
+    if (m === 'unknown') limit = timeoutLimit(timeoutMs);
+    else if (m) reportError(bounded, u, m, 0);
+  }
 
   // Base case for every always property: Init => P.
   for (const p of always) {
-    const m = await satSure(bounded, z.And(bounded.init, z.Not(p.holds)), solverSeconds);
-    if (m)
+    const m = await sat(bounded, z.And(bounded.init, z.Not(p.holds)));
+    if (m === 'unknown') results.set(p.entry.name, timedOut(p.entry.name));
+    else if (m)
       results.set(p.entry.name, {
         property: p.entry.name,
         kind: 'always',
@@ -104,67 +137,116 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
       });
   }
 
+  /** Invariants proven so far, used as lemmas; unbounded: proven for the unbounded system too. */
+  const lemmas: { name: string; unbounded: boolean }[] = [];
+  const lemmasFor = (sys: SymSystem) =>
+    z.And(...lemmas.filter((l) => l.unbounded || !sys.enc.unboundedInts).map((l) => propHolds(sys, l.name)));
+
   // The strongest invariant proven inductive, for transition properties and deadlock.
   let strongest: Strongest | undefined;
-  const proven = (name: string, coverage: Coverage) =>
+  const holdsAll = (names: readonly string[]) => (sys: SymSystem) => invariant(sys, names).holds;
+  const proven = (name: string, coverage: Inductive) => {
     results.set(name, { property: name, kind: 'always', verdict: 'holds', coverage });
-
-  /** Tries the unbounded system first (when asked), then the declared ranges; the last CTI if neither proves it. */
-  const tryInductive = async (
-    inv: (sys: SymSystem) => ZBool,
-  ): Promise<{ ints: IntMode } | { cti: ZModel<'main'>; sys: SymSystem }> => {
-    let last: { cti: ZModel<'main'>; sys: SymSystem } | undefined;
-    for (const { sys, ints } of systems) {
-      const m = await sat(sys, stepQuery(sys, inv(sys)), solverSeconds, sys.enc.unboundedInts && sys !== bounded ? UNBOUNDED_TIMEOUT_MS : undefined);
-      if (m === 'unknown') continue;
-      if (!m) return { ints };
-      last = { cti: m, sys };
-    }
-    return last!;
+    lemmas.push({ name, unbounded: coverage.ints === 'unbounded' });
   };
+
+  /**
+   * I and no error and the lemmas, in range, step to I and no error in range?
+   * With unbounded ints, a proof also needs the declared upper bounds kept
+   * (the explicit engine reports a write above them as an error): checked on
+   * the bounded system under the same invariant.
+   */
+  type Tried =
+    | { ints: IntMode; lemmas: string[] }
+    | { cti: ZModel<'main'>; sys: SymSystem; bounds?: boolean }
+    | 'unknown';
+  const tryInductive = async (names: readonly string[]): Promise<Tried> => {
+    let last: Tried = 'unknown';
+    for (const { sys, ints: mode } of systems) {
+      // The invariant evaluates without error in every state it covers, and no transition from such a state errs.
+      const inv = invariant(sys, names);
+      const ok = z.And(inv.holds, z.Not(inv.err));
+      // (A transition leaving a range is a step to X2 outside Range: transThrow need not say it again.)
+      const step = z.And(sys.enc.range(sys.X), ok, lemmasFor(sys), sys.next, z.Not(z.And(primed(sys, ok), sys.enc.range(sys.X2), z.Not(sys.transThrow))));
+      const unb = sys.enc.unboundedInts;
+      const m = await sat(sys, step, unb && ints === 'auto' ? Math.min(UNBOUNDED_TIMEOUT_MS, timeoutMs) : timeoutMs);
+      if (m === 'unknown') continue;
+      if (m) {
+        last = { cti: m, sys };
+        continue;
+      }
+      const used = lemmas.filter((l) => l.unbounded || !unb).map((l) => l.name);
+      if (!unb) return { ints: mode, lemmas: used };
+      const b = bounded;
+      const ib = invariant(b, names);
+      const keep = await sat(b, z.And(b.enc.range(b.X), ib.holds, z.Not(ib.err), lemmasFor(b), b.next, z.Not(b.enc.range(b.X2))));
+      if (keep === 'unknown') continue;
+      if (!keep) return { ints: mode, lemmas: used };
+      last = { cti: keep, sys: b, bounds: true };
+    }
+    return last;
+  };
+
+  const ctis = new Map<string, { cti: ZModel<'main'>; sys: SymSystem; bounds?: boolean } | 'unknown'>();
+  /** What a counterexample to induction covers. */
+  const ctiCoverage = (r: { bounds?: boolean }, k: number, of: 'property' | 'declared-invariant'): Coverage =>
+    ({ kind: 'not-inductive', k, of: r.bounds ? 'declared-bounds' : of });
+  /** How many lemmas there were when a property's CTI was found. */
+  const lemmasAt = new Map<string, number>();
 
   // A declared strengthening: Init => I, I inductive, I => P.
   if (opts.invariant) {
     const name = opts.invariant;
-    propHolds(bounded, name);
-    if (results.has(name)) throw new SpecError(`invariant ${name} does not hold initially`);
-    const r = await tryInductive((s) => propHolds(s, name));
-    if ('ints' in r) {
-      strongest = { inv: (s) => propHolds(s, name), by: [name] };
-      proven(name, inductive(1, r.ints));
-      for (const p of always) {
-        if (results.has(p.entry.name)) continue;
-        const m = await satSure(bounded, z.And(bounded.enc.range(bounded.X), propHolds(bounded, name), z.Not(p.holds)), solverSeconds);
-        if (!m) proven(p.entry.name, inductive(1, r.ints, [name]));
-      }
-    } else {
-      results.set(name, {
-        property: name,
-        kind: 'always',
-        verdict: 'unknown',
-        trace: cti(r.sys, r.cti, name),
-        coverage: { kind: 'not-inductive', k: 1, of: 'declared-invariant' },
-      });
+    const base = results.get(name);
+    if (!base) {
+      const r = await tryInductive([name]);
+      if (r !== 'unknown' && 'ints' in r) {
+        strongest = { inv: holdsAll([name]), by: [name], ints: r.ints };
+        proven(name, inductive(1, r.ints, r.lemmas));
+        for (const p of always) {
+          if (results.has(p.entry.name)) continue;
+          const m = await sat(bounded, z.And(bounded.enc.range(bounded.X), propHolds(bounded, name), z.Or(z.Not(p.holds), p.error)));
+          if (m === undefined) proven(p.entry.name, inductive(1, r.ints, [name]));
+        }
+      } else if (r === 'unknown') results.set(name, timedOut(name));
+      else
+        results.set(name, {
+          property: name,
+          kind: 'always',
+          verdict: 'unknown',
+          trace: cti(r.sys, r.cti, name),
+          coverage: ctiCoverage(r, 1, 'declared-invariant'),
+        });
     }
   }
 
-  // Each property alone.
-  const ctis = new Map<string, { cti: ZModel<'main'>; sys: SymSystem }>();
+  // Each property alone, with the invariants proven before it as lemmas.
   for (const p of always) {
     const name = p.entry.name;
     if (results.has(name)) continue;
-    const r = await tryInductive((s) => propHolds(s, name));
-    if ('ints' in r) proven(name, inductive(1, r.ints));
-    else ctis.set(name, r);
+    const r = await tryInductive([name]);
+    if (r !== 'unknown' && 'ints' in r) proven(name, inductive(1, r.ints, r.lemmas));
+    else {
+      ctis.set(name, r);
+      lemmasAt.set(name, lemmas.length);
+    }
+  }
+  // Again: a property proven later may be the lemma an earlier one needed.
+  for (const [name] of [...ctis]) {
+    if (lemmas.length === lemmasAt.get(name)) continue;
+    const r = await tryInductive([name]);
+    if (r !== 'unknown' && 'ints' in r) {
+      proven(name, inductive(1, r.ints, r.lemmas));
+      ctis.delete(name);
+    } else ctis.set(name, r);
   }
 
   // All always properties together strengthen each other.
-  const initOk = always.filter((p) => results.get(p.entry.name)?.verdict !== 'violated').map((p) => p.entry.name);
+  const initOk = always.filter((p) => !results.has(p.entry.name) || results.get(p.entry.name)!.verdict === 'holds').map((p) => p.entry.name);
   if (initOk.length > 1 && ctis.size > 0) {
-    const conj = (s: SymSystem) => z.And(...initOk.map((n) => propHolds(s, n)));
-    const r = await tryInductive(conj);
-    if ('ints' in r) {
-      strongest ??= { inv: conj, by: initOk };
+    const r = await tryInductive(initOk);
+    if (r !== 'unknown' && 'ints' in r) {
+      strongest ??= { inv: holdsAll(initOk), by: initOk, ints: r.ints };
       for (const n of ctis.keys()) {
         proven(n, inductive(1, r.ints, initOk.filter((x) => x !== n)));
         ctis.delete(n);
@@ -172,58 +254,86 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     }
   }
   // Properties inductive by themselves: their conjunction is inductive too.
-  const alone = [...results.values()].filter((r) => r.verdict === 'holds').map((r) => r.property);
+  const alone = lemmas.map((l) => l.name);
   if (!strongest && alone.length > 0)
-    strongest = { inv: (s) => z.And(...alone.map((n) => propHolds(s, n))), by: alone };
+    strongest = { inv: holdsAll(alone), by: alone, ints: lemmas.every((l) => l.unbounded) ? systems[0]!.ints : 'bounded' };
 
   // k-induction: base by BMC to depth k-1, step over k assumed steps.
   for (const [name, r] of [...ctis]) {
-    for (let k = 2; k <= K; k++) {
-      const base = await bmc(bounded, k - 1, solverSeconds, new Set([name]));
+    for (let k = 2; k <= K && r !== 'unknown'; k++) {
+      const base = await bmc(bounded, k - 1, solverSeconds, new Set([name]), { deadlock: false, timeoutMs });
+      if (base.limit) {
+        limit = base.limit;
+        break;
+      }
       const b = base.results[0]!;
       if (b.verdict === 'violated') {
         results.set(name, b);
         ctis.delete(name);
         break;
       }
-      if (!(await kStepFails(bounded, propHolds(bounded, name), k, solverSeconds))) {
-        proven(name, inductive(k, intsOf(bounded)));
+      const fails = await kStepFails(bounded, propHolds(bounded, name), k, solverSeconds, timeoutMs, prop(bounded, name).error);
+      if (fails === 'unknown') {
+        limit = timeoutLimit(timeoutMs);
+        break;
+      }
+      if (!fails) {
+        proven(name, inductive(k, 'bounded'));
         ctis.delete(name);
         break;
       }
     }
     if (ctis.has(name))
-      results.set(name, {
-        property: name,
-        kind: 'always',
-        verdict: 'unknown',
-        trace: cti(r.sys, r.cti, name),
-        coverage: { kind: 'not-inductive', k: K, of: 'property' },
-      });
+      results.set(
+        name,
+        r === 'unknown'
+          ? timedOut(name)
+          : {
+              property: name,
+              kind: 'always',
+              verdict: 'unknown',
+              trace: cti(r.sys, r.cti, name),
+              coverage: ctiCoverage(r, K, 'property'),
+            },
+      );
   }
 
   const out: PropertyResult[] = [];
-  const witnessDepth = opts.depth ?? 10;
+  const witnessDepth = opts.depth ?? DEFAULT_DEPTH;
   let witnessSearch: Map<string, PropertyResult> | undefined;
-  const sometimes = bounded.props.filter((p) => p.entry.kind === 'sometimes').map((p) => p.entry.name);
+  const sometimes = bounded.props.filter((p) => p.entry.kind === 'sometimes' && wanted(p.entry.name)).map((p) => p.entry.name);
   if (sometimes.length) {
-    const w = await bmc(bounded, witnessDepth, solverSeconds, new Set(sometimes));
+    const w = await bmc(bounded, witnessDepth, solverSeconds, new Set(sometimes), { deadlock: false, timeoutMs });
+    limit ??= w.limit;
     witnessSearch = new Map(w.results.map((r) => [r.property, r]));
   }
   for (const p of bounded.props) {
     const name = p.entry.name;
+    if (!wanted(name)) continue;
     if (p.entry.kind === 'always') out.push(results.get(name)!);
     else if (p.entry.kind === 'sometimes') out.push(witnessSearch!.get(name)!);
-    else out.push(await transitionProperty(bounded, name, p.holds, strongest, solverSeconds));
+    else out.push(await transitionProperty(bounded, name, p.holds, p.error, strongest, sat));
   }
-  if (built.spec.deadlock) out.push(await deadlockFreedom(bounded, strongest, solverSeconds, witnessDepth));
-  return { results: out, depth: K };
+  if (checkDeadlock && wanted(DEADLOCK_PROPERTY)) {
+    const d = await deadlockFreedom(bounded, strongest, sat, witnessDepth, solverSeconds, timeoutMs);
+    limit ??= d.limit;
+    out.push(d.result);
+  }
+  return { results: out, depth: K, limit };
 }
 
 /** Assumes P on S0..S(k-1) (distinct states, all in range) and asks for not P at Sk. */
-export async function kStepFails(sys: SymSystem, p: ZBool, k: number, solverSeconds: number[]): Promise<boolean> {
+export async function kStepFails(
+  sys: SymSystem,
+  p: ZBool,
+  k: number,
+  solverSeconds: number[],
+  timeoutMs?: number,
+  /** Where evaluating p is an error: that defeats the proof too. */
+  pError?: ZBool,
+): Promise<boolean | 'unknown'> {
   const z = sys.z;
-  const u = new Unrolling(sys, solverSeconds, false);
+  const u = new Unrolling(sys, solverSeconds, false, timeoutMs);
   for (let i = 0; i < k; i++) {
     u.solver.add(u.state(p, i));
     u.extend();
@@ -231,20 +341,26 @@ export async function kStepFails(sys: SymSystem, p: ZBool, k: number, solverSeco
   for (let i = 0; i <= k; i++)
     for (let j = i + 1; j <= k; j++) u.solver.add(z.Not(sys.enc.eq(u.S[i]!, u.S[j]!)));
   // A step out of the declared ranges (or a throw) from the last assumed state also defeats the proof.
-  return !!(await u.check(z.Or(u.state(z.Not(p), k), u.state(sys.error, k - 1))));
+  const m = await u.check(z.Or(u.state(z.Not(p), k), u.state(sys.transError, k - 1), ...(pError ? [u.state(pError, k)] : [])));
+  return m === 'unknown' ? 'unknown' : !!m;
 }
+
+type Sat = (sys: SymSystem, f: ZBool) => Promise<Answer>;
 
 async function transitionProperty(
   sys: SymSystem,
   name: string,
   holds: ZBool,
+  error: ZBool,
   strongest: Strongest | undefined,
-  solverSeconds: number[],
+  sat: Sat,
 ): Promise<PropertyResult> {
   const z = sys.z;
   const inv = strongest ? strongest.inv(sys) : z.Bool.val(true);
-  const m = await satSure(sys, z.And(sys.enc.range(sys.X), inv, sys.next, z.Not(holds)), solverSeconds);
-  if (!m) return { property: name, kind: 'transition', verdict: 'holds', coverage: inductive(1, intsOf(sys), strongest?.by) };
+  // A step property that throws on a step is an error, not a verdict: the error terms count as a violation here.
+  const m = await sat(sys, z.And(sys.enc.range(sys.X), inv, sys.next, z.Or(z.Not(holds), error)));
+  if (m === 'unknown') return { property: name, kind: 'transition', verdict: 'unknown', coverage: { kind: 'limit', limit: timeoutLimit(undefined) } };
+  if (!m) return { property: name, kind: 'transition', verdict: 'holds', coverage: inductive(1, strongest?.ints ?? 'bounded', strongest?.by) };
   return {
     property: name,
     kind: 'transition',
@@ -257,22 +373,29 @@ async function transitionProperty(
 async function deadlockFreedom(
   sys: SymSystem,
   strongest: Strongest | undefined,
-  solverSeconds: number[],
+  sat: Sat,
   depth: number,
-): Promise<PropertyResult> {
+  solverSeconds: number[],
+  timeoutMs: number,
+): Promise<{ result: PropertyResult; limit?: Limit }> {
   const z = sys.z;
   const inv = strongest ? strongest.inv(sys) : z.Bool.val(true);
-  const m = await satSure(sys, z.And(sys.enc.range(sys.X), inv, sys.deadlock), solverSeconds);
-  if (!m)
-    return { property: DEADLOCK_PROPERTY, kind: 'deadlock', verdict: 'holds', coverage: inductive(1, intsOf(sys), strongest?.by) };
-  const r = await bmc(sys, depth, solverSeconds, new Set([DEADLOCK_PROPERTY]));
+  const m = await sat(sys, z.And(sys.enc.range(sys.X), inv, sys.deadlock));
+  if (m === undefined)
+    return {
+      result: { property: DEADLOCK_PROPERTY, kind: 'deadlock', verdict: 'holds', coverage: inductive(1, strongest?.ints ?? 'bounded', strongest?.by) },
+    };
+  const r = await bmc(sys, depth, solverSeconds, new Set([DEADLOCK_PROPERTY]), { deadlock: true, timeoutMs });
   const b = r.results[0]!;
-  if (b.verdict === 'violated') return b;
+  if (b.verdict === 'violated') return { result: b };
   return {
-    property: DEADLOCK_PROPERTY,
-    kind: 'deadlock',
-    verdict: 'unknown',
-    // The proven invariants admit a deadlocked state; BMC found none within the depth.
-    coverage: { kind: 'bounded', depth },
+    result: {
+      property: DEADLOCK_PROPERTY,
+      kind: 'deadlock',
+      verdict: 'unknown',
+      // The proven invariants admit a deadlocked state; BMC found none within the depth.
+      coverage: r.limit ? { kind: 'limit', limit: r.limit } : { kind: 'bounded', depth },
+    },
+    limit: r.limit,
   };
 }

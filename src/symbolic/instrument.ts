@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import MagicString from 'magic-string';
 import { Project, ts } from 'ts-morph';
 import { SpecError } from '../spec/errors.ts';
 
@@ -156,26 +157,17 @@ function freeVariables(fn: FunctionNode, cache: Map<ts.Node, Set<string>>): stri
   return [...out];
 }
 
-interface Edit {
-  readonly pos: number;
-  readonly text: string;
-  /** Among edits at one position: lower first. */
-  readonly order: number;
-}
-
-function depthOf(n: ts.Node): number {
-  let d = 0;
-  for (let a = n.parent; a; a = a.parent) d++;
-  return d;
-}
-
 /** The instrumented text of one module, and its functions in registration order. */
 function instrument(file: string, text: string, rewriteImport: (spec: string) => string): { text: string; unit: SourceUnit } {
   const sfw = project.createSourceFile(`${file}.__mmcheck_orig.ts`, text, { overwrite: true });
   const sf = sfw.compilerNode;
   const functions: FunctionNode[] = [];
   const cache = new Map<ts.Node, Set<string>>();
-  const edits: Edit[] = [];
+  // Edits by position in the original text. The tree is visited outside in,
+  // so an opening wrapper goes to the right of those before it at the same
+  // place (appendRight) and a closing one to the left (prependLeft): nested
+  // functions that start or end together are wrapped inside out.
+  const ms = new MagicString(text);
   const key = JSON.stringify(file);
   const visit = (n: ts.Node): void => {
     if (
@@ -185,7 +177,7 @@ function instrument(file: string, text: string, rewriteImport: (spec: string) =>
     ) {
       const spec = n.moduleSpecifier;
       const to = rewriteImport(spec.text);
-      if (to !== spec.text) edits.push({ pos: spec.getStart(sf), text: `\0${spec.getEnd()}\0${JSON.stringify(to)}`, order: 0 });
+      if (to !== spec.text) ms.overwrite(spec.getStart(sf), spec.getEnd(), JSON.stringify(to));
     }
     if (isFunctionNode(n) && n.body) {
       const idx = functions.push(n) - 1;
@@ -193,42 +185,29 @@ function instrument(file: string, text: string, rewriteImport: (spec: string) =>
         .map((v) => `${JSON.stringify(v)}: () => ${v}`)
         .join(', ');
       const reg = (what: string) => `${REGISTER}(${what}, ${key}, ${idx}, {${caps}})`;
-      const d = depthOf(n);
+      const close = `, ${key}, ${idx}, {${caps}})`;
       if (ts.isFunctionDeclaration(n)) {
         if (n.name) {
           // Hoisted: register at the top of the enclosing body.
           const body = n.parent;
           const at = ts.isSourceFile(body) ? 0 : ts.isBlock(body) ? body.getStart(sf) + 1 : n.getEnd();
-          edits.push({ pos: at, text: `;globalThis.${reg(n.name.text)};`, order: -1000 });
+          ms.appendLeft(at, `;globalThis.${reg(n.name.text)};`);
         }
       } else if (ts.isMethodDeclaration(n)) {
-        const name = n.name.getText(sf);
         // apply(s, n) { ... }  ->  apply: reg(function (s, n) { ... })
-        edits.push({ pos: n.getStart(sf), text: `\0${n.name.getEnd()}\0${name}: globalThis.${REGISTER}(function `, order: d });
-        edits.push({
-          pos: n.getEnd(),
-          text: `, ${key}, ${idx}, {${caps}})`,
-          order: -d,
-        });
+        const name = n.name.getText(sf);
+        ms.overwrite(n.getStart(sf), n.name.getEnd(), `${name}: globalThis.${REGISTER}(function `, { contentOnly: true });
+        ms.prependLeft(n.getEnd(), close);
       } else {
-        edits.push({ pos: n.getStart(sf), text: `globalThis.${REGISTER}(`, order: d });
-        edits.push({ pos: n.getEnd(), text: `, ${key}, ${idx}, {${caps}})`, order: -d });
+        ms.appendRight(n.getStart(sf), `globalThis.${REGISTER}(`);
+        ms.prependLeft(n.getEnd(), close);
       }
     }
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  // Apply edits back to front; "\0end\0text" replaces [pos, end) with text.
-  edits.sort((a, b) => b.pos - a.pos || b.order - a.order);
-  let out = text;
-  for (const e of edits) {
-    if (e.text.startsWith('\0')) {
-      const [, end, rep] = e.text.split('\0');
-      out = out.slice(0, e.pos) + rep + out.slice(Number(end));
-    } else out = out.slice(0, e.pos) + e.text + out.slice(e.pos);
-  }
   const unit: SourceUnit = { file, sf, functions };
-  return { text: out, unit };
+  return { text: ms.toString(), unit };
 }
 
 function isUnderSrc(path: string): boolean {

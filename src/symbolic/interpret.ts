@@ -59,6 +59,15 @@ class Scope {
   declare(name: string, v: SVal, mutable: boolean, alive?: BoolLike): void {
     this.vars.set(name, { v, mutable, alive });
   }
+  /** A new scope under parent with copies of the named slots (for per-iteration bindings). */
+  copyOf(names: readonly string[], parent: Scope): Scope {
+    const c = new Scope(parent);
+    for (const n of names) {
+      const slot = this.vars.get(n);
+      if (slot) c.vars.set(n, { ...slot });
+    }
+    return c;
+  }
   lookup(name: string): Slot | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
       const slot = s.vars.get(name);
@@ -119,12 +128,16 @@ export class Interpreter {
 
   constructor(readonly alg: Algebra) {}
 
-  /** Integer overflow of the bit-vector encoding is an error of the check, like a throw. */
-  private overflowIf(c: BoolLike, node: ts.Node): void {
+  /**
+   * Reaching node with c true is an error of the spec, as a throw is in the
+   * explicit engine (reading a field of undefined, a write outside an array)
+   * or a value the translation cannot represent (arithmetic on undefined).
+   */
+  private errorIf(c: BoolLike, node: ts.Node, what: string): void {
     const c2 = this.alg.and(this.frame.alive, c);
     if (c2 === false) return;
     this.throws = this.alg.or(this.throws, c2);
-    this.throwSite ??= `${where(this.frame.unit, node)}: integer overflow of the ${this.alg.bits}-bit encoding`;
+    this.throwSite ??= `${where(this.frame.unit, node)}: ${what}`;
   }
 
   markWritable(v: SVal): void {
@@ -192,8 +205,7 @@ export class Interpreter {
         let v: SVal;
         if (p.dotDotDotToken) v = this.fresh(args.slice(i));
         else {
-          v = args[i];
-          if (v === undefined && p.initializer) v = this.eval(p.initializer, scope);
+          v = this.withDefault(args[i], p.initializer, scope);
         }
         this.bind(p.name, v, scope, true);
       });
@@ -230,8 +242,7 @@ export class Interpreter {
           continue;
         }
         const key = this.propName(el.propertyName ?? el.name);
-        let x = this.located(el, () => this.alg.get(v, key));
-        if (x === undefined && el.initializer) x = this.eval(el.initializer, scope);
+        const x = this.withDefault(this.located(el, () => this.alg.get(v, key)), el.initializer, scope);
         this.bind(el.name, x, scope, mutable);
       }
       return;
@@ -243,10 +254,20 @@ export class Interpreter {
         this.bind(el.name, this.fresh(v.slice(i)), scope, mutable);
         return;
       }
-      let x = this.located(el, () => this.alg.get(v, i));
-      if (x === undefined && el.initializer) x = this.eval(el.initializer, scope);
+      const x = this.withDefault(this.located(el, () => this.alg.get(v, i)), el.initializer, scope);
       this.bind(el.name, x, scope, mutable);
     });
+  }
+
+  /** A default (parameter or destructuring) applies where the value is undefined, not null. */
+  private withDefault(v: SVal, init: ts.Expression | undefined, scope: Scope): SVal {
+    if (!init) return v;
+    if (v === undefined) return this.eval(init, scope);
+    if (!(v instanceof SymOpt)) return v;
+    const undef = this.alg.and(v.isNull, v.isUndef);
+    if (undef === false) return v;
+    const d = this.under(undef, () => this.eval(init, scope));
+    return this.alg.merge(undef, d, v);
   }
 
   private propName(n: ts.Node): string {
@@ -362,18 +383,24 @@ export class Interpreter {
   }
 
   private execFor(st: ts.ForStatement, outer: Scope): void {
-    const scope = new Scope(outer);
+    let scope = new Scope(outer);
+    const own = !!st.initializer && ts.isVariableDeclarationList(st.initializer);
+    const names: string[] = [];
     if (st.initializer) {
-      if (ts.isVariableDeclarationList(st.initializer)) this.declareList(st.initializer, scope);
-      else this.eval(st.initializer, scope);
+      if (ts.isVariableDeclarationList(st.initializer)) {
+        this.declareList(st.initializer, scope);
+        for (const d of st.initializer.declarations) boundNamesOf(d.name, names);
+      } else this.eval(st.initializer, scope);
     }
     let first = true;
     // The loop's own variables (for (let i ...)) are not seen by paths that left the loop
     // by break or return, so the increment is unconditional: i stays a constant.
-    const own = !!st.initializer && ts.isVariableDeclarationList(st.initializer);
+    // Each iteration has its own copy of them (JavaScript's per-iteration
+    // bindings), so closures made in the body keep their iteration's i.
     this.loop(
       () => this.exec(st.statement, new Scope(scope)),
       () => {
+        if (!first && own) scope = scope.copyOf(names, outer);
         if (!first && st.incrementor) {
           if (own) this.unguarded(() => this.eval(st.incrementor!, scope));
           else this.eval(st.incrementor, scope);
@@ -637,15 +664,47 @@ export class Interpreter {
     return this.fresh(out);
   }
 
-  private getProp(obj: SVal, key: string, node: ts.Node): SVal {
+  private getProp(obj: SVal, key: string | number, node: ts.Node): SVal {
     if (Array.isArray(obj) && key === 'length') return obj.length;
     if (typeof obj === 'string') return (obj as any)[key];
-    if (obj instanceof SymStr) this.outside(node, `.${key} of a state-dependent string`, 'compare enum values with ===');
+    if (obj instanceof SymStr) this.outside(node, `${keyText(key)} of a state-dependent string`, 'compare enum values with ===');
+    if (obj instanceof Filtered) return this.filteredGet(obj, key, node);
+    if (obj instanceof SymOpt) {
+      if (obj.val === undefined) this.fail(node, `reads ${keyText(key)} of null or undefined`, 'test for null first');
+      // JavaScript throws a TypeError here: an error of the spec where it is reachable.
+      this.errorIf(obj.isNull, node, `reads ${keyText(key)} of null or undefined`);
+      return this.under(this.alg.not(obj.isNull), () => this.getProp(obj.val, key, node));
+    }
+    if (obj instanceof Choice)
+      return this.located(node, () => this.alg.select(obj.opts.map((o) => ({ c: o.c, v: this.under(o.c, () => this.getProp(o.v, key, node)) }))));
     return this.located(node, () => this.alg.get(obj, key));
   }
 
+  /** Reads of filter's result: .length and [k] (the k-th element that passed, or undefined). */
+  private filteredGet(f: Filtered, key: string | number, node: ts.Node): SVal {
+    const alg = this.alg;
+    if (key === 'length') return alg.count(f.items.map((it) => it.c));
+    if (typeof key === 'number' && Number.isInteger(key) && key >= 0) {
+      const opts: { c: BoolLike; v: SVal }[] = [];
+      f.items.forEach((it, j) => {
+        const before = alg.count(f.items.slice(0, j).map((x) => x.c));
+        opts.push({ c: alg.and(it.c, alg.eq(before, key) as BoolLike), v: it.v });
+      });
+      opts.push({ c: true, v: undefined });
+      return this.located(node, () => this.firstOf(opts));
+    }
+    this.outside(node, `${keyText(key)} of the result of filter`, 'use .length, [k], .some or .every of a filter, or count with reduce');
+  }
+
+  /** The value of the first option whose condition holds (the last option's condition must be true). */
+  private firstOf(opts: readonly { c: BoolLike; v: SVal }[]): SVal {
+    let acc = opts[opts.length - 1]!.v;
+    for (let i = opts.length - 2; i >= 0; i--) acc = this.alg.merge(opts[i]!.c, opts[i]!.v, acc);
+    return acc;
+  }
+
   private getElem(obj: SVal, key: SVal, node: ts.Node): SVal {
-    if (typeof key === 'number' || typeof key === 'string') return this.getProp(obj, key as string, node);
+    if (typeof key === 'number' || typeof key === 'string') return this.getProp(obj, key, node);
     if (key instanceof SymInt) {
       if (Array.isArray(obj)) return this.alg.index(obj, key);
       if (obj instanceof Choice) return this.alg.select(obj.opts.map((o) => ({ c: o.c, v: this.getElem(o.v, key, node) })));
@@ -696,7 +755,11 @@ export class Interpreter {
       this.fail(node, 'a write into the current state, a parameter or a configuration value', 'write the next state n; s is read-only');
     if (key instanceof SymInt) {
       if (!Array.isArray(obj)) this.fail(node, 'a state-dependent key into a record', 'use constant field names');
-      obj.forEach((_, j) => this.setProp(obj, j, v, this.alg.and(alive, new SymBool(key.e.eq(this.alg.num(j)))), node));
+      // JavaScript would grow the array: the state's arrays have a fixed length, so it is an error.
+      const inside = this.alg.inBounds(key, obj.length);
+      this.errorIf(this.alg.and(alive, this.alg.not(inside)), node, 'a write at an index outside the array');
+      for (let j = Math.max(0, key.lo); j <= Math.min(obj.length - 1, key.hi); j++)
+        this.setProp(obj, j, v, this.alg.and(alive, key.lo === key.hi ? true : new SymBool(key.e.eq(this.alg.num(j)))), node);
       return;
     }
     if (key instanceof SymOpt && key.val !== undefined) return this.setProp(obj, key.val, v, alive, node);
@@ -758,6 +821,23 @@ export class Interpreter {
         case '**': return x ** y;
       }
     }
+    const cmp = op === '<' || op === '<=' || op === '>' || op === '>=';
+    for (const side of [0, 1] as const) {
+      const o = side === 0 ? a : b;
+      if (!(o instanceof SymOpt) && o !== null && o !== undefined) continue;
+      const opt = this.alg.toOpt(o);
+      const put = (v: SVal) => (side === 0 ? this.arith(op, v, b, node) : this.arith(op, a, v, node));
+      if (cmp) {
+        // JavaScript compares undefined as NaN (false) and null as 0.
+        const isNull = this.alg.and(opt.isNull, this.alg.not(opt.isUndef));
+        const whenNull = isNull === false ? false : (this.under(isNull, () => put(0)) as BoolLike);
+        const whenVal = opt.val === undefined ? false : (this.under(this.alg.not(opt.isNull), () => put(opt.val)) as BoolLike);
+        return this.alg.mergeBool(opt.isNull, this.alg.mergeBool(opt.isUndef, false, whenNull), whenVal);
+      }
+      if (opt.val === undefined) this.outside(node, `the operator ${op} on ${describe(o)}`, 'use integer arithmetic on integer fields');
+      this.errorIf(opt.isNull, node, `the operator ${op} on null or undefined (NaN in JavaScript) is outside the modelling subset`);
+      return put(opt.val);
+    }
     const ints = (v: SVal) => v instanceof SymInt || (typeof v === 'number' && Number.isInteger(v));
     if (!ints(a) || !ints(b))
       this.outside(node, `the operator ${op} on ${describe(a)} and ${describe(b)}`, 'use integer arithmetic on integer fields');
@@ -768,8 +848,22 @@ export class Interpreter {
       case '+':
       case '-':
       case '*': {
+        const [al, ah] = alg.range(a as number | SymInt);
+        const [bl, bh] = alg.range(b as number | SymInt);
+        let lo = -Infinity;
+        let hi = Infinity;
+        if ([al, ah, bl, bh].every(Number.isFinite)) {
+          if (op === '+') [lo, hi] = [al + bl, ah + bh];
+          else if (op === '-') [lo, hi] = [al - bh, ah - bl];
+          else {
+            const ps = [al * bl, al * bh, ah * bl, ah * bh];
+            [lo, hi] = [Math.min(...ps), Math.max(...ps)];
+          }
+        }
         const { r, ok } = alg.op(op, x, y);
-        if (ok !== true) this.overflowIf(alg.not(new SymBool(ok)), node);
+        // Known bounds: a result that could not fit made alg.symInt ask for a wider encoding.
+        if (Number.isFinite(lo) && Number.isFinite(hi)) return alg.symInt(r, lo, hi);
+        if (ok !== true) this.errorIf(alg.not(new SymBool(ok)), node, `integer overflow of the ${alg.bits}-bit encoding`);
         return new SymInt(r);
       }
       case '<':
@@ -779,7 +873,8 @@ export class Interpreter {
         return new SymBool(alg.cmp(op, x, y));
       case '%': {
         if (typeof b !== 'number' || b <= 0) this.outside(node, '% by a state-dependent or non-positive divisor', 'divide by a positive constant');
-        return new SymInt(alg.truncDivRem(x, b).r);
+        const [al, ah] = alg.range(a as number | SymInt);
+        return new SymInt(alg.truncDivRem(x, b).r, al >= 0 ? 0 : -(b - 1), al >= 0 ? Math.min(ah, b - 1) : b - 1);
       }
       case '/':
         this.outside(node, '/ on state-dependent integers (JavaScript division is not integer division)', 'write Math.floor(a / c) with a positive constant c');
@@ -821,11 +916,13 @@ export class Interpreter {
         this.eval(e.left, scope);
         return this.eval(e.right, scope);
       case K.EqualsEqualsEqualsToken:
-      case K.EqualsEqualsToken:
         return alg.eq(this.eval(e.left, scope), this.eval(e.right, scope));
       case K.ExclamationEqualsEqualsToken:
-      case K.ExclamationEqualsToken:
         return alg.not(alg.eq(this.eval(e.left, scope), this.eval(e.right, scope)));
+      case K.EqualsEqualsToken:
+        return this.looseEq(this.eval(e.left, scope), this.eval(e.right, scope), e);
+      case K.ExclamationEqualsToken:
+        return alg.not(this.looseEq(this.eval(e.left, scope), this.eval(e.right, scope), e));
       case K.PlusEqualsToken:
       case K.MinusEqualsToken:
       case K.AsteriskEqualsToken: {
@@ -860,9 +957,37 @@ export class Interpreter {
     return this.arith(name, a, b, e);
   }
 
+  /**
+   * ==: JavaScript converts between kinds (1 == '1', true == 1); the subset
+   * takes == only where no conversion happens: values of one kind, or a
+   * comparison with null/undefined (null == undefined).
+   */
+  private looseEq(a: SVal, b: SVal, node: ts.Node): BoolLike {
+    if (!isSym(a) && !isSym(b)) return (a as any) == (b as any);
+    const kind = (v: SVal): string => {
+      if (v instanceof SymOpt) return v.val === undefined ? 'nullish' : kind(v.val);
+      if (v === null || v === undefined) return 'nullish';
+      if (v instanceof SymInt || typeof v === 'number') return 'number';
+      if (v instanceof SymBool || typeof v === 'boolean') return 'boolean';
+      if (v instanceof SymStr || typeof v === 'string') return 'string';
+      return 'object';
+    };
+    const ka = kind(a);
+    const kb = kind(b);
+    if (ka !== kb && ka !== 'nullish' && kb !== 'nullish')
+      this.outside(node, `== between ${describe(a)} and ${describe(b)} (JavaScript converts one to the other's type)`, 'compare values of one type with ===');
+    return this.alg.eq(a, b, true);
+  }
+
   // ---- calls --------------------------------------------------------------
 
   private evalCall(e: ts.CallExpression, scope: Scope): SVal {
+    // Math.floor(a / c): the division is integer division, so it must not be evaluated on its own.
+    const arg0 = e.arguments.length === 1 ? stripParens(e.arguments[0]!) : undefined;
+    if (arg0 && ts.isBinaryExpression(arg0) && arg0.operatorToken.kind === ts.SyntaxKind.SlashToken && !ts.isCallExpression(e.expression)) {
+      const fn = this.eval(e.expression, scope);
+      if (fn === Math.floor || fn === Math.trunc) return this.intDiv(arg0, scope, fn === Math.floor);
+    }
     const args: SVal[] = [];
     for (const a of e.arguments) {
       if (ts.isSpreadElement(a)) {
@@ -880,11 +1005,6 @@ export class Interpreter {
     }
     if (e.questionDotToken) this.outside(e, 'an optional call', 'call the function directly');
     const fn = this.eval(callee, scope);
-    if (fn === Math.floor || fn === Math.trunc) {
-      const arg = e.arguments[0];
-      if (arg && ts.isBinaryExpression(stripParens(arg)) && (stripParens(arg) as ts.BinaryExpression).operatorToken.kind === ts.SyntaxKind.SlashToken)
-        return this.intDiv(stripParens(arg) as ts.BinaryExpression, scope, fn === Math.floor);
-    }
     return this.callValue(fn, args, e, undefined);
   }
 
@@ -896,9 +1016,12 @@ export class Interpreter {
       this.outside(d, 'division by a state-dependent or non-positive divisor', 'divide by a positive integer constant');
     const alg = this.alg;
     const { q, r } = alg.truncDivRem(a.e, b);
-    if (!floor) return new SymInt(q);
+    const f = floor ? Math.floor : Math.trunc;
+    const lo = f(a.lo / b);
+    const hi = f(a.hi / b);
+    if (!floor || a.lo >= 0) return new SymInt(q, lo, hi);
     // floor = trunc - 1 when the remainder is negative
-    return new SymInt(alg.z.If(alg.cmp('<', r, alg.num(0)), q.sub(alg.num(1)), q) as ZInt);
+    return alg.symInt(alg.z.If(alg.cmp('<', r, alg.num(0)), q.sub(alg.num(1)), q) as ZInt, lo, hi);
   }
 
   private callValue(fn: SVal, args: SVal[], node: ts.Node, thisArg: SVal): SVal {
@@ -974,25 +1097,51 @@ export class Interpreter {
     return this.callValue(fn, args, node, recv);
   }
 
+  /**
+   * Calls f on the items in order until one gives `stop` (truthy for some/find,
+   * falsy for every), as JavaScript does: later calls run only on paths where
+   * no earlier one stopped, so their side effects are guarded the same way.
+   * found: some item stopped; hits[i]: item i is the one that stopped.
+   */
+  private shortCircuit<T extends { c: BoolLike }>(items: readonly T[], stop: boolean, f: (it: T) => SVal): { found: BoolLike; hits: BoolLike[] } {
+    const alg = this.alg;
+    let found: BoolLike = false;
+    const hits: BoolLike[] = [];
+    for (const it of items) {
+      const reach = alg.and(alg.not(found), it.c);
+      if (reach === false) {
+        hits.push(false);
+        continue;
+      }
+      const t = this.under(reach, () => alg.truthy(f(it)));
+      const hit = alg.and(reach, stop ? t : alg.not(t));
+      hits.push(hit);
+      found = alg.or(found, hit);
+    }
+    return { found, hits };
+  }
+
   private arrayMethod(arr: SVal[] | Filtered, name: string, args: SVal[], node: ts.Node): { done: boolean; value?: SVal } {
     const alg = this.alg;
     const done = (value: SVal) => ({ done: true, value });
     const cb = (f: SVal, ...a: SVal[]) => this.callValue(f, a, node, undefined);
     if (arr instanceof Filtered) {
-      const items = arr.items;
+      // The callback sees the element's index in the filtered array: how many passed before it.
+      const items = arr.items.map((it, j) => ({ c: it.c, v: it.v, i: alg.count(arr.items.slice(0, j).map((x) => x.c)) }));
       switch (name) {
         case 'some':
-          return done(alg.or(...items.map((it, i) => alg.and(it.c, this.under(it.c, () => alg.truthy(cb(args[0], it.v, i)))))));
+          return done(this.shortCircuit(items, true, (it) => cb(args[0], it.v, it.i)).found);
         case 'every':
-          return done(alg.and(...items.map((it, i) => alg.or(alg.not(it.c), this.under(it.c, () => alg.truthy(cb(args[0], it.v, i)))))));
+          return done(alg.not(this.shortCircuit(items, false, (it) => cb(args[0], it.v, it.i)).found));
       }
-      this.outside(node, `.${name}() on the result of filter`, 'use .length, .some or .every of a filter, or count with reduce');
+      this.outside(node, `.${name}() on the result of filter`, 'use .length, [k], .some or .every of a filter, or count with reduce');
     }
+    const all = arr.map((v, i) => ({ c: true as BoolLike, v, i }));
     switch (name) {
       case 'every':
-        return done(alg.and(...arr.map((v, i) => alg.truthy(cb(args[0], v, i, arr)))));
+        return done(alg.not(this.shortCircuit(all, false, (it) => cb(args[0], it.v, it.i, arr)).found));
       case 'some':
-        return done(alg.or(...arr.map((v, i) => alg.truthy(cb(args[0], v, i, arr)))));
+        return done(this.shortCircuit(all, true, (it) => cb(args[0], it.v, it.i, arr)).found);
       case 'map':
         return done(this.fresh(arr.map((v, i) => cb(args[0], v, i, arr))));
       case 'forEach':
@@ -1013,19 +1162,15 @@ export class Interpreter {
       }
       case 'includes':
         return done(alg.or(...arr.map((v) => alg.eq(v, args[0]))));
-      case 'indexOf':
-      case 'findIndex': {
+      case 'indexOf': {
         let acc: SVal = -1;
-        for (let i = arr.length - 1; i >= 0; i--) {
-          const hit = name === 'indexOf' ? alg.eq(arr[i], args[0]) : alg.truthy(cb(args[0], arr[i], i, arr));
-          acc = alg.merge(hit, i, acc);
-        }
+        for (let i = arr.length - 1; i >= 0; i--) acc = alg.merge(alg.eq(arr[i], args[0]), i, acc);
         return done(acc);
       }
+      case 'findIndex':
       case 'find': {
-        let acc: SVal = undefined;
-        for (let i = arr.length - 1; i >= 0; i--) acc = alg.merge(alg.truthy(cb(args[0], arr[i], i, arr)), arr[i], acc);
-        return done(acc);
+        const { hits } = this.shortCircuit(all, true, (it) => cb(args[0], it.v, it.i, arr));
+        return done(this.firstOf([...hits.map((h, i) => ({ c: h, v: name === 'find' ? arr[i] : i })), { c: true, v: name === 'find' ? undefined : -1 }]));
       }
       case 'fill': {
         const [v, from = 0, to = arr.length] = args as [SVal, number?, number?];
@@ -1054,6 +1199,15 @@ export class Interpreter {
     }
     return { done: false };
   }
+}
+
+function keyText(key: string | number): string {
+  return typeof key === 'number' ? `[${key}]` : `.${key}`;
+}
+
+function boundNamesOf(name: ts.BindingName, out: string[]): void {
+  if (ts.isIdentifier(name)) out.push(name.text);
+  else for (const el of name.elements) if (!ts.isOmittedExpression(el)) boundNamesOf(el.name, out);
 }
 
 function stripParens(e: ts.Expression): ts.Expression {

@@ -13,7 +13,8 @@ import type { Type } from '../spec/schema.ts';
 import { loadInstrumented } from './instrument.ts';
 import { Interpreter } from './interpret.ts';
 import { EncodingError, StateEncoding } from './encode.ts';
-import { Algebra, StringTable, SymOpt, type BoolLike, type SVal } from './values.ts';
+import { Algebra, StringTable, SymBool, SymOpt, WidthError, type BoolLike, type SVal } from './values.ts';
+import { outOfRange } from './ranges.ts';
 import type { Solver } from 'z3-solver';
 import { simplify, z3, type Z3, type ZBool, type ZExpr, type ZInt } from './z3.ts';
 
@@ -22,15 +23,23 @@ export interface SymTransition {
   readonly guard: ZBool;
   /** Leaf terms of the successor, over X. */
   readonly next: readonly ZExpr[];
-  /** Enabled and the code reaches a `throw`. */
+  /** Enabled and the code reaches a `throw` (or another error: see SymError). */
   readonly throws: ZBool;
   readonly throwSite?: string;
+}
+
+/** An error of the spec in a state (over X): a throw, a value out of range, ... and where. */
+export interface SymError {
+  readonly c: ZBool;
+  readonly site: string;
 }
 
 export interface SymProperty {
   readonly entry: PropertyEntry;
   /** Over X (always, sometimes) or X and X2 (transition). */
   readonly holds: ZBool;
+  /** Where evaluating the predicate is an error (a throw, not a boolean); same variables as holds. */
+  readonly error: ZBool;
 }
 
 export interface SymSystem {
@@ -48,8 +57,14 @@ export interface SymSystem {
   readonly deadlock: ZBool;
   /** Next(X, X2) with act = the transition's id. */
   readonly next: ZBool;
-  /** Some enabled transition throws or leaves the declared ranges (over X). */
+  /** Some enabled transition throws or leaves the declared ranges, or a property throws (over X). */
   readonly error: ZBool;
+  /** The parts of error, each with its site (for the message). */
+  readonly errors: readonly SymError[];
+  /** Some transition from X errs: its guard is not a boolean, it throws, or it leaves a range (over X). */
+  readonly transError: ZBool;
+  /** transError without leaving a range (which Next and Range(X2) express already): over X. */
+  readonly transThrow: ZBool;
   /** Seconds spent translating. */
   readonly translateSeconds: number;
 }
@@ -67,16 +82,56 @@ export function symbolicSystem(built: BuiltModel, opts: SystemOptions = {}): Pro
   const key = opts.unboundedInts ? 'unbounded' : 'bounded';
   let p = m.get(key);
   if (!p) {
-    p = translate(built, opts);
+    p = translateWide(built, opts);
     m.set(key, p);
     p.catch(() => m!.delete(key));
   }
   return p;
 }
 
-async function translate(built: BuiltModel, opts: SystemOptions): Promise<SymSystem> {
+/** JavaScript integers are exact up to 2^53: a wider encoding would compute what JavaScript does not. */
+const MAX_BITS = 56;
+
+/**
+ * Translates with the narrowest width that holds every constant and every
+ * intermediate value (their intervals are known from the declared ranges):
+ * a value that does not fit makes the translation start again, wider, so
+ * nothing is ever wrapped.
+ */
+async function translateWide(built: BuiltModel, opts: SystemOptions): Promise<SymSystem> {
+  let bits = opts.unboundedInts ? undefined : bitWidth(built);
+  for (;;) {
+    try {
+      return await translate(built, opts, bits);
+    } catch (e) {
+      if (!(e instanceof WidthError) || bits === undefined) throw e;
+      if (e.bits > MAX_BITS)
+        throw new SpecError(
+          `spec ${built.spec.name}: some value needs ${e.bits}-bit integers; beyond 2^53 JavaScript's numbers are not exact, ` +
+            'so the symbolic engine cannot follow them (keep values and intermediate results within +-2^53)',
+        );
+      bits = Math.max(e.bits + 2, bits + 1);
+    }
+  }
+}
+
+function context<T>(what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof EncodingError) throw new SpecError(`symbolic engine, ${what}: ${e.message}`);
+    throw e;
+  }
+}
+
+async function translate(built: BuiltModel, opts: SystemOptions, bits: number | undefined): Promise<SymSystem> {
   const t0 = performance.now();
   const z = await z3();
+  // Spec errors the explicit engine reports before any search: checked on the values themselves.
+  built.model.inits.forEach((st, i) => {
+    const bad = outOfRange(built.model.schema, st, false);
+    if (bad) throw new SpecError(`spec ${built.spec.name}, variant ${built.variant}: initial state ${i + 1}: ${bad}`);
+  });
   const file = built.spec.file;
   if (!file) throw new SpecError(`spec ${built.spec.name}: its source file is unknown, the symbolic engine cannot read it`);
   const mod = await loadInstrumented(file);
@@ -91,23 +146,20 @@ async function translate(built: BuiltModel, opts: SystemOptions): Promise<SymSys
       `symbolic engine: spec ${built.spec.name} builds different transitions when loaded again; the model must be deterministic`,
     );
 
-  const alg = new Algebra(z, new StringTable(), opts.unboundedInts ? undefined : bitWidth(built));
-  const enc = new StateEncoding(built.model.schema, alg, !!opts.unboundedInts);
+  const alg = new Algebra(z, new StringTable(), bits);
+  const enc = context('the state schema', () => new StateEncoding(built.model.schema, alg, !!opts.unboundedInts));
   const interp = new Interpreter(alg);
   const X = enc.vars('');
   const X2 = enc.vars("'");
   const act = alg.intConst('act');
   const sTree = () => enc.tree(X);
   const toBool = (v: BoolLike) => alg.bool(v);
-  const context = (what: string, f: () => ZExpr[]) => {
-    try {
-      return f();
-    } catch (e) {
-      if (e instanceof EncodingError) throw new SpecError(`symbolic engine, ${what}: ${e.message}`);
-      throw e;
-    }
-  };
 
+  /** A guard that returns something other than a boolean, and where (the explicit engine's rule). */
+  const guardErrors: SymError[] = [];
+  const guardError = (c: BoolLike, label: string) => {
+    if (c !== false) guardErrors.push({ c: toBool(c), site: `the guard of ${label} returns a value that is not a boolean` });
+  };
   const trans: SymTransition[] = [];
   for (const bt of built.transitions) {
     const t = model.transitions[bt.id]!;
@@ -128,7 +180,10 @@ async function translate(built: BuiltModel, opts: SystemOptions): Promise<SymSys
       const atS = interp.run(th.def.at, [s, t.thread.self], `'at' of thread ${th.name}`);
       guard = alg.eq(alg.get(atS, 'pc'), t.step!);
       if (step.guard) {
-        guard = alg.and(guard, alg.truthy(interp.run(step.guard, [s, params], `guard of ${t.label}`)));
+        const atPc = guard;
+        const gv = interp.run(step.guard, [s, params], `guard of ${t.label}`);
+        guardError(alg.and(atPc, notBoolean(alg, gv)), t.label);
+        guard = alg.and(guard, alg.truthy(gv));
         noteThrow();
       }
       let to: SVal = undefined;
@@ -144,36 +199,50 @@ async function translate(built: BuiltModel, opts: SystemOptions): Promise<SymSys
       const a = model.model.actions.find((x) => x.name === t.action)!;
       guard = true;
       if (a.def.guard) {
-        guard = alg.truthy(interp.run(a.def.guard, [s, params], `guard of ${t.label}`));
+        const gv = interp.run(a.def.guard, [s, params], `guard of ${t.label}`);
+        guardError(notBoolean(alg, gv), t.label);
+        guard = alg.truthy(gv);
         noteThrow();
       }
       interp.run(a.def.apply, [s, n, params], `apply of ${t.label}`);
       noteThrow();
     }
-    const next = context(`${t.label}`, () => enc.terms(n));
+    const writeErrors: { c: ZBool; site: string }[] = [];
+    const next = context(`${t.label}`, () => enc.terms(n, writeErrors));
+    for (const w of writeErrors) {
+      throws = alg.or(throws, new SymBool(w.c));
+      throwSite ??= w.site;
+    }
     const g = toBool(guard);
     trans.push({ t: bt, guard: g, next, throws: z.And(g, toBool(throws)), throwSite });
   }
 
   const props: SymProperty[] = [];
-  /** A property (or the terminal predicate) throws or overflows in the state. */
-  const propErrors: ZBool[] = [];
-  /** A transition property throws or overflows on a step (over X, X2). */
-  const stepErrors: ZBool[] = [];
+  /** A property (or the terminal predicate) throws in the state. */
+  const propErrors: SymError[] = [];
+  /** A transition property throws on a step (over X, X2). */
+  const stepErrors: SymError[] = [];
   for (const p of model.properties) {
     // Properties the caller left out (temporal ones: answered 'unknown').
     if (!built.properties.some((x) => x.name === p.name)) continue;
     const entry = built.properties.find((x) => x.name === p.name)!;
     const args = p.kind === 'transition' ? [sTree(), enc.tree(X2)] : [sTree()];
     const v = interp.run(p.pred, args, `predicate of property ${p.name}`);
-    if (interp.throws !== false) (p.kind === 'transition' ? stepErrors : propErrors).push(toBool(interp.throws));
-    props.push({ entry, holds: toBool(alg.truthy(v)) });
+    // A property must return a boolean (the explicit engine's rule); anything else is an error where it happens.
+    const notBool = notBoolean(alg, v);
+    const err = alg.or(notBool, interp.throws);
+    if (err !== false)
+      (p.kind === 'transition' ? stepErrors : propErrors).push({
+        c: toBool(err),
+        site: `property ${p.name}: ${interp.throws !== false ? (interp.throwSite ?? 'throws') : 'returns a value that is not a boolean'}`,
+      });
+    props.push({ entry, holds: toBool(alg.truthy(v)), error: toBool(err) });
   }
 
   let terminal: BoolLike = false;
   if (model.model.terminalPred) {
     terminal = alg.truthy(interp.run(model.model.terminalPred, [sTree()], 'terminal predicate'));
-    if (interp.throws !== false) propErrors.push(toBool(interp.throws));
+    if (interp.throws !== false) propErrors.push({ c: toBool(interp.throws), site: `terminal predicate: ${interp.throwSite ?? 'throws'}` });
   }
   let allDone: BoolLike = false;
   if (model.model.threads.length > 0) {
@@ -186,8 +255,10 @@ async function translate(built: BuiltModel, opts: SystemOptions): Promise<SymSys
     allDone = alg.and(...parts);
   }
 
-  const init = z.Or(
-    ...model.model.inits.map((st, i) => enc.eq(X, context(`initial state ${i + 1}`, () => enc.terms(st)))),
+  // A balanced tree: one Or of 100,000 initial states overflows the stack of z3-solver's argument handling.
+  const init = orTree(
+    z,
+    model.model.inits.map((st, i) => enc.eq(X, context(`initial state ${i + 1}`, () => enc.terms(st)))),
   );
   const deadlock = z.And(z.Not(toBool(terminal)), z.Not(toBool(allDone)), ...trans.map((t) => z.Not(t.guard)));
   const next = z.And(
@@ -195,16 +266,21 @@ async function translate(built: BuiltModel, opts: SystemOptions): Promise<SymSys
     alg.cmp('<', act, alg.num(trans.length)),
     z.Or(...trans.map((t, i) => z.And(act.eq(alg.num(i)), t.guard, enc.eq(X2, t.next)))),
   );
+  const transErrors: SymError[] = [
+    ...guardErrors,
+    ...trans.map((t) => ({ c: t.throws, site: `${t.t.label}: ${t.throwSite ?? 'throws'}` })),
+    ...trans.map((t) => ({ c: z.And(t.guard, z.Not(enc.range(t.next))), site: `${t.t.label} leaves a declared range` })),
+  ];
+  const errors: SymError[] = [
+    ...propErrors,
+    // over X only: some successor of X makes a transition property throw
+    ...stepErrors.map((e) => ({ c: z.And(next, e.c), site: e.site })),
+    ...transErrors,
+  ];
   // Simplified once here rather than in every query: most transitions cannot err at all.
-  const error = await simplify(
-    z,
-    z.Or(
-      ...propErrors,
-      // over X only: some successor of X makes a transition property throw
-      ...(stepErrors.length ? [z.And(next, z.Or(...stepErrors))] : []),
-      ...trans.map((t) => z.Or(t.throws, z.And(t.guard, z.Not(enc.range(t.next))))),
-    ),
-  );
+  const transError = await simplify(z, z.Or(...transErrors.map((e) => e.c)));
+  const transThrow = await simplify(z, z.Or(...transErrors.slice(0, guardErrors.length + trans.length).map((e) => e.c)));
+  const error = await simplify(z, z.Or(transError, ...errors.slice(0, errors.length - transErrors.length).map((e) => e.c)));
   return {
     z,
     built,
@@ -218,6 +294,9 @@ async function translate(built: BuiltModel, opts: SystemOptions): Promise<SymSys
     deadlock,
     next,
     error,
+    errors,
+    transError,
+    transThrow,
     translateSeconds: (performance.now() - t0) / 1000,
   };
 }
@@ -254,9 +333,24 @@ function bitWidth(built: BuiltModel): number {
   return Math.ceil(Math.log2(max + 1)) + 6;
 }
 
+function orTree(z: Z3, xs: readonly ZBool[]): ZBool {
+  if (xs.length === 0) return z.Bool.val(false);
+  if (xs.length <= 64) return xs.length === 1 ? xs[0]! : z.Or(...xs);
+  const parts: ZBool[] = [];
+  for (let i = 0; i < xs.length; i += 64) parts.push(orTree(z, xs.slice(i, i + 64)));
+  return orTree(z, parts);
+}
+
+/** Where v is not a boolean (a property's result). */
+function notBoolean(alg: Algebra, v: SVal): BoolLike {
+  if (typeof v === 'boolean' || v instanceof SymBool) return false;
+  if (v instanceof SymOpt) return v.val === undefined || typeof v.val === 'boolean' || v.val instanceof SymBool ? v.isNull : true;
+  return true;
+}
+
 function copyTree(v: SVal): SVal {
   if (Array.isArray(v)) return v.map(copyTree);
-  if (v instanceof SymOpt) return new SymOpt(v.isNull, copyTree(v.val));
+  if (v instanceof SymOpt) return new SymOpt(v.isNull, copyTree(v.val), v.isUndef);
   if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
     const o: Record<string, SVal> = {};
     for (const [k, x] of Object.entries(v)) o[k] = copyTree(x);
@@ -276,6 +370,9 @@ function setField(obj: SVal, key: string, v: SVal, label: string): void {
  * Z3's incremental SAT solver (bit-blasting), orders of magnitude faster on
  * these unrollings than the default SMT core; unbounded ints need the latter.
  */
-export function newSolver(sys: SymSystem): Solver<'main'> {
-  return sys.enc.alg.bits ? new sys.z.Solver('QF_BV') : new sys.z.Solver();
+export function newSolver(sys: SymSystem, timeoutMs?: number): Solver<'main'> {
+  const s = sys.enc.alg.bits ? new sys.z.Solver('QF_BV') : new sys.z.Solver();
+  // Every query has a limit: the solver then answers 'unknown', and the run ends as unknown (exit 3).
+  if (timeoutMs) s.set('timeout', Math.max(1, Math.round(timeoutMs)));
+  return s;
 }

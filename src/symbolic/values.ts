@@ -16,17 +16,33 @@ import type { Z3, ZBool, ZInt } from './z3.ts';
 export class SymBool {
   constructor(readonly e: ZBool) {}
 }
+/**
+ * A state-dependent integer and an interval that contains every value it
+ * takes in states within the declared ranges. The intervals choose the
+ * bit-vector width (no value is ever wrapped) and decide statically whether
+ * an index can be out of range.
+ */
 export class SymInt {
-  constructor(readonly e: ZInt) {}
+  constructor(
+    readonly e: ZInt,
+    readonly lo = -Infinity,
+    readonly hi = Infinity,
+  ) {}
 }
 export class SymStr {
   constructor(readonly e: ZInt) {}
 }
+/**
+ * null, undefined, or a value. JavaScript tells null from undefined (===,
+ * includes, default parameters), so both are carried: isNull is "nullish",
+ * isUndef "undefined rather than null" (meaningful where isNull holds).
+ */
 export class SymOpt {
   constructor(
     readonly isNull: BoolLike,
-    /** The value when not null (undefined if it is always null). */
+    /** The value when not nullish (undefined if it is always nullish). */
     readonly val: SVal,
+    readonly isUndef: BoolLike = false,
   ) {}
 }
 export class Choice {
@@ -40,6 +56,19 @@ export type BoolLike = boolean | SymBool;
 export type SVal = unknown;
 
 export class MergeError extends Error {}
+
+/** A constant or an intermediate value does not fit the bit-vector width: translate again, wider. */
+export class WidthError extends Error {
+  constructor(readonly bits: number) {
+    super(`the symbolic encoding needs ${bits}-bit integers`);
+  }
+}
+
+/** Bits of a signed bit-vector holding every integer in [lo, hi]. */
+export function bitsFor(lo: number, hi: number): number {
+  const m = Math.max(Math.abs(lo), Math.abs(hi) + 1);
+  return Math.ceil(Math.log2(m + 1)) + 1;
+}
 
 export function isSym(v: unknown): boolean {
   return v instanceof SymBool || v instanceof SymInt || v instanceof SymStr || v instanceof SymOpt || v instanceof Choice || v instanceof Filtered;
@@ -74,7 +103,27 @@ export class Algebra {
   ) {}
 
   num(n: number): ZInt {
-    return (this.bits ? this.z.BitVec.val(n, this.bits) : this.z.Int.val(n)) as unknown as ZInt;
+    if (!Number.isSafeInteger(n)) throw new MergeError(`the number ${n} is not an integer the symbolic engine can represent exactly`);
+    if (this.bits) {
+      this.fits(n, n);
+      return this.z.BitVec.val(BigInt(n), this.bits) as unknown as ZInt;
+    }
+    return this.z.Int.val(n) as unknown as ZInt;
+  }
+  /** Throws WidthError when [lo, hi] does not fit the width (unknown bounds are checked by overflow terms). */
+  fits(lo: number, hi: number): void {
+    if (!this.bits || !Number.isFinite(lo) || !Number.isFinite(hi)) return;
+    const need = bitsFor(lo, hi);
+    if (need > this.bits) throw new WidthError(need);
+  }
+  /** A SymInt with its interval (which must fit the width). */
+  symInt(e: ZInt, lo: number, hi: number): SymInt {
+    this.fits(lo, hi);
+    return new SymInt(e, lo, hi);
+  }
+  /** The interval of an integer value. */
+  range(v: number | SymInt): [number, number] {
+    return typeof v === 'number' ? [v, v] : [v.lo, v.hi];
   }
   intConst(name: string): ZInt {
     return (this.bits ? this.z.BitVec.const(name, this.bits) : this.z.Int.const(name)) as unknown as ZInt;
@@ -120,6 +169,15 @@ export class Algebra {
     return typeof v === 'string' ? this.num(this.strings.id(v)) : v.e;
   }
 
+  iff(a: BoolLike, b: BoolLike): BoolLike {
+    if (typeof a === 'boolean' && typeof b === 'boolean') return a === b;
+    if (a === true) return b;
+    if (b === true) return a;
+    if (a === false) return this.not(b);
+    if (b === false) return this.not(a);
+    return new SymBool(this.bool(a).eq(this.bool(b)));
+  }
+
   not(a: BoolLike): BoolLike {
     return typeof a === 'boolean' ? !a : new SymBool(this.z.Not(a.e));
   }
@@ -158,14 +216,14 @@ export class Algebra {
     return !!v;
   }
 
-  /** === (and ==: null and undefined are not told apart). */
-  eq(a: SVal, b: SVal): BoolLike {
+  /** ===; with loose, == restricted to values of one kind (null == undefined). */
+  eq(a: SVal, b: SVal, loose = false): BoolLike {
     if (a instanceof SymOpt || b instanceof SymOpt || a === null || a === undefined || b === null || b === undefined) {
       const oa = this.toOpt(a);
       const ob = this.toOpt(b);
-      const bothNull = this.and(oa.isNull, ob.isNull);
+      const bothNull = this.and(oa.isNull, ob.isNull, loose ? true : this.iff(oa.isUndef, ob.isUndef));
       if (oa.val === undefined || ob.val === undefined) return bothNull;
-      return this.or(bothNull, this.and(this.not(oa.isNull), this.not(ob.isNull), this.eq(oa.val, ob.val)));
+      return this.or(bothNull, this.and(this.not(oa.isNull), this.not(ob.isNull), this.eq(oa.val, ob.val, loose)));
     }
     if (!isSym(a) && !isSym(b)) return a === b;
     if (a instanceof SymBool || b instanceof SymBool) {
@@ -197,7 +255,7 @@ export class Algebra {
   coalesce(a: SVal, b: SVal): SVal {
     if (a === null || a === undefined) return b;
     if (!(a instanceof SymOpt)) return a;
-    if (a.val === undefined) return this.merge(a.isNull, b, null);
+    if (a.val === undefined) return this.merge(a.isNull, b, undefined);
     return this.merge(a.isNull, b, a.val);
   }
 
@@ -210,36 +268,59 @@ export class Algebra {
     }
     if (obj instanceof Filtered) {
       if (key !== 'length') throw new MergeError(`only .length of a filtered array is supported, not .${key}`);
-      const terms = obj.items.map((it) => (it.c === true ? 1 : it.c === false ? 0 : it.c));
-      return this.sum(terms.map((t) => (typeof t === 'number' ? t : new SymInt(this.z.If(t.e, this.num(1), this.num(0)) as ZInt))));
+      return this.count(obj.items.map((it) => it.c));
     }
     if (obj === null || obj === undefined) throw new MergeError(`reads .${key} of ${String(obj)}`);
     if (isSym(obj)) throw new MergeError(`reads .${key} of ${describe(obj)}`);
     return (obj as any)[key];
   }
 
-  /** arr[i] for a state-dependent index i (out of range reads the last element). */
+  /** How many of the conditions hold. */
+  count(cs: readonly BoolLike[]): number | SymInt {
+    return this.sum(cs.map((c) => (c === true ? 1 : c === false ? 0 : this.symInt(this.z.If(c.e, this.num(1), this.num(0)) as ZInt, 0, 1))));
+  }
+
+  /** Is the integer i a valid index of an array of length len? */
+  inBounds(i: SymInt, len: number): BoolLike {
+    if (i.lo >= 0 && i.hi <= len - 1) return true;
+    if (i.hi < 0 || i.lo > len - 1) return false;
+    return new SymBool(this.z.And(this.cmp('>=', i.e, this.num(0)), this.cmp('<', i.e, this.num(len))));
+  }
+
+  /** arr[i] for a state-dependent index i: undefined when out of range, as in JavaScript. */
   index(arr: readonly SVal[], i: SymInt): SVal {
-    if (arr.length === 0) return undefined;
-    return this.select(arr.map((v, j) => ({ c: new SymBool(i.e.eq(this.num(j))) as BoolLike, v })));
+    const lo = Math.max(0, i.lo);
+    const hi = Math.min(arr.length - 1, i.hi);
+    const opts: { c: BoolLike; v: SVal }[] = [];
+    for (let j = lo; j <= hi; j++) opts.push({ c: j === i.lo && j === i.hi ? true : new SymBool(i.e.eq(this.num(j))), v: arr[j] });
+    const inside = this.inBounds(i, arr.length);
+    if (inside !== true) opts.push({ c: this.not(inside), v: undefined });
+    if (opts.length === 0) return undefined;
+    return this.select(opts);
   }
 
   sum(xs: (number | SymInt)[]): number | SymInt {
     let k = 0;
+    let lo = 0;
+    let hi = 0;
     const syms: ZInt[] = [];
     for (const x of xs) {
       if (typeof x === 'number') k += x;
-      else syms.push(x.e);
+      else {
+        syms.push(x.e);
+        lo += x.lo;
+        hi += x.hi;
+      }
     }
     if (syms.length === 0) return k;
     let acc = syms[0]!;
     for (const s of syms.slice(1)) acc = acc.add(s);
-    return new SymInt(k === 0 ? acc : acc.add(this.num(k)));
+    return this.symInt(k === 0 ? acc : acc.add(this.num(k)), lo + k, hi + k);
   }
 
   toOpt(v: SVal): SymOpt {
     if (v instanceof SymOpt) return v;
-    if (v === null || v === undefined) return new SymOpt(true, undefined);
+    if (v === null || v === undefined) return new SymOpt(true, undefined, v === undefined);
     return new SymOpt(false, v);
   }
 
@@ -253,15 +334,20 @@ export class Algebra {
       const oa = this.toOpt(a);
       const ob = this.toOpt(b);
       const isNull = this.mergeBool(c, oa.isNull, ob.isNull);
-      if (isNull === true) return a === undefined || b === undefined ? undefined : null;
+      // Only where the value is nullish does isUndef matter.
+      const isUndef = this.mergeBool(c, this.and(oa.isNull, oa.isUndef), this.and(ob.isNull, ob.isUndef));
+      if (isNull === true && typeof isUndef === 'boolean') return isUndef ? undefined : null;
       const val = oa.val === undefined ? ob.val : ob.val === undefined ? oa.val : this.merge(c, oa.val, ob.val);
       if (isNull === false) return val;
-      return new SymOpt(isNull, val);
+      return new SymOpt(isNull, val, isUndef);
     }
     if ((typeof a === 'boolean' || a instanceof SymBool) && (typeof b === 'boolean' || b instanceof SymBool))
       return this.mergeBool(c, a, b);
-    if ((typeof a === 'number' || a instanceof SymInt) && (typeof b === 'number' || b instanceof SymInt))
-      return new SymInt(this.z.If(c.e, this.int(a), this.int(b)) as ZInt);
+    if ((typeof a === 'number' || a instanceof SymInt) && (typeof b === 'number' || b instanceof SymInt)) {
+      const [alo, ahi] = this.range(a);
+      const [blo, bhi] = this.range(b);
+      return new SymInt(this.z.If(c.e, this.int(a), this.int(b)) as ZInt, Math.min(alo, blo), Math.max(ahi, bhi));
+    }
     if ((typeof a === 'string' || a instanceof SymStr) && (typeof b === 'string' || b instanceof SymStr))
       return new SymStr(this.z.If(c.e, this.strId(a), this.strId(b)) as ZInt);
     const isRef = (v: SVal) => v instanceof Choice || (typeof v === 'object' && v !== null && !isSym(v));

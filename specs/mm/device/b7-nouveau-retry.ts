@@ -10,7 +10,7 @@
 import { spec } from '../../../src/index.ts';
 import { DE_KERNELS, DE_KERNEL_DOCS } from '../../../models/mm/device-kernels.ts';
 import { forkPinModel, scenario } from '../../../models/mm/fork-pin-model.ts';
-import { PROP, allHold, type PropId } from '../../../models/mm/properties.ts';
+import { P11_FINISHES, PROP, addDriverProgress, allHold, type PropId } from '../../../models/mm/properties.ts';
 
 const SC = scenario(2, [], { noFork: true, driver: { start: 'any' }, parentUnmap: true });
 
@@ -24,12 +24,13 @@ export default spec({
   bounds: () => '1 VA, 1 mm, 2 pages, 1 driver atomic fault (3 rounds), 1 munmap',
   model: (k) => {
     const m = forkPinModel(k, SC, PROPS);
+    addDriverProgress(m, false);
     m.sometimes('driver-retried', (s) => s.drv.tries > 1, { doc: 'mmu_interval_read_retry sent the driver round again' });
     m.sometimes('atomic-granted', (s) => s.dev.perm === 'atomic');
     return m;
   },
   expect: {
-    '*': allHold(PROPS),
+    '*': allHold(PROPS, P11_FINISHES),
     'v5.14': { [PROP.P11R]: 'violated', [PROP.P12]: 'violated' },
     'v6.14': { [PROP.P12]: 'violated' },
   },

@@ -12,7 +12,7 @@
 import { spec } from '../../../src/index.ts';
 import { DE_KERNELS, DE_KERNEL_DOCS } from '../../../models/mm/device-kernels.ts';
 import { forkPinModel, scenario } from '../../../models/mm/fork-pin-model.ts';
-import { PROP, allHold, type PropId } from '../../../models/mm/properties.ts';
+import { P11_FINISHES, PROP, addDriverProgress, allHold, type PropId } from '../../../models/mm/properties.ts';
 import { PARENT } from '../../../models/mm/state.ts';
 
 const SC = scenario(2, [], { noFork: true, driver: { start: 'any' }, devWrite: true, parentWrite: 'any' });
@@ -30,6 +30,7 @@ export default spec({
   bounds: () => '1 VA, 1 mm, 2 pages, 1 driver atomic fault (3 rounds), device writes, 1 CPU store',
   model: (k) => {
     const m = forkPinModel(k, SC, PROPS);
+    addDriverProgress(m, false);
     m.sometimes('atomic-granted', (s) => s.dev.perm === 'atomic', { doc: 'the driver mapped the page RW+atomic' });
     m.sometimes('device-then-cpu', (s) => s.user[PARENT].write.pc === 'done' && s.drv.pc === 'done' && s.page[0].data === 'parent' && s.drv.tries === 1 && s.pte[PARENT].page === 0 && !s.pte[PARENT].dx, {
       doc: 'the CPU store restored the entry and wrote the page the device had',
@@ -40,7 +41,7 @@ export default spec({
     return m;
   },
   expect: {
-    '*': allHold(PROPS),
+    '*': allHold(PROPS, P11_FINISHES),
     'v5.14': { [PROP.P12]: 'violated' },
     'v6.14': { [PROP.P12]: 'violated' },
     'v6.15-restore-no-notifier': { [PROP.P8]: 'violated', [PROP.P10]: 'violated' },

@@ -14,7 +14,7 @@
 import { spec } from '../../../src/index.ts';
 import { DE_KERNELS, DE_KERNEL_DOCS } from '../../../models/mm/device-kernels.ts';
 import { forkPinModel, scenario } from '../../../models/mm/fork-pin-model.ts';
-import { PROP, allHold, type PropId } from '../../../models/mm/properties.ts';
+import { P11_FINISHES, PROP, addDriverProgress, allHold, type PropId } from '../../../models/mm/properties.ts';
 import { PARENT } from '../../../models/mm/state.ts';
 
 const SC = scenario(3, [], {
@@ -44,6 +44,7 @@ export default spec({
   bounds: () => '1 VA, 2 mms, 3 pages, 1 driver atomic fault (3 rounds), device writes, fork, 1 child store',
   model: (k) => {
     const m = forkPinModel(k, SC, PROPS);
+    addDriverProgress(m, false);
     m.sometimes('fork-meets-exclusive-entry', (s) => s.fork.pc === 'dup' && s.pte[PARENT].dx, {
       doc: 'fork reaches the PTE while it is device-exclusive',
     });
@@ -62,8 +63,8 @@ export default spec({
     return m;
   },
   expect: {
-    '*': allHold(PROPS),
-    'v5.14': { [PROP.P11R]: 'violated', [PROP.P12]: 'violated', deadlockFree: 'violated' },
+    '*': allHold(PROPS, P11_FINISHES),
+    'v5.14': { [PROP.P11R]: 'violated', [PROP.P12]: 'violated', deadlockFree: 'violated', [P11_FINISHES]: 'violated' },
     'v6.14': { [PROP.P12]: 'violated' },
     'v6.15-copy-cpu': { 'fork-fails-on-locked-folio': 'violated' },
     'v6.15-copy-de': { [PROP.P9]: 'violated', 'fork-fails-on-locked-folio': 'violated' },

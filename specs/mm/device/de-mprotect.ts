@@ -7,7 +7,7 @@
 import { spec } from '../../../src/index.ts';
 import { DE_KERNELS, DE_KERNEL_DOCS } from '../../../models/mm/device-kernels.ts';
 import { forkPinModel, scenario } from '../../../models/mm/fork-pin-model.ts';
-import { PROP, allHold, type PropId } from '../../../models/mm/properties.ts';
+import { P11_FINISHES, PROP, addDriverProgress, allHold, type PropId } from '../../../models/mm/properties.ts';
 import { PARENT } from '../../../models/mm/state.ts';
 
 const SC = scenario(2, [], { noFork: true, driver: { start: 'any' }, devWrite: true, parentMprotect: 'any' });
@@ -22,6 +22,7 @@ export default spec({
   bounds: () => '1 VA, 1 mm, 2 pages, 1 driver atomic fault (3 rounds), device writes, 1 mprotect',
   model: (k) => {
     const m = forkPinModel(k, SC, PROPS);
+    addDriverProgress(m, false);
     m.sometimes('grant-revoked-by-mprotect', (s) => s.user[PARENT].mprotect.pc === 'done' && s.pte[PARENT].dx && s.dev.perm === 'none' && s.drv.pc === 'done', {
       doc: 'mprotect ran while the entry was device-exclusive and the device lost its grant',
     });
@@ -29,7 +30,7 @@ export default spec({
     return m;
   },
   expect: {
-    '*': allHold(PROPS),
+    '*': allHold(PROPS, P11_FINISHES),
     // mprotect's callback also sends the old nouveau loop round again (B7).
     'v5.14': { [PROP.P11R]: 'violated', [PROP.P12]: 'violated' },
     'v6.14': { [PROP.P12]: 'violated' },

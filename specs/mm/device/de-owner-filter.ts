@@ -8,14 +8,14 @@
 // (witness atomic-granted is unreachable) and ends by timeout. In the old
 // design the retry also keeps the folio locked (B7), and the second round
 // sleeps on its own folio lock: a deadlock.
-// P11 proper (the loop finishes, under fairness) needs the liveness
-// operators, not yet on this branch; atomic-granted states the same
-// failure as unreachability.
+// P11 (progress, under strong fairness of every path): without the filter
+// the loop never maps the page (P11-loop-succeeds, a lasso ending in the
+// timeout); in the old design it does not even finish (the deadlock).
 
 import { spec } from '../../../src/index.ts';
 import { DE_KERNELS, DE_KERNEL_DOCS } from '../../../models/mm/device-kernels.ts';
 import { forkPinModel, scenario } from '../../../models/mm/fork-pin-model.ts';
-import { PROP, allHold, type PropId } from '../../../models/mm/properties.ts';
+import { P11_FINISHES, P11_SUCCEEDS, PROP, addDriverProgress, allHold, type PropId } from '../../../models/mm/properties.ts';
 
 const SC = scenario(2, [], { noFork: true, driver: { start: 'any' } });
 
@@ -39,12 +39,13 @@ export default spec({
   bounds: () => '1 VA, 1 mm, 2 pages, 1 driver atomic fault (3 rounds of read_begin/read_retry)',
   model: (k) => {
     const m = forkPinModel(k, SC, PROPS);
+    addDriverProgress(m, true);
     m.sometimes('atomic-granted', (s) => s.dev.perm === 'atomic', { doc: 'the driver mapped the page RW+atomic' });
     m.sometimes('driver-retried', (s) => s.drv.tries > 1, { doc: 'mmu_interval_read_retry sent the driver round again' });
     return m;
   },
   expect: {
-    '*': { ...allHold(PROPS), 'driver-retried': 'violated' },
+    '*': { ...allHold(PROPS, P11_FINISHES, P11_SUCCEEDS), 'driver-retried': 'violated' },
     'v5.14': { [PROP.P12]: 'violated' },
     'v5.14-no-owner-filter': {
       [PROP.P12]: 'violated',
@@ -52,7 +53,9 @@ export default spec({
       'atomic-granted': 'violated',
       'driver-retried': 'holds',
       deadlockFree: 'violated',
+      [P11_FINISHES]: 'violated',
+      [P11_SUCCEEDS]: 'violated',
     },
-    'v6.15-no-owner-filter': { 'atomic-granted': 'violated', 'driver-retried': 'holds' },
+    'v6.15-no-owner-filter': { 'atomic-granted': 'violated', 'driver-retried': 'holds', [P11_SUCCEEDS]: 'violated' },
   },
 });

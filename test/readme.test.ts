@@ -1,0 +1,92 @@
+// The README's commands are run, and each must exit as the README says
+// (0: every verdict as its spec expects). Commands are read from the README
+// itself, from code blocks and inline code, so a new example is tested
+// without editing this file. The slow ones (symbolic engines, every spec)
+// are skipped here with the reason in the test's name; .ci/run runs them all
+// (MMCHECK_README_ALL=1).
+
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './support/cli.ts';
+
+interface Command {
+  readonly line: number;
+  readonly text: string;
+}
+
+/** npm/npx commands in fenced blocks (with \ continuations and # comments) and in inline code. */
+export function readmeCommands(md: string): Command[] {
+  const out: Command[] = [];
+  const add = (line: number, text: string): void => {
+    for (const part of text.split('&&').map((p) => p.trim()))
+      if (/^(npm|npx) /.test(part + ' ') && !out.some((c) => c.text === part)) out.push({ line, text: part });
+  };
+  const lines = md.split('\n');
+  let fenced = false;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.startsWith('```')) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) {
+      let cmd = l;
+      const at = i + 1;
+      while (cmd.trimEnd().endsWith('\\') && i + 1 < lines.length) cmd = cmd.trimEnd().slice(0, -1) + ' ' + lines[++i]!.trim();
+      add(at, cmd.replace(/\s+#.*$/, '').trim());
+    } else for (const m of l.matchAll(/`((?:npm|npx) [^`]+)`/g)) add(i + 1, m[1]!);
+  }
+  return out;
+}
+
+/** Why a command is not run by npm test, or undefined to run it. */
+function notRun(c: string, all: boolean): string | undefined {
+  if (/<[^>]+>/.test(c)) return 'a template with <placeholders>';
+  if (/^npm (install|ci)\b/.test(c)) return 'installs packages: the suite runs in an installed tree';
+  if (/^npm test\b/.test(c)) return 'the test suite itself';
+  if (/^npm run bench\b/.test(c)) return 'a benchmark of minutes, not part of npm test (README)';
+  if (!/^npm run check\b/.test(c)) return 'not an mmcheck command';
+  if (all) return undefined;
+  if (/--engine (bmc|induction)/.test(c)) return 'slow: the symbolic engine takes 3 to 33 s per proof (README); .ci/run runs it';
+  if (c === 'npm run check') return 'slow: every spec; .ci/run runs it as the verdict gate';
+  return undefined;
+}
+
+/** `npm run check A -- B` as package.json's script runs it: node --import tsx src/cli/main.ts check A B. */
+function asScript(c: string): string[] {
+  const script = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.check as string;
+  const [exe, ...pre] = script.split(/\s+/);
+  expect(exe).toBe('node');
+  const args = c.replace(/^npm run check\b/, '').trim().split(/\s+/).filter((a) => a && a !== '--');
+  return [...pre, ...args];
+}
+
+const all = process.env.MMCHECK_README_ALL === '1';
+const commands = readmeCommands(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+
+it('the README has commands to test, and npm test runs some of them', () => {
+  expect(commands.length).toBeGreaterThanOrEqual(8);
+  expect(commands.filter((c) => !notRun(c.text, false)).length).toBeGreaterThanOrEqual(3);
+});
+
+describe('README commands exit 0', () => {
+  for (const c of commands) {
+    const why = notRun(c.text, all);
+    const name = `README.md:${c.line}: ${c.text}`;
+    if (why) {
+      it.skip(`${name} -- not run: ${why}`, () => {});
+      continue;
+    }
+    it.concurrent(
+      name,
+      async () => {
+        const out = mkdtempSync(join(tmpdir(), 'mmcheck-readme-'));
+        const r = await runCli([...asScript(c.text), '--out', out], { cmd: [process.execPath], timeoutMs: all ? 600_000 : 60_000 });
+        expect(r.code, `${c.text}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`).toBe(0);
+      },
+      all ? 900_000 : 90_000,
+    );
+  }
+});

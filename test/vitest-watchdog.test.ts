@@ -1,0 +1,31 @@
+// npm test must never hang: a test file whose thread is blocked for ever
+// (where vitest's own timeouts cannot fire) is killed after its budget and
+// fails, and the other files still run and pass. Runs vitest on two fixture
+// files with a 2 s budget.
+
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+it('a blocked test file is killed and fails; the other file passes; the run ends', async () => {
+  // Without VITEST* variables the nested run behaves as a fresh `npm test`.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')));
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/fixtures/vitest-watchdog/vitest.config.ts'],
+    { cwd: ROOT, env: { ...env, MMCHECK_TEST_FILE_BUDGET_S: '2', NO_COLOR: '1', CI: '1' } },
+  );
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  // Before the watchdog this run never ended: kill it and fail with what it printed.
+  const hung = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  clearTimeout(hung);
+  expect(out, out).toMatch(/watchdog: \S*blocked\.fixture\.ts used its 2 s budget/);
+  expect(out, out).toMatch(/fine\.fixture\.ts/);
+  expect(out, out).toMatch(/Test Files +1 passed \(2\)/);
+  expect(code, out).toBe(1);
+}, 90_000);
