@@ -414,7 +414,7 @@ describe('flag validation (in process)', () => {
       '--k applies to --engine induction; --invariant applies to --engine induction, not to --engine bmc',
     );
     expect(() => engineOptionsOf(engineNamed('induction')!, flags({ engine: 'induction', maxDepth: 3 }))).toThrow(
-      '--max-depth applies to --engine explicit, not to --engine induction',
+      '--max-depth applies to --engine explicit or parallel, not to --engine induction',
     );
     for (const e of ENGINES) expect(Object.keys(engineOptionsOf(e, flags({ engine: e.name })))).toEqual([]);
   });
