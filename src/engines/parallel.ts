@@ -16,7 +16,8 @@ export const parallelEngine: Engine = {
   golden: false,
   visitsTransitions: false,
   options: [
-    ...explicitEngine.options.filter((o) => o.key !== 'onTransition'),
+    // The explicit engine's limits, and only those this engine implements.
+    ...explicitEngine.options.filter((o) => ['maxStates', 'maxDepth', 'maxMemory', 'deadlock'].includes(o.key)),
     { key: 'workers', flag: '--workers <n>', description: 'worker threads (default: the machine\'s cores)', value: { kind: 'positive-int' } },
     { key: 'symmetry', flag: '--symmetry', description: 'one state per orbit of the domains declared symmetric', value: { kind: 'switch' } },
   ],
