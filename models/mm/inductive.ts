@@ -91,7 +91,24 @@ function faultLocalsAgree(s: ROState, pc: string, p: string, old: number | null,
   ok = ok && !(copying && (old === nw || (nw !== null && ptesMapping(s, nw) > 0)));
   ok = ok && !(restoring && nw !== null);
   ok = ok && !(locked && old !== null && !s.page[old].lock);
+  // wp_page_copy's new folio, until the PTE switch, is the copier's alone:
+  // allocated AnonExclusive with refcount 1, reachable through no PTE, so
+  // nobody (GUP, another fault, the driver) can have referenced it.
+  ok = ok && !(copying && nw !== null && !(s.page[nw].ref === 1 && s.page[nw].excl && !s.page[nw].free));
   return ok;
+}
+
+/**
+ * Only the steps a thread's design and scenario have run: without a
+ * notifier subscription in the faulting mm (mm_has_notifiers) the
+ * range_start/callback/range_end steps are skipped, and without a driver no
+ * device-exclusive entry exists, so no fault takes the
+ * remove_device_exclusive_entry path.
+ */
+function faultStepsExist(pc: string, p: string, nfy: boolean, driver: boolean): boolean {
+  const mn = pc === `${p}Start` || pc === `${p}Inv` || pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XEnd`;
+  const dx = pc === `${p}XLock` || pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock` || pc === `${p}XEnd`;
+  return !(mn && !nfy) && !(dx && !driver);
 }
 
 /** 1 for the page fork has counted for the child's PTE but not yet installed (between dup and copy). */
@@ -154,6 +171,31 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
     ok = ok && faultLocalsAgree(s, w.pc, 'w', w.old, w.new);
   }
   ok = ok && faultLocalsAgree(s, s.drv.pc, 'g', s.drv.old, s.drv.new);
+  // The child's mm is used only while the child runs (fork fills in its
+  // PTE before it returns): after exit, or a failed fork, which never
+  // installed it, no PTE and no mmap_lock holder.
+  ok =
+    ok &&
+    (s.mm[CHILD].live || (!s.mm[CHILD].mmapW && s.mm[CHILD].mmapR === 0 && (s.pte[CHILD].page === null || !s.forked))) &&
+    (s.pte[CHILD].page === null || s.fork.copied);
+  // A failed fork (try_restore_exclusive_pte's trylock failed at dup) copied
+  // nothing, runs dup_mmap's tail, and the child never runs; it needs a
+  // device-exclusive entry, so a driver.
+  ok = ok && (!s.fork.failed || (!!sc.driver && !beforeCopy && !s.fork.copied && !s.mm[CHILD].live));
+  // Notifier steps run only where mm_has_notifiers: the parent's mm with a driver.
+  const nfy = !!sc.driver;
+  ok = ok && (nfy || !(fpc === 'mnStart' || fpc === 'mnInv' || fpc === 'mnEnd'));
+  for (let m = 0; m < s.mm.length; m++) {
+    const nm = nfy && m === PARENT;
+    const z = s.user[m].unmap.pc;
+    const mp = s.user[m].mprotect.pc;
+    ok =
+      ok &&
+      (nm || !(z === 'zStart' || z === 'zInv' || z === 'zClear' || z === 'zEnd')) &&
+      (nm || !(mp === 'mpStart' || mp === 'mpInv' || mp === 'mpEnd')) &&
+      faultStepsExist(s.user[m].write.pc, 'w', nm, nfy);
+  }
+  ok = ok && faultStepsExist(s.drv.pc, 'g', nfy, nfy);
   // Without a driver nothing device-exclusive or notifier-related ever happens.
   if (!sc.driver) {
     ok = ok && s.drv.pc === 'done' && s.drv.page === null && s.drv.leaked === null && s.dev.page === null && s.mn.active === 0;
@@ -164,7 +206,7 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
   for (let h = 0; h < sc.holders.length; h++) {
     const g = s.gup[h];
     const pc = g.pc;
-    ok = ok && faultLocalsAgree(s, pc, 'f', g.old, g.new);
+    ok = ok && faultLocalsAgree(s, pc, 'f', g.old, g.new) && faultStepsExist(pc, 'f', nfy && sc.holders[h].owner === PARENT, nfy);
     const before =
       pc === 'fastBegin' ||
       pc === 'fastSeq' ||
