@@ -74,6 +74,15 @@ function userHoldsMmapWrite(s: ROState, m: number): boolean {
   return z === 'zStart' || z === 'zInv' || z === 'zClear' || z === 'zEnd' || p === 'mpStart' || p === 'mpInv' || p === 'mpChange' || p === 'mpEnd';
 }
 
+/** The number of threads holding mm m's mmap_lock for write (an rwsem: at most one). */
+function mmapWriters(s: ROState, m: number): number {
+  const z = s.user[m].unmap.pc;
+  const p = s.user[m].mprotect.pc;
+  const unmap = z === 'zStart' || z === 'zInv' || z === 'zClear' || z === 'zEnd';
+  const mprot = p === 'mpStart' || p === 'mpInv' || p === 'mpChange' || p === 'mpEnd';
+  return (m === PARENT && forkHoldsMmapWrite(s.fork.pc) ? 1 : 0) + (unmap ? 1 : 0) + (mprot ? 1 : 0);
+}
+
 /**
  * The in-fault locals (fault.ts) agree with the thread's place in the
  * fault: wp_page_copy holds old_folio from do_wp_page to its end, and its
@@ -154,6 +163,8 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
     s.forked === (fpc === 'done') &&
     s.mm[PARENT].mmapW === (forkHoldsMmapWrite(fpc) || userHoldsMmapWrite(s, PARENT)) &&
     s.mm[CHILD].mmapW === userHoldsMmapWrite(s, CHILD) &&
+    mmapWriters(s, PARENT) <= 1 &&
+    mmapWriters(s, CHILD) <= 1 &&
     s.mm[PARENT].live &&
     (!s.mm[CHILD].live || s.forked) &&
     (!beforeCopy || (s.pte[CHILD].page === null && !s.fork.copied)) &&
@@ -287,7 +298,7 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
 export function inductivePinExclusive(s: ROState, sc: Scenario, k: MmConfig): boolean {
   let ok = inductiveRefcounts(s, sc) && pinnedIsExclusive(s, sc);
   const fpc = s.fork.pc;
-  const odd = fpc === 'dup' || fpc === 'copy' || fpc === 'seqEnd';
+  const odd = fpc === 'wp' || fpc === 'dup' || fpc === 'copy' || fpc === 'seqEnd';
   const seq = s.mm[PARENT].wpSeq;
   const started = odd || fpc === 'unlock' || fpc === 'done';
   const expectSeq = !k.wpSeq || !started || k.madvDontfork ? 0 : odd ? 1 : 2;
@@ -296,6 +307,7 @@ export function inductivePinExclusive(s: ROState, sc: Scenario, k: MmConfig): bo
     s.mm[CHILD].wpSeq === 0 &&
     seq === expectSeq &&
     (k.wpSeq || !(fpc === 'seqBegin' || fpc === 'seqEnd')) &&
+    (k.wpBeforeDup || fpc !== 'wp') &&
     (!k.madvDontfork || !(odd || fpc === 'seqBegin'));
   for (let m = 0; m < s.pte.length; m++) {
     const p = s.pte[m].page;
