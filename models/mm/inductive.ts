@@ -90,7 +90,7 @@ function mmapWriters(s: ROState, m: number): number {
  * folio's mapping reference); remove_device_exclusive_entry holds its
  * folio_try_get reference and, from the lock to the unlock, the folio lock.
  */
-function faultLocalsAgree(s: ROState, pc: string, p: string, old: number | null, nw: number | null): boolean {
+function faultLocalsAgree(s: ROState, sc: Scenario, pc: string, p: string, old: number | null, nw: number | null): boolean {
   const copying = pc === `${p}Start` || pc === `${p}Inv` || pc === `${p}Relock`;
   const restoring = pc === `${p}XLock` || pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock`;
   const locked = pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock`;
@@ -101,9 +101,17 @@ function faultLocalsAgree(s: ROState, pc: string, p: string, old: number | null,
   ok = ok && !(restoring && nw !== null);
   ok = ok && !(locked && old !== null && !s.page[old].lock);
   // wp_page_copy's new folio, until the PTE switch, is the copier's alone:
-  // allocated AnonExclusive with refcount 1, reachable through no PTE, so
-  // nobody (GUP, another fault, the driver) can have referenced it.
-  ok = ok && !(copying && nw !== null && !(s.page[nw].ref === 1 && s.page[nw].excl && !s.page[nw].free));
+  // allocated AnonExclusive with refcount 1 and reachable through no PTE,
+  // so nothing else references it but a gup_fast caller whose stale PTE
+  // snapshot named the page before it was freed and reallocated: its
+  // speculative try_grab_folio_fast succeeds, and the recheck will undo it.
+  let spec = 0;
+  let held = false;
+  for (let h = 0; h < sc.holders.length; h++) {
+    spec = spec + (s.gup[h].grabbed && s.gup[h].page === nw ? 1 : 0);
+    held = held || (s.gup[h].held && s.gup[h].page === nw);
+  }
+  ok = ok && !(copying && nw !== null && !(s.page[nw].ref === 1 + spec && !held && s.page[nw].excl && !s.page[nw].free));
   return ok;
 }
 
@@ -179,9 +187,9 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
     readers = readers + (m === PARENT && driverHoldsMmapRead(s.drv.pc) ? 1 : 0);
     ok = ok && s.mm[m].mmapR === readers && !(s.mm[m].mmapW && readers > 0);
     const w = s.user[m].write;
-    ok = ok && faultLocalsAgree(s, w.pc, 'w', w.old, w.new);
+    ok = ok && faultLocalsAgree(s, sc, w.pc, 'w', w.old, w.new);
   }
-  ok = ok && faultLocalsAgree(s, s.drv.pc, 'g', s.drv.old, s.drv.new);
+  ok = ok && faultLocalsAgree(s, sc, s.drv.pc, 'g', s.drv.old, s.drv.new);
   // The child's mm is used only while the child runs (fork fills in its
   // PTE before it returns): after exit, or a failed fork, which never
   // installed it, no PTE and no mmap_lock holder.
@@ -217,7 +225,7 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
   for (let h = 0; h < sc.holders.length; h++) {
     const g = s.gup[h];
     const pc = g.pc;
-    ok = ok && faultLocalsAgree(s, pc, 'f', g.old, g.new) && faultStepsExist(pc, 'f', nfy && sc.holders[h].owner === PARENT, nfy);
+    ok = ok && faultLocalsAgree(s, sc, pc, 'f', g.old, g.new) && faultStepsExist(pc, 'f', nfy && sc.holders[h].owner === PARENT, nfy);
     const before =
       pc === 'fastBegin' ||
       pc === 'fastSeq' ||
