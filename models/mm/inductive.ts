@@ -104,14 +104,13 @@ function faultLocalsAgree(s: ROState, sc: Scenario, pc: string, p: string, old: 
   // allocated AnonExclusive with refcount 1 and reachable through no PTE,
   // so nothing else references it but a gup_fast caller whose stale PTE
   // snapshot named the page before it was freed and reallocated: its
-  // speculative try_grab_folio_fast succeeds, and the recheck will undo it.
+  // speculative try_grab_folio_fast succeeds, and the PTE recheck (pc
+  // fastRecheck) will undo it, since no PTE maps the folio yet.
   let spec = 0;
-  let held = false;
   for (let h = 0; h < sc.holders.length; h++) {
-    spec = spec + (s.gup[h].grabbed && s.gup[h].page === nw ? 1 : 0);
-    held = held || (s.gup[h].held && s.gup[h].page === nw);
+    spec = spec + (s.gup[h].grabbed && s.gup[h].pc === 'fastRecheck' && s.gup[h].page === nw ? 1 : 0);
   }
-  ok = ok && !(copying && nw !== null && !(s.page[nw].ref === 1 + spec && !held && s.page[nw].excl && !s.page[nw].free));
+  ok = ok && !(copying && nw !== null && !(s.page[nw].ref === 1 + spec && s.page[nw].excl && !s.page[nw].free));
   return ok;
 }
 
