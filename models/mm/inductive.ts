@@ -74,18 +74,13 @@ function userHoldsMmapWrite(s: ROState, m: number): boolean {
   return z === 'zStart' || z === 'zInv' || z === 'zClear' || z === 'zEnd' || p === 'mpStart' || p === 'mpInv' || p === 'mpChange' || p === 'mpEnd';
 }
 
-/** A notifier step of a fault, or a step of the device-exclusive restore. */
-function notifierOrRestore(pc: string, p: string): boolean {
-  return (
-    pc === `${p}Start` ||
-    pc === `${p}Inv` ||
-    pc === `${p}XLock` ||
-    pc === `${p}XStart` ||
-    pc === `${p}XInv` ||
-    pc === `${p}XRestore` ||
-    pc === `${p}XUnlock` ||
-    pc === `${p}XEnd`
-  );
+/** The number of threads holding mm m's mmap_lock for write (an rwsem: at most one). */
+function mmapWriters(s: ROState, m: number): number {
+  const z = s.user[m].unmap.pc;
+  const p = s.user[m].mprotect.pc;
+  const unmap = z === 'zStart' || z === 'zInv' || z === 'zClear' || z === 'zEnd';
+  const mprot = p === 'mpStart' || p === 'mpInv' || p === 'mpChange' || p === 'mpEnd';
+  return (m === PARENT && forkHoldsMmapWrite(s.fork.pc) ? 1 : 0) + (unmap ? 1 : 0) + (mprot ? 1 : 0);
 }
 
 /**
@@ -95,21 +90,41 @@ function notifierOrRestore(pc: string, p: string): boolean {
  * folio's mapping reference); remove_device_exclusive_entry holds its
  * folio_try_get reference and, from the lock to the unlock, the folio lock.
  */
-function faultLocalsAgree(s: ROState, pc: string, p: string, old: number | null, nw: number | null): boolean {
+function faultLocalsAgree(s: ROState, sc: Scenario, pc: string, p: string, old: number | null, nw: number | null): boolean {
   const copying = pc === `${p}Start` || pc === `${p}Inv` || pc === `${p}Relock`;
   const restoring = pc === `${p}XLock` || pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock`;
   const locked = pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock`;
   let ok = true;
   ok = ok && (inFault(pc, p) && pc !== `${p}XEnd` ? old !== null : old === null);
   ok = ok && (copying || pc === `${p}End` ? nw !== null : nw === null);
-  // The copy is exclusive and unmapped until the PTE switch. (Not "its
-  // only reference": a lockless gup_fast that read a PTE of the page
-  // before it was freed and reused as this copy can still grab it, and
-  // undoes that at its recheck; the explicit engine finds that run.)
-  ok = ok && !(copying && (old === nw || (nw !== null && (ptesMapping(s, nw) > 0 || !s.page[nw].excl))));
+  ok = ok && !(copying && (old === nw || (nw !== null && ptesMapping(s, nw) > 0)));
   ok = ok && !(restoring && nw !== null);
   ok = ok && !(locked && old !== null && !s.page[old].lock);
+  // wp_page_copy's new folio, until the PTE switch, is the copier's alone:
+  // allocated AnonExclusive with refcount 1 and reachable through no PTE,
+  // so nothing else references it but a gup_fast caller whose stale PTE
+  // snapshot named the page before it was freed and reallocated: its
+  // speculative try_grab_folio_fast succeeds, and the PTE recheck (pc
+  // fastRecheck) will undo it, since no PTE maps the folio yet.
+  let spec = 0;
+  for (let h = 0; h < sc.holders.length; h++) {
+    spec = spec + (s.gup[h].grabbed && s.gup[h].pc === 'fastRecheck' && s.gup[h].page === nw ? 1 : 0);
+  }
+  ok = ok && !(copying && nw !== null && !(s.page[nw].ref === 1 + spec && s.page[nw].excl && !s.page[nw].free));
   return ok;
+}
+
+/**
+ * Only the steps a thread's design and scenario have run: without a
+ * notifier subscription in the faulting mm (mm_has_notifiers) the
+ * range_start/callback/range_end steps are skipped, and without a driver no
+ * device-exclusive entry exists, so no fault takes the
+ * remove_device_exclusive_entry path.
+ */
+function faultStepsExist(pc: string, p: string, nfy: boolean, driver: boolean): boolean {
+  const mn = pc === `${p}Start` || pc === `${p}Inv` || pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XEnd`;
+  const dx = pc === `${p}XLock` || pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock` || pc === `${p}XEnd`;
+  return !(mn && !nfy) && !(dx && !driver);
 }
 
 /** 1 for the page fork has counted for the child's PTE but not yet installed (between dup and copy). */
@@ -155,6 +170,8 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
     s.forked === (fpc === 'done') &&
     s.mm[PARENT].mmapW === (forkHoldsMmapWrite(fpc) || userHoldsMmapWrite(s, PARENT)) &&
     s.mm[CHILD].mmapW === userHoldsMmapWrite(s, CHILD) &&
+    mmapWriters(s, PARENT) <= 1 &&
+    mmapWriters(s, CHILD) <= 1 &&
     s.mm[PARENT].live &&
     (!s.mm[CHILD].live || s.forked) &&
     (!beforeCopy || (s.pte[CHILD].page === null && !s.fork.copied)) &&
@@ -169,29 +186,45 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
     readers = readers + (m === PARENT && driverHoldsMmapRead(s.drv.pc) ? 1 : 0);
     ok = ok && s.mm[m].mmapR === readers && !(s.mm[m].mmapW && readers > 0);
     const w = s.user[m].write;
-    ok = ok && faultLocalsAgree(s, w.pc, 'w', w.old, w.new);
+    ok = ok && faultLocalsAgree(s, sc, w.pc, 'w', w.old, w.new);
   }
-  ok = ok && faultLocalsAgree(s, s.drv.pc, 'g', s.drv.old, s.drv.new);
-  // Without a driver nothing device-exclusive or notifier-related ever
-  // happens: no notifier step runs (mm_has_notifiers() is false), no
-  // device-exclusive entry exists, so no restore path is entered.
+  ok = ok && faultLocalsAgree(s, sc, s.drv.pc, 'g', s.drv.old, s.drv.new);
+  // The child's mm is used only while the child runs (fork fills in its
+  // PTE before it returns): after exit, or a failed fork, which never
+  // installed it, no PTE and no mmap_lock holder.
+  ok =
+    ok &&
+    (s.mm[CHILD].live || (!s.mm[CHILD].mmapW && s.mm[CHILD].mmapR === 0 && (s.pte[CHILD].page === null || !s.forked))) &&
+    (s.pte[CHILD].page === null || s.fork.copied);
+  // A failed fork (try_restore_exclusive_pte's trylock failed at dup) copied
+  // nothing, runs dup_mmap's tail, and the child never runs; it needs a
+  // device-exclusive entry, so a driver.
+  ok = ok && (!s.fork.failed || (!!sc.driver && !beforeCopy && !s.fork.copied && !s.mm[CHILD].live));
+  // Notifier steps run only where mm_has_notifiers: the parent's mm with a driver.
+  const nfy = !!sc.driver;
+  ok = ok && (nfy || !(fpc === 'mnStart' || fpc === 'mnInv' || fpc === 'mnEnd'));
+  for (let m = 0; m < s.mm.length; m++) {
+    const nm = nfy && m === PARENT;
+    const z = s.user[m].unmap.pc;
+    const mp = s.user[m].mprotect.pc;
+    ok =
+      ok &&
+      (nm || !(z === 'zStart' || z === 'zInv' || z === 'zClear' || z === 'zEnd')) &&
+      (nm || !(mp === 'mpStart' || mp === 'mpInv' || mp === 'mpEnd')) &&
+      faultStepsExist(s.user[m].write.pc, 'w', nm, nfy);
+  }
+  ok = ok && faultStepsExist(s.drv.pc, 'g', nfy, nfy);
+  // Without a driver nothing device-exclusive or notifier-related ever happens.
   if (!sc.driver) {
     ok = ok && s.drv.pc === 'done' && s.drv.page === null && s.drv.leaked === null && s.dev.page === null && s.mn.active === 0;
     for (let p = 0; p < s.page.length; p++) ok = ok && !s.page[p].lock;
-    for (let m = 0; m < s.pte.length; m++) {
-      ok = ok && !s.pte[m].dx && !notifierOrRestore(s.user[m].write.pc, 'w');
-      const z = s.user[m].unmap.pc;
-      const mp = s.user[m].mprotect.pc;
-      ok = ok && z !== 'zStart' && z !== 'zInv' && z !== 'zClear' && z !== 'zEnd' && mp !== 'mpStart' && mp !== 'mpInv' && mp !== 'mpEnd';
-    }
-    for (let h = 0; h < sc.holders.length; h++) ok = ok && !notifierOrRestore(s.gup[h].pc, 'f');
-    ok = ok && fpc !== 'mnStart' && fpc !== 'mnInv' && fpc !== 'mnEnd' && !s.fork.failed;
+    for (let m = 0; m < s.pte.length; m++) ok = ok && !s.pte[m].dx;
   }
 
   for (let h = 0; h < sc.holders.length; h++) {
     const g = s.gup[h];
     const pc = g.pc;
-    ok = ok && faultLocalsAgree(s, pc, 'f', g.old, g.new);
+    ok = ok && faultLocalsAgree(s, sc, pc, 'f', g.old, g.new) && faultStepsExist(pc, 'f', nfy && sc.holders[h].owner === PARENT, nfy);
     const before =
       pc === 'fastBegin' ||
       pc === 'fastSeq' ||
@@ -272,7 +305,7 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
 export function inductivePinExclusive(s: ROState, sc: Scenario, k: MmConfig): boolean {
   let ok = inductiveRefcounts(s, sc) && pinnedIsExclusive(s, sc);
   const fpc = s.fork.pc;
-  const odd = fpc === 'dup' || fpc === 'copy' || fpc === 'seqEnd';
+  const odd = fpc === 'wp' || fpc === 'dup' || fpc === 'copy' || fpc === 'seqEnd';
   const seq = s.mm[PARENT].wpSeq;
   const started = odd || fpc === 'unlock' || fpc === 'done';
   const expectSeq = !k.wpSeq || !started || k.madvDontfork ? 0 : odd ? 1 : 2;
