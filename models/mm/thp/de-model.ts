@@ -79,6 +79,20 @@ function release(s: RODe, n: DeState, locked: boolean): void {
   n.drv.held = false;
 }
 
+/**
+ * restore_exclusive_pte under the PTL after pte_same: the entry is a present
+ * PTE again (the old design re-adds the rmap it dropped), then unlock_page.
+ * Shared by the driver's GUP restore and a CPU access.
+ */
+function restoreExclusivePte(s: RODe, n: DeState, d: DeDesign): void {
+  const t = s.drv.target;
+  if (s.pte[t].kind === 'devx') {
+    n.pte[t].kind = 'present';
+    if (d.de === 'old') n.sub[t].map = s.sub[t].map + 1;
+  }
+  n.folio.locked = false;
+}
+
 export function deModel(d: DeDesign, sc: DeScenario): DeModel {
   const m = model(deSchema());
   for (const layout of sc.layouts) for (const t of sc.targets) m.init(initial(layout, t, d, sc.zap, !!sc.cpu));
@@ -191,14 +205,7 @@ export function deModel(d: DeDesign, sc: DeScenario): DeModel {
         doc: 'do_swap_page: lock_page, then range_start(EXCLUSIVE, owner NULL): nobody can filter it',
       },
       restorePte: {
-        apply: (s, n) => {
-          const t = s.drv.target;
-          if (s.pte[t].kind === 'devx') {
-            n.pte[t].kind = 'present';
-            if (d.de === 'old') n.sub[t].map = s.sub[t].map + 1;
-          }
-          n.folio.locked = false;
-        },
+        apply: (s, n) => restoreExclusivePte(s, n, d),
         kernel: 'mm/memory.c: restore_exclusive_pte',
         doc: 'PTL, pte_same: the PTE is present again (old DE re-adds the rmap); unlock_page',
       },
@@ -344,14 +351,7 @@ function addCpu(m: DeModel, d: DeDesign): void {
         doc: 'a present PTE: done; a device-exclusive entry: lock_page (waits), range_start(owner NULL)',
       },
       cpuRestorePte: {
-        apply: (s, n) => {
-          const t = s.drv.target;
-          if (s.pte[t].kind === 'devx') {
-            n.pte[t].kind = 'present';
-            if (d.de === 'old') n.sub[t].map = s.sub[t].map + 1;
-          }
-          n.folio.locked = false;
-        },
+        apply: (s, n) => restoreExclusivePte(s, n, d),
         kernel: 'mm/memory.c: restore_exclusive_pte',
         doc: 'PTL, pte_same: the PTE is present again; unlock_page',
       },
