@@ -11,6 +11,7 @@ import { explore } from '../src/explicit/explore.ts';
 import { TracedSpecError } from '../src/explicit/errors.ts';
 import { codecFor } from '../src/state/codec.ts';
 import { decodeValue, encodeValue } from '../src/report/itf.ts';
+import { neverEnabledLines } from '../src/report/human.ts';
 
 const prop = (r: RunResult, name: string): PropertyResult => r.properties.find((p) => p.property === name)!;
 
@@ -235,6 +236,12 @@ describe('coverage and spec errors', () => {
       { action: 'reset', step: undefined, enabled: 2, distinct: 0 },
       { action: 'never', step: undefined, enabled: 0, distinct: 0 },
     ]);
+    // The human output names the dead action; after an incomplete run
+    // "never" is not known, so nothing is said.
+    expect(neverEnabledLines(r, false)).toEqual(['  warning: 1 of 3 actions/steps never enabled: never']);
+    const cut = await explore(s.build('v'), { maxStates: 2 });
+    expect(cut.status).toBe('incomplete');
+    expect(neverEnabledLines(cut, true)).toEqual([]);
   });
 
   it('a value out of range deep in the search carries the shortest trace to the state where it happened', async () => {

@@ -113,9 +113,27 @@ export function variantReport(o: VariantOutcome, c: Colors, opts: HumanOptions):
     else if (run.status === 'incomplete')
       lines.push(`  Incomplete: stopped at the limit ${run.limit ? limitText(run.limit) : '(unknown)'}; the statistics are partial.`);
   }
+  lines.push(...neverEnabledLines(run, opts.stats));
   lines.push(...traceLines(o));
   for (const r of diagramsOf(o, opts.traces)) lines.push('', diagram(r, o));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Actions and thread steps whose guard never held in a complete search (as
+ * TLC's per-action coverage shows them): a vacuous step is the most common
+ * silent spec bug, so it is named, not only counted. Nothing after an
+ * incomplete run, where "never" is not known.
+ */
+export function neverEnabledLines(run: RunResult, all: boolean): string[] {
+  if (run.status !== 'complete' || !run.actionCoverage) return [];
+  const never = run.actionCoverage.filter((a) => a.enabled === 0).map((a) => (a.step ? `${a.action}.${a.step}` : a.action));
+  if (never.length === 0) return [];
+  const of = `${never.length} of ${run.actionCoverage.length}`;
+  // A shared kernel model has steps a scenario or design never uses: beyond
+  // a few, the list goes behind --stats so the default output stays short.
+  const names = all || never.length <= 4 ? `: ${never.join(', ')}` : ' (--stats names them)';
+  return indentWrap(`warning: ${of} actions/steps never enabled${names}`, 2, LINE_WIDTH, 4);
 }
 
 /**

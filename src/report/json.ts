@@ -45,6 +45,8 @@ export interface JsonRun {
   /** Solver-based engines: the number of solver queries and their total seconds; null for a search. */
   solverQueries: number | null;
   solverSeconds: number | null;
+  /** Per action and thread step (explicit search): how often its guard held and the distinct states it reached first; null for other engines. */
+  actionCoverage: { action: string; step: string | null; enabled: number; distinct: number }[] | null;
 }
 
 export interface JsonSpec {
@@ -103,6 +105,8 @@ export function specJson(o: SpecOutcome): JsonSpec {
       traceError: v.writeError ?? null,
       solverQueries: s.kind === 'solver' ? s.solverSeconds.length : null,
       solverSeconds: s.kind === 'solver' ? s.solverSeconds.reduce((a, b) => a + b, 0) : null,
+      actionCoverage:
+        run.actionCoverage?.map((a) => ({ action: a.action, step: a.step ?? null, enabled: a.enabled, distinct: a.distinct })) ?? null,
     });
   }
   return {
