@@ -12,6 +12,7 @@ import { TracedSpecError } from '../src/explicit/errors.ts';
 import { codecFor } from '../src/state/codec.ts';
 import { decodeValue, encodeValue } from '../src/report/itf.ts';
 import { neverEnabledLines } from '../src/report/human.ts';
+import { describeFailure } from '../src/cli/errors.ts';
 
 const prop = (r: RunResult, name: string): PropertyResult => r.properties.find((p) => p.property === name)!;
 
@@ -268,5 +269,13 @@ describe('coverage and spec errors', () => {
     expect((err as Error).message).toMatch(/action incY set y to 2/);
     expect(t.steps).toHaveLength(3);
     expect(t.steps[2]!.state).toEqual({ x: 2, y: 1 });
+    // The CLI prints that trace under the message (exit 2), as TLC does.
+    const { code, text } = describeFailure(err, false);
+    expect(code).toBe(2);
+    expect(text).toMatch(/action incY set y to 2/);
+    expect(text).toMatch(/shortest trace to the state where it happened \(3 steps\)/);
+    expect(text).toMatch(/Initial state:\n  x: 0\n  y: 0/);
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/y: 0 -> 1|x: 1 -> 2|x: 0 -> 1/);
+    expect(text.split('\n').every((l) => l.length <= 80)).toBe(true);
   });
 });

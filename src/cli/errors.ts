@@ -1,6 +1,8 @@
 // Exit codes and the errors that map to them.
 
 import { UserError } from '../spec/errors.ts';
+import { TracedSpecError } from '../explicit/errors.ts';
+import { renderRaceDiagram } from '../report/race-diagram.ts';
 
 export const EXIT = {
   ok: 0,
@@ -31,6 +33,7 @@ export class IoError extends Error {
  * stack only when asked for with --debug.
  */
 export function describeFailure(e: unknown, debug: boolean): { code: number; text: string } {
+  if (e instanceof TracedSpecError) return { code: EXIT.usage, text: `mmcheck: ${e.message}\n${tracedTo(e)}` };
   if (e instanceof UserError) return { code: EXIT.usage, text: `mmcheck: ${e.message}\n` };
   if (e instanceof IoError) return { code: EXIT.io, text: `mmcheck: I/O error: ${e.message}\n` };
   const err = e instanceof Error ? e : new Error(String(e));
@@ -39,4 +42,18 @@ export function describeFailure(e: unknown, debug: boolean): { code: number; tex
     `not in your spec; please report it${debug ? '' : ' (rerun with --debug for the stack trace)'}\n` +
     (debug ? `${err.stack ?? ''}\n` : '');
   return { code: EXIT.internal, text };
+}
+
+/**
+ * The shortest trace to the state where a spec error happened, as TLC
+ * prints it: a range error then serves as the TypeOK check TLA+ users write.
+ */
+function tracedTo(e: TracedSpecError): string {
+  const n = e.trace.steps.length;
+  const head = `\nThe shortest trace to the state where it happened (${n} step${n === 1 ? '' : 's'}):\n\n`;
+  try {
+    return head + renderRaceDiagram(e.trace, e.built, { method: 'breadth-first search' }, { body: true });
+  } catch {
+    return ''; // the message alone is still the answer
+  }
 }

@@ -18,7 +18,13 @@ const GUTTER = 5;
 /** A column narrower than this (beyond its labels) is not worth having: fold into one. */
 const MIN_TEXT = 24;
 
-export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<RunResult, 'method'>): string {
+/** body: only the states and steps (for a trace that is not a property's, e.g. to a spec error). */
+export function renderRaceDiagram(
+  trace: Trace,
+  built: BuiltModel,
+  run: Pick<RunResult, 'method'>,
+  opts: { body?: boolean } = {},
+): string {
   const codec = codecFor(built.model.schema);
   const prop = built.properties.find((p) => p.name === trace.property);
   const expected = built.expected.get(trace.property);
@@ -27,7 +33,10 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
     lines.push(...indentWrap(text, indent, LINE_WIDTH, hang));
   };
 
+  const n = trace.steps.length;
   // Header: what was checked, under which bounds, and what the trace shows.
+  if (!opts.body) header();
+  function header(): void {
   say(`mmcheck: spec ${built.spec.name}, variant ${built.variant}`);
   const vdoc = built.spec.variantDoc(built.variant);
   if (vdoc) say(vdoc, 2);
@@ -38,9 +47,9 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
   const verdict = trace.kind === 'witness' ? 'holds (witnessed)' : trace.kind === 'cti' ? 'not inductive' : 'violated';
   say(`verdict: ${verdict}${expected ? `, expected ${expected}` : ''}`);
   say(`bounds: ${built.bounds}`);
-  const n = trace.steps.length;
   say(`trace: ${trace.loop !== undefined ? lassoSummary(trace.loop, n) : traceSummary(trace.kind, n, run.method)}`);
   lines.push('');
+  }
 
   // The starting state, one top-level field per line.
   const onStep = prop?.kind === 'transition';
@@ -119,7 +128,7 @@ export function renderRaceDiagram(trace: Trace, built: BuiltModel, run: Pick<Run
         : `  ** back to ${trace.loop === 0 ? 'the initial state' : `the state after step ${trace.loop}`} **`,
       '',
     );
-  say(trace.loop !== undefined ? lassoConclusion(trace, prop?.doc) : conclusion(trace, n, prop?.doc, onStep));
+  if (!opts.body) say(trace.loop !== undefined ? lassoConclusion(trace, prop?.doc) : conclusion(trace, n, prop?.doc, onStep));
   return lines.map(ascii).join('\n') + '\n';
 }
 
