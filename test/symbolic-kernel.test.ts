@@ -17,8 +17,15 @@ import { explore } from '../src/explicit/explore.ts';
 import { checkSymbolic, disposeZ3 } from '../src/symbolic/index.ts';
 
 const dir = fileURLToPath(new URL('../specs/mm', import.meta.url));
+// Kernel model III (thp-*) is mostly outside the symbolic subset today: its
+// models loop on state (models/mm/thp/cow-state.ts) and some specs are built
+// in model files, so BMC refuses them with a SpecError naming file:line:col
+// (tested below), never with a verdict. The one THP spec it translates is
+// cross-checked like the others.
+const THP_TRANSLATED = new Set(['thp-seed5-cpu-access.ts']);
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.ts') && !f.startsWith('fork-pin-cow-all'))
+  .filter((f) => !f.startsWith('thp-') || THP_TRANSLATED.has(f))
   .sort();
 
 afterAll(async () => {
@@ -34,9 +41,9 @@ describe('BMC agrees with BFS on the kernel history', () => {
       let pick: { variant: string; k: number; ex: Awaited<ReturnType<typeof explore>> } | undefined;
       for (const variant of spec.variants) {
         const ex = await explore(spec.build(variant));
-        const lengths = ex.properties.filter((p) => p.verdict === 'violated').map((p) => p.trace!.steps.length);
-        if (lengths.length === 0) continue;
+        const lengths = ex.properties.filter((p) => p.verdict === 'violated').map((p) => p.trace?.steps.length ?? Infinity);
         const k = Math.min(...lengths);
+        if (k === Infinity) continue;
         if (!pick || k < pick.k) pick = { variant, k, ex };
       }
       expect(pick, `${f}: every kernel spec has a design that breaks it`).toBeDefined();
@@ -58,4 +65,12 @@ describe('BMC agrees with BFS on the kernel history', () => {
       expect(compared, `${spec.name}/${variant}: a counterexample compared`).toBeGreaterThan(0);
     });
   }
+});
+
+describe('kernel model III outside the symbolic subset', () => {
+  it('BMC refuses a THP spec with a SpecError naming file:line:col, not a verdict', async () => {
+    const spec = (await import(join(dir, 'thp-b1-vmsplice-child.ts'))).default as Spec;
+    const run = checkSymbolic(spec.build(spec.variants[0]!), { engine: 'bmc', depth: 3, timeout: 60 });
+    await expect(run).rejects.toThrow(/cow-state\.ts:\d+:\d+: .*outside the modelling subset/);
+  });
 });
