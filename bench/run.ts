@@ -10,7 +10,7 @@
 // taken when its run started, and rates are given per wall second and per
 // CPU second (user + system of the process that explored).
 //
-// BENCH_ONLY=counters,paxos,kernel,peers,symbolic selects parts (default: all).
+// BENCH_ONLY=counters,paxos,liveness,kernel,peers,symbolic selects parts (default: all).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -86,6 +86,26 @@ if (want('paxos')) {
   if (paxos.depth !== TLC_COUNTS.depth) {
     mismatches++;
     console.log(`  DEPTH MISMATCH PaxosCommit: ${paxos.depth}, TLC ${TLC_COUNTS.depth}`);
+  }
+}
+
+// Liveness: the same 1M-state model without and with a leads-to property
+// under weak fairness (bench/counters-liveness.ts): the fair-cycle pass's
+// cost in seconds and bytes/state (peak RSS) beside the safety-only run.
+if (want('liveness')) {
+  const file = join(root, 'bench/counters-liveness.ts');
+  const safety = measure(file, 'safety');
+  const live = measure(file, 'leads-to');
+  console.log(line(safety));
+  console.log(line(live));
+  const rss = (m: Measured) => m.peakRssBytes / m.distinct;
+  console.log(
+    `  leads-to under WF: ${fmt(live.seconds / safety.seconds, 2)}x the safety run's seconds, ` +
+      `${fmt(rss(live) / rss(safety), 2)}x its peak RSS per state`,
+  );
+  if (live.distinct !== safety.distinct) {
+    mismatches++;
+    console.log('  COUNT MISMATCH liveness: the two runs explored different graphs');
   }
 }
 
