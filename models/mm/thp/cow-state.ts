@@ -26,9 +26,9 @@ import {
   type Infer,
 } from '../../../src/index.ts';
 
-export const Proc = domain('Proc', ['parent', 'child']);
-export const PARENT = 0;
-export const CHILD = 1;
+// The two mms are model I's (one domain, so traces name them alike).
+export { Proc, PARENT, CHILD } from '../state.ts';
+import { Proc } from '../state.ts';
 
 /** Pages 0 and 1 are the THP's subpages; the rest are small pages for copies. */
 export const Page = domain('Page', ['head', 'tail', 'X', 'Y', 'Z']);
