@@ -5,9 +5,8 @@
 // headline traces (B7, the owner filter, fork of a device-exclusive PTE).
 
 import { describe, expect, it } from 'vitest';
-import { explore } from '../src/explicit/explore.ts';
 import type { Spec } from '../src/index.ts';
-import type { PropertyResult, RunResult, Trace } from '../src/spec/results.ts';
+import type { Trace } from '../src/spec/results.ts';
 import b7 from '../specs/mm/device/b7-nouveau-retry.ts';
 import exclusive from '../specs/mm/device/de-exclusive.ts';
 import fork from '../specs/mm/device/de-fork.ts';
@@ -15,6 +14,7 @@ import mprotect from '../specs/mm/device/de-mprotect.ts';
 import owner from '../specs/mm/device/de-owner-filter.ts';
 import { P11_FINISHES as LF, P11_SUCCEEDS as LS, PROP } from '../models/mm/properties.ts';
 import { CHILD, PARENT, type MmState } from '../models/mm/state.ts';
+import { labels, lastState, result, run } from './support/kernel-runs.ts';
 
 const { P8, P9, P10, P11R, P12 } = PROP;
 const DL = 'deadlockFree';
@@ -75,19 +75,7 @@ const MINIMAL: Record<string, Record<string, Record<string, number>>> = {
 
 const SPECS: readonly Spec<any>[] = [exclusive, fork, owner, b7, mprotect];
 
-const runs = new Map<string, Promise<RunResult>>();
-function run(s: Spec<any>, variant: string): Promise<RunResult> {
-  const key = `${s.name}/${variant}`;
-  if (!runs.has(key)) runs.set(key, explore(s.build(variant)));
-  return runs.get(key)!;
-}
-function result(r: RunResult, name: string): PropertyResult {
-  const p = r.properties.find((q) => q.property === name);
-  if (!p) throw new Error(`no result for ${name}`);
-  return p;
-}
-const labels = (t: Trace | undefined): string[] => (t?.steps ?? []).map((s) => s.transition.label);
-const last = (t: Trace | undefined): MmState => t!.steps[t!.steps.length - 1]!.state;
+const last = (t: Trace | undefined): MmState => lastState<MmState>(t);
 
 describe('device-exclusive designs: every verdict, every minimal length', () => {
   for (const s of SPECS) {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explore } from '../src/explicit/explore.ts';
 import type { Spec } from '../src/index.ts';
-import type { PropertyResult, RunResult, Trace } from '../src/spec/results.ts';
+import type { Trace } from '../src/spec/results.ts';
 import { renderRaceDiagram } from '../src/report/race-diagram.ts';
 import b0 from '../specs/mm/b0-gup-fork.ts';
 import b1 from '../specs/mm/b1-vmsplice-child.ts';
@@ -26,6 +26,7 @@ import { PAGES_SUFFICE, PROP } from '../models/mm/properties.ts';
 import { INDUCTIVE_PIN_EXCLUSIVE as IPE } from '../models/mm/inductive.ts';
 import { PARENT, type MmState } from '../models/mm/state.ts';
 import { spec } from '../src/index.ts';
+import { labels, lastState, result, run } from './support/kernel-runs.ts';
 
 const { P1, P2, P3, P4, P5, P6, P13 } = PROP;
 
@@ -105,21 +106,7 @@ const MINIMAL: Record<string, Record<string, Record<string, number>>> = {
 
 const SPECS: readonly Spec<any>[] = [b0, b1, b2, b4, b5, cowParent, all];
 
-const runs = new Map<string, Promise<RunResult>>();
-function run(s: Spec<any>, variant: string): Promise<RunResult> {
-  const key = `${s.name}/${variant}`;
-  if (!runs.has(key)) runs.set(key, explore(s.build(variant)));
-  return runs.get(key)!;
-}
-
-function result(r: RunResult, name: string): PropertyResult {
-  const p = r.properties.find((q) => q.property === name);
-  if (!p) throw new Error(`no result for ${name}`);
-  return p;
-}
-
-const labels = (t: Trace | undefined): string[] => (t?.steps ?? []).map((s) => s.transition.label);
-const last = (t: Trace | undefined): MmState => t!.steps[t!.steps.length - 1]!.state;
+const last = (t: Trace | undefined): MmState => lastState<MmState>(t);
 const before = (ls: string[], a: string, b: string): boolean =>
   ls.indexOf(a) >= 0 && ls.indexOf(b) >= 0 && ls.indexOf(a) < ls.indexOf(b);
 

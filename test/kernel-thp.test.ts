@@ -4,9 +4,7 @@
 // headline traces must tell (seed 5, B8a, B1 through THP).
 
 import { describe, expect, it } from 'vitest';
-import { explore } from '../src/explicit/explore.ts';
 import type { Spec } from '../src/index.ts';
-import type { PropertyResult, RunResult, Trace } from '../src/spec/results.ts';
 import seed5 from '../specs/mm/thp-seed5-split-pmd.ts';
 import seed5cpu from '../specs/mm/thp-seed5-cpu-access.ts';
 import b8a from '../specs/mm/thp-b8a-de-tail-pages.ts';
@@ -22,6 +20,7 @@ import { DE_PROP } from '../models/mm/thp/de-model.ts';
 import { THP_PROP } from '../models/mm/thp/cow-properties.ts';
 import type { CowState } from '../models/mm/thp/cow-state.ts';
 import type { DeState } from '../models/mm/thp/de-state.ts';
+import { labels, lastState, result, run } from './support/kernel-runs.ts';
 
 const { P1, P3, P4, P5, P6 } = THP_PROP;
 
@@ -120,21 +119,7 @@ const ALL_PATHS_SAMPLE = new Set(['v5.17-pmd']);
 
 const SPECS: readonly Spec<any>[] = [seed5, seed5cpu, b8a, b1, basic, pinFork, roShared, roPrev, roExcl, splitPin, cowAll];
 
-const runs = new Map<string, Promise<RunResult>>();
-function run(s: Spec<any>, variant: string): Promise<RunResult> {
-  const key = `${s.name}/${variant}`;
-  if (!runs.has(key)) runs.set(key, explore(s.build(variant)));
-  return runs.get(key)!;
-}
-
-function result(r: RunResult, name: string): PropertyResult {
-  const p = r.properties.find((q) => q.property === name);
-  if (!p) throw new Error(`no result for ${name}`);
-  return p;
-}
-
-const labels = (t: Trace | undefined): string[] => (t?.steps ?? []).map((s) => s.transition.label);
-const last = <S>(t: Trace | undefined): S => t!.steps[t!.steps.length - 1]!.state as S;
+const last = lastState;
 
 describe('THP model: every verdict and every minimal length', () => {
   for (const s of SPECS) {
