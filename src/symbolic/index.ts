@@ -5,6 +5,7 @@ import type { BuiltModel } from '../spec/spec.ts';
 import type { Limit, RunResult, SolverStats, PropertyResult } from '../spec/results.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { Type } from '../spec/schema.ts';
+import { anyType } from '../spec/schema-fold.ts';
 import { symbolicSystem } from './system.ts';
 import { DEFAULT_DEPTH, bmc } from './bmc.ts';
 import { induction } from './induction.ts';
@@ -33,23 +34,8 @@ export interface SymbolicOptions {
 }
 
 function hasIntLeaf(built: BuiltModel): boolean {
-  const visit = (t: Type): boolean => {
-    switch (t.kind) {
-      case 'int':
-        return true;
-      case 'record':
-        return Object.values(t.fields).some((f) => visit(f as Type));
-      case 'array':
-        return visit(t.elem);
-      case 'optional':
-        return visit(t.inner);
-      default:
-        return false;
-    }
-  };
-  return visit(built.model.schema);
+  return anyType(built.model.schema, (t) => t.kind === 'int');
 }
-
 
 /** A query taking longer than this is not going to finish on a laptop either. */
 export const DEFAULT_TIMEOUT_S = 300;
@@ -59,11 +45,7 @@ export const DEFAULT_TIMEOUT_S = 300;
 const SYMBOLIC_KINDS = new Set(['always', 'sometimes', 'transition']);
 
 function usesSet(t: Type): boolean {
-  if (t.kind === 'set') return true;
-  if (t.kind === 'array') return usesSet(t.elem as Type);
-  if (t.kind === 'record') return Object.values(t.fields as Record<string, Type>).some(usesSet);
-  if (t.kind === 'optional') return usesSet(t.inner as Type);
-  return false;
+  return anyType(t, (u) => u.kind === 'set');
 }
 
 export async function checkSymbolic(full: BuiltModel, opts: SymbolicOptions): Promise<RunResult<SolverStats>> {
