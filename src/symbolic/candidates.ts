@@ -5,9 +5,11 @@
 // "leaf = value". Generated candidates are
 //  - unary: an atom true in every sampled state (a constant), or never true
 //    ("leaf != value": a program counter that never reaches a label);
+//  - intervals: an int leaf stays within its sampled minimum and maximum;
 //  - binary: a => b for atoms a, b of different leaves, true in every
 //    sampled state (b never constant, a sometimes true): "while fork is at
-//    copy, the parent's PTE is present".
+//    copy, the parent's PTE is present";
+//  - ternary: a && b => c, for specs with few atoms.
 // Every candidate holds in the sampled states by construction; that says
 // nothing about the others: Houdini keeps only what Init and consecution
 // confirm. Candidates are capped (maxCandidates): binary ones between
@@ -157,6 +159,20 @@ export function generateCandidates(sys: SymSystem, opts: GenerateOptions = {}): 
   };
 
   const out: Candidate[] = [];
+  // Int leaves: the sampled interval where it is narrower than the declared one (a count that never exceeds 1).
+  enc.leaves.forEach((leaf, j) => {
+    if (leaf.isNullFlag || leaf.type.kind !== 'int') return;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const st of states) {
+      const v = st[j] as number;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const x = X[j] as ZInt;
+    if (hi < leaf.type.max || enc.unboundedInts) out.push({ name: `${leaf.path} <= ${hi}`, term: alg.cmp('<=', x, alg.num(hi)) });
+    if (lo > leaf.type.min) out.push({ name: `${leaf.path} >= ${lo}`, term: alg.cmp('>=', x, alg.num(lo)) });
+  });
   const constant = new Set<number>();
   for (const atoms of atomsOf)
     for (const a of atoms) {

@@ -99,13 +99,11 @@ export async function infer(
   const noteFailures = (sys: SymSystem, p: Pool, r: HoudiniResult) => {
     for (const name of targets) {
       if (failed.has(name) || proven.has(name)) continue;
-      if (r.blocked) {
-        failed.set(name, ctiOf(sys, r.blocked, `${name} (no candidate set keeps the declared ranges and errors)`));
-        continue;
-      }
       const mine = new Set(p.of.get(name)!.map((k) => p.cands[k]!.name));
       const d = r.dropped.find((x) => mine.has(x.name));
       if (d && d.why.kind === 'cti') failed.set(name, ctiOf(sys, d.why.cti, d.name));
+      // Its conjuncts survived, but what survived lets a step leave a declared range or err.
+      else if (r.blocked) failed.set(name, ctiOf(sys, r.blocked, `${name} (the kept candidates do not keep the declared ranges)`));
     }
   };
   if (rb.unknown) return { proven, failed, unknown: true, candidates: pb.cands.length, queries };
