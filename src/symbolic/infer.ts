@@ -12,7 +12,7 @@
 import type { IntMode, Trace } from '../spec/results.ts';
 import type { SymSystem } from './system.ts';
 import type { ZBool, ZExpr } from './z3.ts';
-import { Houdini, type HoudiniCandidate, type HoudiniResult } from './houdini.ts';
+import { Houdini, type HoudiniCandidate } from './houdini.ts';
 import { generateCandidates } from './candidates.ts';
 import { consecution, type Cti } from './consecution.ts';
 import { replay } from './trace.ts';
@@ -89,100 +89,113 @@ export async function infer(
   const maxCandidates = opts.maxCandidates ?? 3000;
   const hopts = { timeoutMs: opts.timeoutMs, solverSeconds: opts.solverSeconds };
   let queries = 0;
-  const pb = pool(bounded, targets, maxCandidates);
-  const hb = new Houdini(bounded, pb.cands, { ...hopts, mandatory: pb.mandatory });
-  const rb = await hb.run();
-  queries += rb.queries;
   const failed = new Map<string, Trace>();
   const proven = new Map<string, { ints: IntMode; by: string[] }>();
-  const ctiOf = (sys: SymSystem, c: Cti, name: string) => replay(sys, 'cti', name, [c.state, c.next], [c.act]);
-  const noteFailures = (sys: SymSystem, p: Pool, r: HoudiniResult) => {
+  const pools = new Map<SymSystem, Pool>();
+  const poolOf = (sys: SymSystem) => {
+    let p = pools.get(sys);
+    if (!p) pools.set(sys, (p = pool(sys, targets, maxCandidates)));
+    return p;
+  };
+
+  /** Houdini on sys from the candidates named (all when undefined). */
+  const run = async (sys: SymSystem, from?: ReadonlySet<string>) => {
+    const all = poolOf(sys);
+    const cands = from ? all.cands.filter((c) => from.has(c.name)) : all.cands;
+    const at = new Map(cands.map((c, k) => [c.name, k]));
+    // The targets' conjuncts by index in this list (-1: not a candidate any more).
+    const of = new Map([...all.of].map(([n, idx]) => [n, idx.map((k) => at.get(all.cands[k]!.name) ?? -1)]));
+    const p: Pool = { cands, of, mandatory: all.mandatory };
+    const h = new Houdini(sys, cands, { ...hopts, mandatory: p.mandatory });
+    const r = await h.run();
+    queries += r.queries;
+    return { sys, p, h, r };
+  };
+  type Run = Awaited<ReturnType<typeof run>>;
+
+  /** With int fields unbounded, a proof must also keep the declared upper bounds (a write above one is an error). */
+  const keepsBounds = async (kept: ReadonlySet<string>): Promise<boolean> => {
+    const z = bounded.z;
+    const pb = poolOf(bounded);
+    const terms = pb.cands.filter((c) => kept.has(c.name)).map((c) => c.term);
+    const c = await consecution(bounded, { pre: z.And(pb.mandatory, ...terms), post: z.Bool.val(true) }, async (sys, f) => {
+      const s = newSolver(sys, opts.timeoutMs);
+      s.add(f);
+      const t0 = performance.now();
+      const m = await checkMaybe(s);
+      opts.solverSeconds.push((performance.now() - t0) / 1000);
+      queries++;
+      return m;
+    });
+    return c === undefined;
+  };
+
+  /** Proves the targets whose conjuncts all survived, naming what their step used. */
+  const settle = async (x: Run, ints: IntMode) => {
+    const kept = new Set(x.r.kept);
+    for (const name of targets) {
+      const idx = x.p.of.get(name)!;
+      if (proven.has(name) || !idx.every((k) => k >= 0 && kept.has(x.p.cands[k]!.name))) continue;
+      const by = await x.h.support(idx);
+      queries += x.sys.trans.length;
+      if (by !== 'unknown') proven.set(name, { ints, by: named(by) });
+    }
+  };
+
+  /** Why the targets not proven are not: the CTI that dropped their first conjunct, else the blocking one. */
+  const explain = (x: Run) => {
     for (const name of targets) {
       if (failed.has(name) || proven.has(name)) continue;
-      const mine = new Set(p.of.get(name)!.map((k) => p.cands[k]!.name));
-      const d = r.dropped.find((x) => mine.has(x.name));
-      if (d && d.why.kind === 'cti') failed.set(name, ctiOf(sys, d.why.cti, d.name));
-      // Its conjuncts survived, but what survived lets a step leave a declared range or err.
-      else if (r.blocked) failed.set(name, ctiOf(sys, r.blocked, `${name} (the kept candidates do not keep the declared ranges)`));
-    }
-  };
-  if (rb.unknown) return { proven, failed, unknown: true, candidates: pb.cands.length, queries };
-  if (rb.blocked) {
-    noteFailures(bounded, pb, rb);
-    return { proven, failed, unknown: false, candidates: pb.cands.length, queries };
-  }
-
-  /** Proves the targets whose conjuncts all survived in h. */
-  const settle = async (sys: SymSystem, p: Pool, h: Houdini, kept: ReadonlySet<string>, ints: IntMode) => {
-    for (const name of targets) {
-      const idx = p.of.get(name)!;
-      if (proven.has(name) || !idx.every((k) => k >= 0 && kept.has(p.cands[k]!.name))) continue;
-      const by = await h.support(idx);
-      queries += sys.trans.length;
-      if (by === 'unknown') continue;
-      proven.set(name, { ints, by: named(by) });
+      const mine = new Set(x.p.of.get(name)!.filter((k) => k >= 0).map((k) => x.p.cands[k]!.name));
+      const d = x.r.dropped.find((y) => mine.has(y.name));
+      if (d && d.why.kind === 'cti') failed.set(name, ctiTrace(x.sys, d.why.cti, d.name));
+      else if (x.r.blocked) failed.set(name, ctiTrace(x.sys, x.r.blocked, `${name} (the kept candidates do not keep the declared ranges)`));
     }
   };
 
-  let chosen: { sys: SymSystem; pool: Pool; h: Houdini; r: HoudiniResult; ints: IntMode } = {
-    sys: bounded,
-    pool: pb,
-    h: hb,
-    r: rb,
-    ints: 'bounded',
-  };
-  if (unbounded) {
-    const keptB = new Set(rb.kept);
-    const pu0 = pool(unbounded, targets, maxCandidates);
-    const pu: Pool = { ...pu0, cands: pu0.cands.filter((c) => keptB.has(c.name)) };
-    // Indices of the targets' conjuncts in the filtered list.
-    const at = new Map(pu.cands.map((c, k) => [c.name, k]));
-    const ofU = new Map([...pu0.of].map(([n, idx]) => [n, idx.map((k) => at.get(pu0.cands[k]!.name) ?? -1)]));
-    const poolU: Pool = { cands: pu.cands, of: ofU, mandatory: pu.mandatory };
-    const hu = new Houdini(unbounded, poolU.cands, { ...hopts, mandatory: poolU.mandatory });
-    const ru = await hu.run();
-    queries += ru.queries;
-    if (!ru.unknown && !ru.blocked) {
-      // Unbounded ints: the surviving set must also keep the declared upper bounds (a write above one is an error).
-      const keptU = new Set(ru.kept);
-      const inB = pb.cands.filter((c) => keptU.has(c.name)).map((c) => c.term);
-      const z = bounded.z;
-      const keep = await consecution(
-        bounded,
-        { pre: z.And(pb.mandatory, ...inB), post: z.Bool.val(true) },
-        async (sys, f) => {
-          const s = newSolver(sys, opts.timeoutMs);
-          s.add(f);
-          const t0 = performance.now();
-          const m = await checkMaybe(s);
-          opts.solverSeconds.push((performance.now() - t0) / 1000);
-          queries++;
-          return m;
-        },
-      );
-      if (keep === undefined) {
-        chosen = { sys: unbounded, pool: poolU, h: hu, r: ru, ints: 'unbounded' };
-        await settle(unbounded, poolU, hu, keptU, 'unbounded');
-      }
-    }
-  }
-  // What the unbounded run did not prove may still be proven within the declared ranges.
-  await settle(bounded, pb, hb, new Set(rb.kept), 'bounded');
-  noteFailures(bounded, pb, rb);
-  const keptNames = chosen.r.kept;
-  return {
+  const result = (x: Run | undefined, ints: IntMode, unknown = false): Inferred => ({
     proven,
     failed,
-    unknown: false,
-    invariant: {
-      of: (sys: SymSystem) => {
-        const p = sys === bounded ? pb : pool(sys, targets, maxCandidates);
-        return sys.z.And(...p.cands.filter((c) => keptNames.includes(c.name)).map((c) => c.term));
-      },
-      ints: chosen.ints,
-      size: keptNames.length,
-    },
-    candidates: pb.cands.length,
+    unknown,
+    ...(x && !x.r.blocked && !x.r.unknown
+      ? {
+          invariant: {
+            of: (sys: SymSystem) => sys.z.And(...poolOf(sys).cands.filter((c) => x.r.kept.includes(c.name)).map((c) => c.term)),
+            ints,
+            size: x.r.kept.length,
+          },
+        }
+      : {}),
+    candidates: poolOf(bounded).cands.length,
     queries,
-  };
+  });
+
+  // Within the declared ranges first: bit-vectors, fast; it prunes most candidates.
+  const b = await run(bounded);
+  if (b.r.unknown) return result(undefined, 'bounded', true);
+  if (!unbounded) {
+    if (!b.r.blocked) await settle(b, 'bounded');
+    explain(b);
+    return result(b, 'bounded');
+  }
+  // Then with int fields unbounded, from what survived (or from every candidate when the bounded run was
+  // blocked: a step beyond a declared bound that no candidate rules out does not exist without bounds).
+  const u = await run(unbounded, b.r.blocked ? undefined : new Set(b.r.kept));
+  if (u.r.unknown && b.r.blocked) return result(undefined, 'bounded', true);
+  let chosen: Run | undefined;
+  if (!u.r.unknown && !u.r.blocked && (await keepsBounds(new Set(u.r.kept)))) {
+    await settle(u, 'unbounded');
+    chosen = u;
+  }
+  // What the unbounded run did not prove may still be proven within the declared ranges.
+  if (!b.r.blocked) {
+    await settle(b, 'bounded');
+    chosen ??= b;
+  }
+  explain(b.r.blocked ? u : b);
+  return result(chosen, chosen === u ? 'unbounded' : 'bounded');
+}
+
+function ctiTrace(sys: SymSystem, c: Cti, name: string): Trace {
+  return replay(sys, 'cti', name, [c.state, c.next], [c.act]);
 }
