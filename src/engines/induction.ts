@@ -14,6 +14,12 @@ export const inductionEngine: SymbolicEngine = {
     TIMEOUT,
     NO_DEADLOCK,
     { key: 'k', flag: '--k <k>', description: 'k for k-induction', value: { kind: 'positive-int' } },
+    {
+      key: 'infer',
+      flag: '--infer',
+      description: 'infer the strengthening (Houdini: property conjuncts and generated field relations)',
+      value: { kind: 'switch' },
+    },
     { key: 'invariant', flag: '--invariant <property>', description: 'an always property to use as the inductive strengthening', value: { kind: 'string' } },
     {
       key: 'ints',
@@ -39,6 +45,7 @@ export const inductionEngine: SymbolicEngine = {
       depth: o.depth as number | undefined,
       k: o.k as number | undefined,
       invariant: o.invariant as string | undefined,
+      infer: o.infer === true,
       ints: o.ints as 'auto' | 'unbounded' | 'bounded' | undefined,
       timeout: o.timeout as number | undefined,
       deadlock: o.deadlock === false ? false : undefined,

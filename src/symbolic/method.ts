@@ -18,6 +18,8 @@ export interface SymbolicOptions {
   readonly k?: number;
   /** Induction: an always property used as the inductive strengthening of the others. */
   readonly invariant?: string;
+  /** Induction: infer the strengthening (Houdini over the properties' conjuncts and generated relations; infer.ts). */
+  readonly infer?: boolean;
   /** Induction: int fields as mathematical integers ('auto': try unbounded first, then the declared ranges). */
   readonly ints?: 'bounded' | 'unbounded' | 'auto';
   /** Check deadlock freedom; defaults to the spec's setting (--no-deadlock: false). */
