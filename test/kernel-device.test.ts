@@ -8,11 +8,14 @@ import { describe, expect, it } from 'vitest';
 import type { Spec } from '../src/index.ts';
 import type { Trace } from '../src/spec/results.ts';
 import b7 from '../specs/mm/device/b7-nouveau-retry.ts';
+import b8c from '../specs/mm/device/b8c-migrate-de.ts';
 import exclusive from '../specs/mm/device/de-exclusive.ts';
 import fork from '../specs/mm/device/de-fork.ts';
 import mprotect from '../specs/mm/device/de-mprotect.ts';
 import owner from '../specs/mm/device/de-owner-filter.ts';
 import { P11_FINISHES as LF, P11_SUCCEEDS as LS, PROP } from '../models/mm/properties.ts';
+import { OFFLINE_COMPLETES as OC, P15 } from '../models/mm/migrate.ts';
+import type { MigState } from '../models/mm/state.ts';
 import { CHILD, PARENT, type MmState } from '../models/mm/state.ts';
 import { labels, lastState, result, run } from './support/kernel-runs.ts';
 
@@ -71,15 +74,34 @@ const MINIMAL: Record<string, Record<string, Record<string, number>>> = {
     'v5.14': { [P12]: 7, [P11R]: 14 },
     'v6.14': { [P12]: 7 },
   },
+  'b8c-migrate-de': {
+    // Round 1 of the driver up to map (12); offline isolates (13), its
+    // trylock fails on the driver's lock (14); release (15), putback (16),
+    // isolate again (17: the attempt counter saturates); then the cycle
+    // mLock, move (refcount 2, mapcount 0: -EAGAIN), putback, isolate (21).
+    'v6.14': { [P12]: 7, [P15]: 21, [OC]: 21 },
+    // As v6.14 for P15; B7 too: begin, mlock (2), offline moves the page
+    // inside the driver's window (isolate .. move, 7), the driver installs
+    // on the new page and fails read_retry (gup .. check, 16), keeping
+    // the folio locked; mEnd, round 2 begin, mlock, gup sleeps on its own
+    // lock, putback (21): nothing can run.
+    'v5.14': { [P12]: 7, [P11R]: 16, [DL]: 21, [LF]: 21, [P15]: 21, [OC]: 21 },
+  },
 };
 
-const SPECS: readonly Spec<any>[] = [exclusive, fork, owner, b7, mprotect];
+/**
+ * Variants checked here; b8c-migrate-de's pinned control (45,000 states
+ * with the liveness passes) runs in `npm run check` only.
+ */
+const VARIANTS: Record<string, readonly string[]> = { 'b8c-migrate-de': ['v5.14', 'v6.14', 'v6.15'] };
+
+const SPECS: readonly Spec<any>[] = [exclusive, fork, owner, b7, mprotect, b8c];
 
 const last = (t: Trace | undefined): MmState => lastState<MmState>(t);
 
 describe('device-exclusive designs: every verdict, every minimal length', () => {
   for (const s of SPECS) {
-    for (const v of s.variants) {
+    for (const v of VARIANTS[s.name] ?? s.variants) {
       it(`${s.name} / ${v}`, async () => {
         const built = s.build(v);
         const r = await run(s, v);
@@ -136,6 +158,33 @@ describe('device-exclusive designs: the traces tell the story', () => {
     expect(s.pte[PARENT].dx).toBe(true);
     expect(s.pte[CHILD].dx).toBe(false);
     expect(s.pte[CHILD].page).toBe(s.pte[PARENT].page);
+  });
+
+  it('B8c: the old design loops in memory offline on refcount 2, mapcount 0', async () => {
+    const t = result(await run(b8c, 'v6.14'), P15).trace!;
+    expect(t.loop).toBeDefined();
+    const cycle = labels(t).slice(t.loop!);
+    expect(cycle).toEqual(['offline.mLock', 'offline.move', 'offline.putback', 'offline.isolate']);
+    // At the move: the entry holds a reference but no mapcount, and the
+    // isolation reference makes 2 where folio_migrate_mapping expects 1.
+    const atMove = t.steps.find((x, i) => i >= t.loop! && x.transition.label === 'offline.mLock')!.state as MigState;
+    expect(atMove.pte[PARENT].dx).toBe(true);
+    expect(atMove.page[0].map).toBe(0);
+    expect(atMove.page[0].ref).toBe(2);
+    expect(atMove.drv.pc).toBe('done');
+  });
+
+  it('B8c: v6.15 moves the device-exclusive page, revoking the grant first', async () => {
+    const r = await run(b8c, 'v6.15');
+    expect(result(r, P15).verdict).toBe('holds');
+    const t = result(r, 'device-exclusive-page-migrated').trace!;
+    const ls = labels(t);
+    expect(ls.indexOf('driver.map')).toBeLessThan(ls.indexOf('offline.mInv'));
+    expect(ls.indexOf('offline.mInv')).toBeLessThan(ls.lastIndexOf('offline.move'));
+    const s = lastState<MigState>(t);
+    expect(s.pte[PARENT].page).toBe(1);
+    expect(s.pte[PARENT].dx).toBe(false);
+    expect(s.dev.perm).toBe('none');
   });
 
   it('every step names the kernel function it abstracts', () => {
