@@ -9,6 +9,7 @@ import type { Spec } from '../src/index.ts';
 import type { Trace } from '../src/spec/results.ts';
 import b7 from '../specs/mm/device/b7-nouveau-retry.ts';
 import b8c from '../specs/mm/device/b8c-migrate-de.ts';
+import allPaths from '../specs/mm/device/de-all-paths.ts';
 import exclusive from '../specs/mm/device/de-exclusive.ts';
 import fork from '../specs/mm/device/de-fork.ts';
 import mprotect from '../specs/mm/device/de-mprotect.ts';
@@ -187,8 +188,28 @@ describe('device-exclusive designs: the traces tell the story', () => {
     expect(s.dev.perm).toBe('none');
   });
 
+  it('de-all-paths expects a violation only where a smaller spec shows it (its search runs in npm run check)', async () => {
+    for (const v of allPaths.variants) {
+      const expected = allPaths.build(v).expected;
+      const violatedBelow = new Set<string>();
+      for (const small of [exclusive, fork]) {
+        for (const p of (await run(small, v)).properties) if (p.verdict === 'violated') violatedBelow.add(p.property);
+      }
+      for (const [property, verdict] of expected) {
+        if (verdict === 'violated') expect(violatedBelow, `${v} ${property}`).toContain(property);
+      }
+      // And the converse for the safety properties both check: what a
+      // smaller spec violates with the same paths, the big one expects too.
+      for (const p of (await run(fork, v)).properties) {
+        if (p.verdict === 'violated' && p.kind === 'always' && expected.has(p.property)) {
+          expect(expected.get(p.property), `${v} ${p.property}`).toBe('violated');
+        }
+      }
+    }
+  });
+
   it('every step names the kernel function it abstracts', () => {
-    for (const s of SPECS) {
+    for (const s of [...SPECS, allPaths]) {
       for (const t of s.build(s.variants[0]!).transitions) {
         expect(t.kernel, t.label).toMatch(/^([a-z]+\/[a-z0-9_/]+\.[ch]: [a-z_]+|\(.+\))$/);
       }

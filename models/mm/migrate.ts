@@ -220,8 +220,12 @@ export function addMigration(m: MigModel, k: MmConfig, sc: Scenario): void {
           // After the walk: mapcount and refcount without the mappings found.
           const stillMapped = s.page[p].map - found > 0;
           const expected = s.page[p].ref - found === 1;
-          if (pinnedExclusive || stillMapped || !expected || q < 0) {
-            n.oom = n.oom || (q < 0 && !pinnedExclusive && !stillMapped && expected);
+          // Nothing found (an old device-exclusive entry has no rmap; or
+          // every mapping is gone): refcount 1 is migrate_pages_batch's
+          // "freed from under us" (no move, putback frees it), more is
+          // -EAGAIN from folio_migrate_mapping. Either way dst is unused.
+          if (found === 0 || pinnedExclusive || stillMapped || !expected || q < 0) {
+            n.oom = n.oom || (q < 0 && found > 0 && !pinnedExclusive && !stillMapped && expected);
             return after;
           }
           // folio_migrate_mapping succeeded: dst takes src's place.

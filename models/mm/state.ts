@@ -124,7 +124,7 @@ export function pageNames(n: number): string[] {
  * of these; migSchema (scenarios with migration) appends one thread, so a
  * scenario without migration keeps its layout and its counts.
  */
-export function mmFields(Page: Domain, Holder: Domain) {
+export function mmFields(Page: Domain, Holder: Domain, maxRanges = 3) {
   return {
     page: array(
       record({
@@ -168,7 +168,7 @@ export function mmFields(Page: Domain, Holder: Domain) {
      * active_invalidate_ranges, iseq = the driver interval's
      * mni->invalidate_seq. See models/mm/notifier.ts.
      */
-    mn: record({ seq: int(0, SEQ_MAX), active: int(0, 3), iseq: int(0, SEQ_MAX) }),
+    mn: record({ seq: int(0, SEQ_MAX), active: int(0, maxRanges), iseq: int(0, SEQ_MAX) }),
     /**
      * The device: its driver lock (svmm->mutex) and its mirror of the VA
      * (the page it translates to and the permission, 'atomic' being the
@@ -256,7 +256,7 @@ export const MIGRATE_STEPS = ['isolate', 'mLock', 'mStart', 'mInv', 'move', 'mEn
 
 export function migSchema(Page: Domain, Holder: Domain) {
   return record({
-    ...mmFields(Page, Holder),
+    ...mmFields(Page, Holder, 4),
     mig: thread(MIGRATE_STEPS, {
       /** The folio isolated for migration (migration holds a reference to it). */
       src: optional(ref(Page)),
