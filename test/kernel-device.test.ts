@@ -15,7 +15,8 @@ import fork from '../specs/mm/device/de-fork.ts';
 import mprotect from '../specs/mm/device/de-mprotect.ts';
 import owner from '../specs/mm/device/de-owner-filter.ts';
 import { P11_FINISHES as LF, P11_SUCCEEDS as LS, PROP } from '../models/mm/properties.ts';
-import { OFFLINE_COMPLETES as OC, P15 } from '../models/mm/migrate.ts';
+import { OFFLINE_COMPLETES as OC, P15, renumber } from '../models/mm/migrate.ts';
+import { readBeginWaits, readBeginWoken, readRetry } from '../models/mm/notifier.ts';
 import type { MigState } from '../models/mm/state.ts';
 import { CHILD, PARENT, type MmState } from '../models/mm/state.ts';
 import { labels, lastState, result, run } from './support/kernel-runs.ts';
@@ -124,6 +125,38 @@ describe('device-exclusive designs: every verdict, every minimal length', () => 
       });
     }
   }
+});
+
+describe('migration: renumbering the notifier sequence numbers', () => {
+  it('changes no outcome of read_begin, its wake-up or read_retry, and keeps the numbers small', () => {
+    let checked = 0;
+    for (let seq = 1; seq <= 19; seq += 2) {
+      for (let iseq = 0; iseq <= seq; iseq++) {
+        for (let snap = 0; snap <= iseq; snap++) {
+          for (const pc of ['begin', 'lock', 'wait', 'done'] as const) {
+            const s = { mn: { seq, active: 1, iseq }, drv: { pc, seq: snap } } as unknown as MigState;
+            const n = structuredClone(s);
+            renumber(s, n);
+            const live = pc !== 'begin' && pc !== 'done';
+            expect(n.mn.seq % 2).toBe(1);
+            expect(n.mn.iseq).toBeLessThanOrEqual(n.mn.seq);
+            expect(n.mn.seq - n.mn.iseq).toBe(seq - iseq);
+            expect(n.mn.iseq).toBeLessThanOrEqual(3);
+            expect(readBeginWaits(n as never)).toBe(readBeginWaits(s as never));
+            if (live) {
+              expect(n.drv.seq).toBeGreaterThanOrEqual(0);
+              expect(readBeginWoken(n as never, n.drv.seq)).toBe(readBeginWoken(s as never, snap));
+              expect(readRetry(n as never, n.drv.seq)).toBe(readRetry(s as never, snap));
+            } else {
+              expect(n.drv.seq).toBe(0);
+            }
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
 });
 
 describe('device-exclusive designs: the traces tell the story', () => {

@@ -137,7 +137,7 @@ export function refcountsExactMig(s: ROMig, sc: Scenario): boolean {
  * and the wake-up true, which any smaller value does too, so it becomes 0
  * below the shifted iseq (>= 2).
  */
-function renumber(s: ROMig, n: MigState): void {
+export function renumber(s: ROMig, n: MigState): void {
   const iseq = n.mn.iseq;
   const live = s.drv.pc !== 'begin' && s.drv.pc !== 'done';
   const current = live && s.drv.seq === iseq;
