@@ -168,7 +168,7 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
   const beforeCopy =
     fpc === 'lock' || fpc === 'mnStart' || fpc === 'mnInv' || fpc === 'seqBegin' || fpc === 'wp' || fpc === 'dup' || fpc === 'copy';
   let ok =
-    s.forked === (fpc === 'done') &&
+    s.forked === (fpc === 'done' && !sc.noFork) &&
     s.mm[PARENT].mmapW === (forkHoldsMmapWrite(fpc) || userHoldsMmapWrite(s, PARENT)) &&
     s.mm[CHILD].mmapW === userHoldsMmapWrite(s, CHILD) &&
     mmapWriters(s, PARENT) <= 1 &&
