@@ -34,3 +34,36 @@ export function runCli(
     });
   });
 }
+
+const EMBEDDED = Symbol.for('mmcheck.cli.embedded');
+let cliModule: Promise<typeof import('../../src/cli/main.ts')> | undefined;
+
+/**
+ * The same CLI run inside the test's own process: main() with the argv, its
+ * stdout and stderr captured, and the exit code it would give. A spawned
+ * process costs 1-2 s of CPU to start (tsx, the CLI's imports); this costs
+ * nothing after the first call. Use runCli where the test needs a real
+ * process: signals, bin/mmcheck.js, npm, the process's exit, or a run that
+ * might loop for ever.
+ *
+ * Calls must not overlap (the CLI writes to one sink at a time); vitest runs
+ * a file's tests one after the other.
+ */
+export async function runCliInProcess(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Ran> {
+  (globalThis as { [k: symbol]: unknown })[EMBEDDED] = true;
+  cliModule ??= import('../../src/cli/main.ts');
+  const { main } = await cliModule;
+  let stdout = '';
+  let stderr = '';
+  const cwd = process.cwd();
+  const t0 = performance.now();
+  let code: number;
+  try {
+    // INIT_CWD: where the CLI resolves relative paths (as under npm run).
+    const env = { ...process.env, NO_COLOR: '1', INIT_CWD: opts.cwd ?? ROOT, ...opts.env };
+    code = await main([process.execPath, 'mmcheck', ...args], { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), env });
+  } finally {
+    process.chdir(cwd);
+  }
+  return { code, stdout, stderr, ms: performance.now() - t0 };
+}
