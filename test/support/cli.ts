@@ -46,10 +46,18 @@ let cliModule: Promise<typeof import('../../src/cli/main.ts')> | undefined;
  * process: signals, bin/mmcheck.js, npm, the process's exit, or a run that
  * might loop for ever.
  *
- * Calls must not overlap (the CLI writes to one sink at a time); vitest runs
- * a file's tests one after the other.
+ * Calls are queued, one at a time (the CLI has one output sink and one
+ * working directory), so concurrent tests may call it too.
  */
-export async function runCliInProcess(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Ran> {
+export function runCliInProcess(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Ran> {
+  const run = queue.then(() => runNow(args, opts));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+async function runNow(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<Ran> {
   (globalThis as { [k: symbol]: unknown })[EMBEDDED] = true;
   cliModule ??= import('../../src/cli/main.ts');
   const { main } = await cliModule;
