@@ -53,3 +53,14 @@ it.concurrent("--replay of a trace whose #meta names another spec than its state
   expect(r.stderr).toContain("the trace's state variables (flag, turn, proc) are not those of spec lost-update");
   expect(r.stderr).not.toContain('is missing');
 });
+
+it('--stats prints states/s and bytes/state only for a run big enough to measure them', async () => {
+  const tiny = await runCliInProcess(['check', 'test/fixtures/specs/two-states.ts', '--stats', '--out', tmp()]);
+  expect(tiny.code, tiny.stderr).toBe(0);
+  expect(tiny.stdout).toContain('2 distinct states, 2 generated, depth 2');
+  expect(tiny.stdout).not.toContain('bytes/state');
+  // Counters(4, 5): 1,296 states.
+  const big = await runCliInProcess(['check', 'counters', '--variant', 'n4-k5', '--stats', '--out', tmp()]);
+  expect(big.code, big.stderr).toBe(0);
+  expect(big.stdout).toMatch(/1,296 distinct states, .*\n +[\d,]+ states\/s, [\d,]+ bytes\/state/);
+});
