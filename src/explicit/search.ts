@@ -98,6 +98,7 @@ export async function breadthFirstSearch(
 
   /** A spec error at state idx, with the shortest trace to it. */
   const traced = (e: unknown, idx: number): Error => {
+    if (e instanceof TracedSpecError) return e;
     const err = translate(e, idx);
     if (!(err instanceof SpecError) || idx < 0 || idx >= store.count) return err;
     const trace = buildTrace(store, codec, transitions, idx, 'violation', 'spec-error');
@@ -210,7 +211,12 @@ export async function breadthFirstSearch(
           if (idx < 0) continue;
           covDistinct[t]!++;
           maxLevel = level + 1;
-          tracker.onState(idx, N);
+          try {
+            tracker.onState(idx, N);
+          } catch (e) {
+            // A property that throws in the new state: the trace goes to that state, not its parent.
+            throw traced(e, idx);
+          }
         }
         tr = undefined;
         phase = 'state';
