@@ -42,6 +42,12 @@ export interface Codec {
    * every field. Used for the explorer's current and next state.
    */
   bindDecoder(o: any): (w: Uint32Array, off: number) => void;
+  /**
+   * The explorer's successor encoder for its reusable next-state object n
+   * (see SuccessorEncoder): packs only the fields an action changed and
+   * undoes only those, instead of a full decode and encode per transition.
+   */
+  bindSuccessor(n: any): SuccessorEncoder;
   /** Deep copy through the packed form. */
   clone(o: any): any;
   equal(a: any, b: any): boolean;
@@ -49,6 +55,33 @@ export interface Codec {
   format(o: any): string;
   /** Fields that differ, by printable path. */
   diff(a: any, b: any): FieldChange[];
+}
+
+/**
+ * Encodes the successors of one state through a reusable object n.
+ *
+ * `load(w, off)` decodes the state at w[off ..] into n (the leaves of the
+ * words that differ from the last state loaded, and those written since). An
+ * action then writes n; `pack(w, off, next)` writes n's packed form into
+ * next, starting from the words at w[off ..] and re-encoding (with the
+ * range checks of `encode`) only the leaves whose value in n differs from
+ * the one packed there; `reset(w, off)` undoes exactly those leaves, so n
+ * is the state at w[off ..] again for the next action. The words at
+ * w[off ..] must not change between load, pack and reset.
+ *
+ * Why compare with the packed words and not with the decoded current state
+ * s: a spec that wrongly writes s cannot then corrupt a successor. An
+ * action that replaces a container of n (an array, a record or a set
+ * object) or changes an array's length takes the slow path: a full encode,
+ * with its shape checks, and a full decode on reset.
+ */
+export interface SuccessorEncoder {
+  /** Makes n the state at w[off ..], decoding only the leaves that can differ from the state last loaded. */
+  load(w: Uint32Array, off: number): void;
+  /** The same with a full decode (when n may have been written behind the encoder's back). */
+  loadAll(w: Uint32Array, off: number): void;
+  pack(w: Uint32Array, off: number, next: Uint32Array): void;
+  reset(w: Uint32Array, off: number): void;
 }
 
 export interface FieldChange {
@@ -77,7 +110,8 @@ function containers(root: Type): { path: (string | number)[]; name: string; type
   return out;
 }
 
-function encodeLeaf(l: Leaf, i: number): string {
+/** Code that sets x to the packed bits of the value v of leaf l (index i), or calls bad(i, v). */
+function packValue(l: Leaf, i: number): string {
   const t = l.type;
   const scalar = (tt: Type, out: string): string => {
     switch (tt.kind) {
@@ -94,9 +128,33 @@ function encodeLeaf(l: Leaf, i: number): string {
     }
   };
   if (t.kind === 'set')
-    return `v = ${access('o', l.path)}; if (!(v instanceof DomainSet) || v.domain.size !== ${t.domain.size}) bad(${i}, v); x = v.bits; if (x !== (x >>> 0) || x >= ${2 ** t.domain.size}) bad(${i}, v); w${l.word} |= x << ${l.shift};`;
-  const body = t.kind === 'optional' ? `if (v === null) x = 0; else { ${scalar(t.inner, 'x')} x += 1; }` : scalar(t, 'x');
-  return `v = ${access('o', l.path)}; ${body} w${l.word} |= x << ${l.shift};`;
+    return `if (!(v instanceof DomainSet) || v.domain.size !== ${t.domain.size}) bad(${i}, v); x = v.bits; if (x !== (x >>> 0) || x >= ${2 ** t.domain.size}) bad(${i}, v);`;
+  return t.kind === 'optional' ? `if (v === null) x = 0; else { ${scalar(t.inner, 'x')} x += 1; }` : scalar(t, 'x');
+}
+
+function encodeLeaf(l: Leaf, i: number): string {
+  return `v = ${access('o', l.path)}; ${packValue(l, i)} w${l.word} |= x << ${l.shift};`;
+}
+
+/** The value of leaf l (index i) whose packed bits are in the variable r. */
+function valueOf(l: Leaf, i: number, r: string): string {
+  const t = l.type;
+  const scalar = (tt: Type, x: string): string => {
+    switch (tt.kind) {
+      case 'bool':
+        return `${x} !== 0`;
+      case 'int':
+        return tt.min === 0 ? x : `${x} + ${tt.min}`;
+      case 'ref':
+        return x;
+      case 'enum':
+        return `E${i}[${x}]`;
+      default:
+        throw new Error(`unreachable: ${tt.kind}`);
+    }
+  };
+  if (t.kind === 'set') throw new Error('unreachable: set');
+  return t.kind === 'optional' ? `(${r} === 0 ? null : ${scalar(t.inner, `(${r} - 1)`)})` : `(${scalar(t, r)})`;
 }
 
 function decodeLeaf(l: Leaf, i: number, base: string): string {
@@ -256,6 +314,120 @@ function compileCodec(schema: RecordType): Codec {
     )(...enums.values, ...refs, ...setRefs, o) as (w: Uint32Array, off: number) => void;
   };
 
+  const bindSuccessor = (o: any): SuccessorEncoder => {
+    const decodeAll = bindDecoder(o);
+    // n's own containers (R<i>, parents first) and set objects (T<j>): the
+    // fast path reads and restores leaves through them, and first checks
+    // that the action left every one of them in place.
+    const refs = conts.map((c) => c.path.reduce((acc: any, p) => acc[p], o));
+    const contIndex = new Map(conts.map((c, i) => [JSON.stringify(c.path), i]));
+    const holder = (path: readonly (string | number)[]): string => {
+      if (path.length === 0) return 'o';
+      const i = contIndex.get(JSON.stringify(path));
+      if (i === undefined) throw new Error(`unreachable: no container at ${path.join('.')}`);
+      return `R${i}`;
+    };
+    const key = (p: string | number): string => (typeof p === 'number' ? `[${p}]` : `[${JSON.stringify(p)}]`);
+    const at = (path: readonly (string | number)[]): string => holder(path.slice(0, -1)) + key(path[path.length - 1]!);
+    const setIndex = new Map<number, number>();
+    const setRefs: unknown[] = [];
+    leaves.forEach((l, i) => {
+      if (l.type.kind === 'set') {
+        setIndex.set(i, setRefs.length);
+        setRefs.push(l.path.reduce((acc: any, p) => acc[p], o));
+      }
+    });
+    const moved = conts
+      .map((c, i) => `${at(c.path)} !== R${i}` + (c.type.kind === 'array' ? ` || R${i}.length !== ${c.type.length}` : ''))
+      .join(' ||\n');
+    const raw = (l: Leaf): string => `((c${l.word} >>> ${l.shift}) & ${2 ** l.bits - 1})`;
+    const keep = (l: Leaf): number => ~((2 ** l.bits - 1) * 2 ** l.shift) | 0;
+    const packChanged = leaves
+      .map((l, i) => {
+        const update = `n${l.word} = (n${l.word} & ${keep(l)}) | (x << ${l.shift}); D[nd++] = ${i};`;
+        if (l.type.kind === 'set')
+          return `v = ${at(l.path)}; if (v !== T${setIndex.get(i)} || v.bits !== ${raw(l)}) { ${packValue(l, i)} ${update} }`;
+        return `v = ${at(l.path)}; r = ${raw(l)}; if (v !== ${valueOf(l, i, 'r')}) { ${packValue(l, i)} ${update} }`;
+      })
+      .join('\n');
+    const restoreCases = leaves
+      .map((l, i) => {
+        if (l.type.kind === 'set') {
+          const j = setIndex.get(i)!;
+          return `case ${i}: ${at(l.path)} = T${j}; T${j}.bits = ${raw(l)}; break;`;
+        }
+        return `case ${i}: r = ${raw(l)}; ${at(l.path)} = ${valueOf(l, i, 'r')}; break;`;
+      })
+      .join('\n');
+    const cur = `const ${wordNames.map((_, k) => `c${k} = w[off + ${k}]`).join(', ')};`;
+    // load's incremental path: the leaves of each word, decoded only when the word differs from the last state loaded.
+    const byWord = wordNames.map((_, k) =>
+      leaves
+        .map((l, i) => ({ l, i }))
+        .filter(({ l }) => l.word === k)
+        .map(({ l, i }) =>
+          l.type.kind === 'set'
+            ? `T${setIndex.get(i)}.bits = ${raw(l)};`
+            : `r = ${raw(l)}; ${at(l.path)} = ${valueOf(l, i, 'r')};`,
+        )
+        .join(' '),
+    );
+    const loadChanged = byWord.map((body, k) => `if (c${k} !== P[${k}]) { P[${k}] = c${k}; ${body} }`).join('\n');
+    const src = `
+      const D = new Int32Array(${Math.max(1, leaves.length)});
+      let nd = 0, slow = false, known = false;
+      const P = new Uint32Array(${words});
+      return {
+        load(w, off) {
+          if (slow || !known) {
+            nd = 0; slow = false; decodeAll(w, off);
+            for (let k = 0; k < ${words}; k++) P[k] = w[off + k];
+            known = true;
+            return;
+          }
+          ${cur} let r;
+          // n is the state in P except for the leaves in D: decode those and every leaf of a word that changed.
+          for (let j = 0; j < nd; j++) switch (D[j]) {
+            ${restoreCases}
+          }
+          nd = 0;
+          ${loadChanged}
+        },
+        loadAll(w, off) { known = false; this.load(w, off); },
+        pack(w, off, next) {
+          if (nd !== 0 || slow) throw new Error('SuccessorEncoder: pack twice without reset');
+          ${cur}
+          let ${wordNames.map((_, k) => `n${k} = c${k}`).join(', ')}; let v, x, r;
+          // A throw (a value out of range) may leave writes unexamined: undo all on reset.
+          slow = true;
+          if (${moved || 'false'}) { encode(o, next, 0); return; }
+          ${packChanged}
+          slow = false;
+          ${wordNames.map((_, k) => `next[${k}] = n${k};`).join(' ')}
+        },
+        reset(w, off) {
+          if (slow) { nd = 0; slow = false; decodeAll(w, off); return; }
+          if (nd === 0) return;
+          ${cur} let r;
+          for (let j = 0; j < nd; j++) switch (D[j]) {
+            ${restoreCases}
+          }
+          nd = 0;
+        },
+      };`;
+    return new Function(
+      ...enums.names,
+      ...conts.map((_, i) => `R${i}`),
+      ...setRefs.map((_, j) => `T${j}`),
+      'o',
+      'bad',
+      'DomainSet',
+      'encode',
+      'decodeAll',
+      src,
+    )(...enums.values, ...refs, ...setRefs, o, bad, DomainSet, encode, decodeAll) as SuccessorEncoder;
+  };
+
   const scratch = new Uint32Array(words);
   const scratch2 = new Uint32Array(words);
   const snapshot = (w: Uint32Array, off: number): any => {
@@ -271,6 +443,7 @@ function compileCodec(schema: RecordType): Codec {
     create,
     snapshot,
     bindDecoder,
+    bindSuccessor,
     clone(o) {
       encode(o, scratch, 0);
       return snapshot(scratch, 0);
