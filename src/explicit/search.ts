@@ -79,6 +79,9 @@ export async function breadthFirstSearch(
   const decodeS = codec.bindDecoder(S);
   const N = codec.create();
   const decodeN = codec.bindDecoder(N);
+  // n's successor encoder: per transition it packs and undoes only the
+  // fields the action wrote, instead of decoding and encoding every field.
+  const succ = codec.bindSuccessor(N);
   const next = new Uint32Array(W);
   const hygiene = new SpecHygiene(codec, transitions, where, S, decodeS, N, decodeN);
   const constraint = model.constraintPred;
@@ -167,8 +170,13 @@ export async function breadthFirstSearch(
         levelEnd = store.count;
       }
       const base = cur * W;
-      decodeS(store.words, base);
+      const words = store.words;
+      decodeS(words, base);
       const sample = hygiene.sampled(cur);
+      // Incremental on most states; in full on sampled ones, where the checks
+      // below also catch a property that wrote into n.
+      if (sample) succ.loadAll(words, base);
+      else succ.load(words, base);
       let enabled = 0;
       try {
         if (constraint) {
@@ -189,19 +197,22 @@ export async function breadthFirstSearch(
           enabled++;
           covEnabled[t]!++;
           phase = 'apply';
-          decodeN(store.words, base);
+          succ.reset(words, base);
           tr.fire(S, N);
           phase = 'encode';
-          codec.encode(N, next, 0);
+          succ.pack(words, base, next);
           generated++;
           lim.onTransition?.(S, tr, N);
           if (sample) {
             phase = 'apply';
-            hygiene.unchanged(store.words, base);
-            hygiene.sameTwice(tr, store.words, base, next);
+            hygiene.unchanged(words, base);
+            hygiene.sameTwice(tr, words, base, next);
           }
           phase = 'property';
-          if (tracker.wantsSteps) tracker.onStep(cur, t, S, N, next);
+          if (tracker.wantsSteps) {
+            tracker.onStep(cur, t, S, N, next);
+            if (sample) hygiene.propertiesReadOnly(next);
+          }
           if (level >= maxDepth || store.count >= maxStates) {
             if (!store.has(next))
               stopFor(level >= maxDepth ? { which: 'max-depth', value: maxDepth } : { which: 'max-states', value: maxStates });
@@ -217,10 +228,11 @@ export async function breadthFirstSearch(
             // A property that throws in the new state: the trace goes to that state, not its parent.
             throw traced(e, idx);
           }
+          if (sample) hygiene.propertiesReadOnly(next);
         }
         tr = undefined;
         phase = 'state';
-        hygiene.unchanged(store.words, base);
+        if (sample) hygiene.unchanged(words, base);
         if (enabled === 0 && lim.checkDeadlock && !tracker.deadlockFound) {
           phase = 'terminal';
           if (!built.isIntendedEnd(S)) tracker.onDeadlock(cur);
