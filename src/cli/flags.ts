@@ -53,6 +53,7 @@ export function traceOutput(engine: Engine, f: CheckFlags, specArg: string | und
     if (!engine.golden) throw new UsageError(`--update-goldens: golden traces come from --engine ${ENGINES.filter((e) => e.golden).map((e) => e.name).join(', ')}`);
     if (f.out) throw new UsageError('--update-goldens writes the golden counterexamples/; it takes no --out');
     if (f.witness) throw new UsageError('--update-goldens writes counterexamples only; witnesses are not golden (drop --witness)');
+    if (f.symmetry) throw new UsageError('--update-goldens: golden traces come from the unreduced search (drop --symmetry)');
   }
   if (f.dumpGraph !== undefined) {
     if (!engine.visitsTransitions)
