@@ -8,4 +8,5 @@ import { register } from 'node:module';
 // Errors thrown in a spec name its .ts line and column (the transform's
 // inline source maps), as they did under tsx.
 process.setSourceMapsEnabled(true);
-register('./ts-hooks.mjs', import.meta.url);
+// mmcheck's own src/ is mapped only for --debug (ts-hooks.mjs says why).
+register('./ts-hooks.mjs', import.meta.url, { data: { mapOwn: process.argv.includes('--debug') } });

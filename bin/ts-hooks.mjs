@@ -10,10 +10,15 @@
 // made of the file's path, its exact content and the transform's options.
 // An edited file has a new key, so a stale transform can never run; a hit
 // reads two small files and never loads esbuild.
+//
+// Source maps cost Node a parse per module at load (~20% of start-up), and
+// only the user's files need them (spec and model positions, thrown-at
+// lines). mmcheck's own src/ gets them only with --debug, whose stack
+// traces are of src/.
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -29,9 +34,16 @@ function esbuildVersion() {
   }
 }
 const KEY_PREFIX = `${FORMAT}\0${esbuildVersion()}\0${process.versions.node}\0`;
+const OWN_SRC = join(ROOT, 'src') + sep;
+let mapOwn = true;
+
+/** From register(): { mapOwn } says whether src/ gets source maps. */
+export function initialize(data) {
+  if (data && typeof data.mapOwn === 'boolean') mapOwn = data.mapOwn;
+}
 
 let esbuild;
-async function transform(source, file) {
+async function transform(source, file, map) {
   esbuild ??= await import('esbuild');
   const r = await esbuild.transform(source, {
     loader: 'ts',
@@ -39,15 +51,15 @@ async function transform(source, file) {
     target: `node${process.versions.node}`,
     sourcefile: file,
     // Inline, so the stack of an error in a spec names the .ts line and column.
-    sourcemap: 'inline',
+    sourcemap: map ? 'inline' : false,
     minifyWhitespace: true,
     keepNames: true,
   });
   return r.code;
 }
 
-function cachePath(file, source) {
-  const key = createHash('sha1').update(KEY_PREFIX).update(file).update('\0').update(source).digest('hex');
+function cachePath(file, source, map) {
+  const key = createHash('sha1').update(KEY_PREFIX).update(map ? 'map\0' : 'nomap\0').update(file).update('\0').update(source).digest('hex');
   return join(CACHE, key.slice(0, 2), `${key}.mjs`);
 }
 
@@ -69,12 +81,13 @@ export async function load(url, context, nextLoad) {
   if (!isTs(url)) return nextLoad(url, context);
   const file = fileURLToPath(url.split('?')[0]);
   const source = readFileSync(file, 'utf8');
-  const path = cachePath(file, source);
+  const map = mapOwn || !file.startsWith(OWN_SRC);
+  const path = cachePath(file, source, map);
   let code;
   try {
     code = readFileSync(path, 'utf8');
   } catch {
-    code = await transform(source, file);
+    code = await transform(source, file, map);
     remember(path, code);
   }
   return { format: 'module', source: code, shortCircuit: true };
