@@ -4,7 +4,7 @@
 // the import forms tsx accepted still resolve.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 
@@ -13,11 +13,11 @@ const WORK = mkdtempSync(join(ROOT, '.tmp', 'ts-loader-'));
 const CACHE = join(WORK, 'cache');
 afterAll(() => rmSync(WORK, { recursive: true, force: true }));
 
-function mmcheck(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function mmcheck(args: string[], pre: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/mmcheck.js'), ...args], {
+    const child = spawn(process.execPath, [...pre, join(ROOT, 'bin/mmcheck.js'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', MMCHECK_TS_CACHE: CACHE },
+      env: { ...process.env, NO_COLOR: '1', MMCHECK_TS_CACHE: CACHE, ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -94,4 +94,24 @@ it('a missing module is still a clear spec error, not a hang or a stack trace', 
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('cannot load');
   expect(r.stderr).not.toMatch(/^\s+at /m);
+}, 120_000);
+
+it('a default run loads no compiler, solver, parallel engine or HTML report (start-up)', async () => {
+  const log = join(WORK, 'resolved.txt');
+  const args = ['check', 'lost-update', '--quiet', '--out', join(WORK, 'out')];
+  // The first run fills the transform cache (esbuild loads then); the second is the usual one.
+  expect((await mmcheck(args)).code).toBe(0);
+  writeFileSync(log, '');
+  const r = await mmcheck(
+    args,
+    ['--import', join(ROOT, 'test/fixtures/startup/log-resolves.mjs')],
+    { MMCHECK_RESOLVE_LOG: log },
+  );
+  expect(r.code, r.stderr).toBe(0);
+  const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  // The log works: the spec and the engine were resolved through it.
+  expect(urls.some((u) => u.endsWith('/specs/classic/lost-update.ts'))).toBe(true);
+  expect(urls.some((u) => u.endsWith('/src/explicit/search.ts'))).toBe(true);
+  for (const heavy of ['/node_modules/typescript/', '/node_modules/ts-morph/', '/node_modules/z3-solver/', '/node_modules/esbuild/', '/src/symbolic/', '/src/explicit/parallel/', '/src/report/html.ts', '/src/cli/watch.ts'])
+    expect(urls.filter((u) => u.includes(heavy)), heavy).toEqual([]);
 }, 120_000);
