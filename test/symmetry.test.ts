@@ -132,6 +132,12 @@ describe('symmetry reduction in the explicit engine (--symmetry)', () => {
     const rep = await runCli(['check', '--replay', join(out, 'lost-update/racy/NoLostUpdate.json')], { timeoutMs: 120_000 });
     expect(rep.code, rep.stdout + rep.stderr).toBe(0);
     expect(rep.stdout).toContain('reproduces:');
+    // Golden traces and the state graph are of the unreduced search.
+    for (const extra of [['--update-goldens'], ['--dump-graph', join(out, 'g.dot')]]) {
+      const bad = await runCli(['check', 'lost-update', '--variant', 'racy', '--symmetry', ...extra]);
+      expect(bad.code, bad.stderr).toBe(2);
+      expect(bad.stderr).toContain('drop --symmetry');
+    }
   }, 180_000);
 });
 

@@ -59,6 +59,7 @@ export function traceOutput(engine: Engine, f: CheckFlags, specArg: string | und
     if (!engine.visitsTransitions)
       throw new UsageError(`--dump-graph needs an engine that visits states (--engine ${ENGINES.filter((e) => e.visitsTransitions).map((e) => e.name).join(', ')})`);
     if (specArg === undefined) throw new UsageError('--dump-graph needs a spec and one variant: mmcheck check <spec> --variant <name> --dump-graph <file.dot>');
+    if (f.symmetry) throw new UsageError('--dump-graph draws the unreduced graph (drop --symmetry)');
   }
   const outDir = f.updateGoldens ? join(root, GOLDEN_DIR) : f.out ? resolve(f.out) : join(root, DEFAULT_OUT);
   return { outDir, writers: f.updateGoldens ? TRACE_WRITERS.filter((w) => w.golden) : TRACE_WRITERS };
