@@ -126,6 +126,7 @@ describe('a new schema kind', () => {
       'src/symbolic/ranges.ts',
       'src/symbolic/system.ts',
       'src/report/itf.ts',
+      'src/symbolic/candidates.ts',
     ];
     const config = ts.readConfigFile(resolve(root, 'tsconfig.json'), ts.sys.readFile).config;
     const options = ts.parseJsonConfigFileContent(config, ts.sys, root).options;
@@ -155,7 +156,8 @@ describe('a new schema kind', () => {
     // schema-fold.ts matchType's never check and the tables of foldType,
     // childTypes, leavesOf; layout.ts valueCount; encode.ts collect, tree,
     // range, leafRange, defaults, terms, decode, supportedKinds; ranges.ts
-    // outOfRange; system.ts bitWidth; itf.ts encodeValue, decodeValue.
+    // outOfRange; system.ts bitWidth; itf.ts encodeValue, decodeValue;
+    // candidates.ts leafValues.
     expect(perFile).toEqual({
       'src/spec/schema.ts': 3,
       'src/spec/schema-fold.ts': 4,
@@ -164,6 +166,7 @@ describe('a new schema kind', () => {
       'src/symbolic/ranges.ts': 1,
       'src/symbolic/system.ts': 1,
       'src/report/itf.ts': 2,
+      'src/symbolic/candidates.ts': 1,
     });
   }, 60_000);
 });

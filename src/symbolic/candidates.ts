@@ -17,6 +17,7 @@
 
 import type { BuiltModel } from '../spec/spec.ts';
 import type { Type } from '../spec/schema.ts';
+import { matchType } from '../spec/schema-fold.ts';
 import type { SymSystem } from './system.ts';
 import type { ZBool, ZInt } from './z3.ts';
 
@@ -44,33 +45,27 @@ export interface GenerateOptions {
 /** The leaf values of a concrete state, in the encoding's leaf order (defaults under null, as the encoding fixes them). */
 export function leafValues(schema: Type, state: unknown): LeafValue[] {
   const out: LeafValue[] = [];
-  const visit = (t: Type, v: any): void => {
-    switch (t.kind) {
-      case 'record':
-        for (const [k, f] of Object.entries(t.fields)) visit(f as Type, v === null || v === undefined ? undefined : v[k]);
-        return;
-      case 'array':
-        for (let i = 0; i < t.length; i++) visit(t.elem, v === null || v === undefined ? undefined : v[i]);
-        return;
-      case 'optional': {
+  const visit = (t: Type, v: any): void =>
+    matchType<void>(t, {
+      record: (r) => {
+        for (const [k, f] of Object.entries(r.fields)) visit(f, v === null || v === undefined ? undefined : v[k]);
+      },
+      array: (a) => {
+        for (let i = 0; i < a.length; i++) visit(a.elem, v === null || v === undefined ? undefined : v[i]);
+      },
+      optional: (o) => {
         const isNull = v === null || v === undefined;
         out.push(isNull);
-        visit(t.inner, isNull ? undefined : v);
-        return;
-      }
-      case 'bool':
-        out.push(v === undefined ? false : !!v);
-        return;
-      case 'int':
-        out.push(v === undefined ? t.min : (v as number));
-        return;
-      case 'enum':
-        out.push(v === undefined ? t.values[0]! : (v as string));
-        return;
-      default:
-        out.push(v === undefined ? 0 : (v as number));
-    }
-  };
+        visit(o.inner, isNull ? undefined : v);
+      },
+      bool: () => void out.push(v === undefined ? false : !!v),
+      int: (u) => void out.push(v === undefined ? u.min : (v as number)),
+      enum: (u) => void out.push(v === undefined ? u.values[0]! : (v as string)),
+      ref: () => void out.push(v === undefined ? 0 : (v as number)),
+      set: (u) => {
+        throw new Error(`internal: set(${u.domain.name}) reached the symbolic encoding`);
+      },
+    });
   visit(schema, state);
   return out;
 }
