@@ -9,7 +9,7 @@ import type { BuiltModel } from '../spec/spec.ts';
 import type { Transition } from '../spec/transitions.ts';
 import type { PropertyEntry } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
-import type { Type } from '../spec/schema.ts';
+import { matchType, typesIn } from '../spec/schema-fold.ts';
 import { loadInstrumented } from './instrument.ts';
 import { Interpreter } from './interpret.ts';
 import { EncodingError, StateEncoding } from './encode.ts';
@@ -318,27 +318,20 @@ async function translate(built: BuiltModel, opts: SystemOptions, bits: number | 
  */
 function bitWidth(built: BuiltModel): number {
   let max = Math.max(built.transitions.length, 1);
-  const visit = (t: Type): void => {
-    switch (t.kind) {
-      case 'int':
-        max = Math.max(max, Math.abs(t.min), Math.abs(t.max));
-        return;
-      case 'ref':
-        max = Math.max(max, t.domain.size);
-        return;
-      case 'record':
-        for (const f of Object.values(t.fields)) visit(f as Type);
-        return;
-      case 'array':
-        max = Math.max(max, t.length);
-        visit(t.elem);
-        return;
-      case 'optional':
-        visit(t.inner);
-        return;
-    }
-  };
-  visit(built.model.schema);
+  for (const t of typesIn(built.model.schema))
+    max = Math.max(
+      max,
+      matchType<number>(t, {
+        int: (u) => Math.max(Math.abs(u.min), Math.abs(u.max)),
+        ref: (u) => u.domain.size,
+        array: (u) => u.length,
+        bool: () => 0,
+        enum: () => 0,
+        set: () => 0, // not encoded (refused before the encoding)
+        optional: () => 0,
+        record: () => 0,
+      }),
+    );
   return bitsFor(-max, max) + SPARE_BITS;
 }
 
