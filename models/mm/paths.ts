@@ -27,11 +27,12 @@ export type MmModel = Model<MmSchema>;
 
 /**
  * Strong fairness of every kernel path in scenarios with a driver (for P11,
- * the driver loop's progress): a path waiting on a lock that is free again
- * and again eventually runs. Other scenarios check no temporal property.
+ * the driver loop's progress) or that ask for it (sc.fair, for P15): a
+ * path waiting on a lock that is free again and again eventually runs.
+ * Other scenarios check no temporal property.
  */
 export function fairness(sc: Scenario): { fairness?: 'strong' } {
-  return sc.driver ? { fairness: 'strong' } : {};
+  return sc.driver || sc.fair ? { fairness: 'strong' } : {};
 }
 
 /** The notifier subscribers of a scenario under a design. */

@@ -62,6 +62,11 @@ export interface Scenario {
   readonly devWrite?: boolean;
   /** No fork in this scenario (the driver-only ones). */
   readonly noFork?: boolean;
+  /**
+   * Strong fairness of every path without a driver (scenarios with one
+   * have it anyway): for progress properties of other paths (P15).
+   */
+  readonly fair?: boolean;
   /** The parent mprotect(PROT_READ)s the VA (hmm-tests exclusive_mprotect). */
   readonly parentMprotect?: Start;
 }

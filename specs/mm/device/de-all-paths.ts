@@ -31,7 +31,10 @@ const PROPS: readonly PropId[] = ['P1', 'P2', 'P3', 'P5', 'P6', 'P7', 'P8', 'P9'
 export default spec({
   name: 'de-all-paths',
   doc: 'driver + device-exclusive x gup_fast pin x fork x COW x CPU restore x memory offline, all interleavings',
-  variants: DE_KERNELS,
+  // v6.14 (the old entry on the v5.19 COW design, 425k states) is left
+  // out: it only repeats v6.14's P12 of de-exclusive, and its golden trace
+  // would cost npm test a minute. v5.14 is the old entry on the old COW.
+  variants: { 'v5.14': DE_KERNELS['v5.14'], 'v6.15': DE_KERNELS['v6.15'] },
   variantDocs: DE_KERNEL_DOCS,
   bounds: () =>
     '1 VA, 2 mms, 4 pages, 1 driver atomic fault (3 rounds), device writes, 1 R/W FOLL_PIN (gup_fast, released), fork, 1 child store',
@@ -64,6 +67,5 @@ export default spec({
       [P11_FINISHES]: 'violated',
       deadlockFree: 'violated',
     },
-    'v6.14': { [PROP.P12]: 'violated' },
   },
 });
