@@ -384,8 +384,7 @@ function at(pc: string, labels: readonly string[]): number {
  * `inside` counts the ranges it has started and not ended (range_start ran,
  * range_end not yet: the step at pc is the callback or later), `post`
  * those whose interval callback has run (the PTE change and range_end are
- * still to come), `ahead` the brackets it will still open for sure or may
- * open, at most (an upper bound, for conjunct 26).
+ * still to come). The brackets still to be opened are bracketsAhead's.
  */
 interface Brackets {
   inside: number;
