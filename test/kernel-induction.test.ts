@@ -190,3 +190,23 @@ describe('de-fork v6.15-copy-de (fork copies the entry): negative control', () =
     }
   });
 });
+
+// The other device specs (driver alone, B7's munmap, mprotect, the CPU
+// store of hmm-tests `exclusive`): the strengthening holds in every
+// reachable state of their v6.15 variants and is violated elsewhere, as
+// each fixture expects (the old design's mapcount; the restore without its
+// notifier, with P8's trace).
+describe('the device-exclusive strengthening on the other device specs (explicit engine)', () => {
+  for (const name of ['de-owner-filter', 'b7-nouveau-retry', 'de-mprotect', 'de-exclusive']) {
+    test(`${name}: inductive-device-exclusive as expected in every variant`, async () => {
+      const s = ((await import(`./fixtures/induction/${name}.ts`)) as { default: Spec<any> }).default;
+      for (const v of s.variants) {
+        const built = s.build(v);
+        const r = await explore(built);
+        const inv = prop(r, INV_DEV);
+        expect([v, inv.verdict]).toEqual([v, built.expected.get(INV_DEV)]);
+        if (v.startsWith('v6.15')) expect([v, inv.verdict === 'holds' || prop(r, PROP.P8).verdict === 'violated']).toEqual([v, true]);
+      }
+    });
+  }
+});

@@ -384,8 +384,7 @@ function at(pc: string, labels: readonly string[]): number {
  * `inside` counts the ranges it has started and not ended (range_start ran,
  * range_end not yet: the step at pc is the callback or later), `post`
  * those whose interval callback has run (the PTE change and range_end are
- * still to come), `ahead` the brackets it will still open for sure or may
- * open, at most (an upper bound, for conjunct 26).
+ * still to come). The brackets still to be opened are bracketsAhead's.
  */
 interface Brackets {
   inside: number;
@@ -482,20 +481,54 @@ function driverBracketsAhead(s: ROState): number {
   return cur + 2 * (MAX_TRIES - s.drv.tries);
 }
 
+/** Entries the driver may still install: one per round not yet past `install`. */
+function driverInstallsAhead(s: ROState): number {
+  const pc = s.drv.pc;
+  const rounds = s.drv.tries < MAX_TRIES ? MAX_TRIES - s.drv.tries : 0;
+  if (pc === 'done') return 0;
+  if (pc === 'begin') return rounds;
+  const beforeInstall = pc === 'wait' || pc === 'mlock' || pc === 'gup' || inFault(pc, 'g') || pc === 'flock' || pc === 'xStart' || pc === 'xInv' || pc === 'install';
+  return (beforeInstall ? 1 : 0) + rounds;
+}
+
+/**
+ * An upper bound on the brackets the parent's store will still open: what
+ * the PTE needs now (a restore or a COW fault, one each pass of the store's
+ * loop), and one more pass for every entry the driver may still install
+ * between the fault and the store (the store then finds no writable PTE
+ * and faults again).
+ */
+function writeBracketsAhead(s: ROState, sc: Scenario): number {
+  const w = s.user[PARENT].write;
+  const pc = w.pc;
+  if (sc.parentWrite === undefined || pc === 'done') return 0;
+  const e = s.pte[PARENT];
+  const needs = gupNeedsFault(s);
+  const cowWillFix = e.page === w.old && !e.dx && !e.w;
+  const restoreWillFix = e.page === w.old && e.dx;
+  let cur = needs;
+  if (pc === 'wCopy' || pc === 'wStart') cur = 1 + (cowWillFix ? 0 : needs);
+  if (pc === 'wXLock' || pc === 'wXStart') cur = 1 + (restoreWillFix ? 0 : needs);
+  if (pc === 'wInv' || pc === 'wRelock') cur = cowWillFix ? 0 : needs;
+  if (pc === 'wXInv' || pc === 'wXRestore') cur = restoreWillFix ? 0 : needs;
+  return cur + driverInstallsAhead(s);
+}
+
 /**
  * An upper bound on the brackets the parent mm's threads will still open,
  * for the declared bound of the notifier sequence numbers (SEQ_MAX): fork,
- * munmap and mprotect open one each; the driver as above. Scenarios with a
- * parent store or GUP holders in the parent are not covered (their fault
- * loop repeats while the driver reinstalls the entry): 0 is assumed, so
- * the explicit engine finds conjunct 26 false there if it matters.
+ * munmap and mprotect open one each; the driver and the parent's store as
+ * above. GUP holders in the parent are not counted (none in the device
+ * specs), nor a fork or mprotect making the PTE read-only under a parent
+ * store that has not faulted yet: where that matters the explicit engine
+ * finds conjunct 26 false.
  */
 function bracketsAhead(s: ROState, sc: Scenario, k: MmConfig): number {
   if (!sc.driver) return 0;
   const fork = k.madvDontfork ? 0 : at(s.fork.pc, ['lock', 'mnStart']);
   const unmap = at(s.user[PARENT].unmap.pc, ['zap', 'zStart']);
   const mprot = at(s.user[PARENT].mprotect.pc, ['mpLock', 'mpStart']);
-  return fork + unmap + mprot + driverBracketsAhead(s);
+  return fork + unmap + mprot + driverBracketsAhead(s) + writeBracketsAhead(s, sc);
 }
 
 /** The parent's PTE is the device-exclusive entry for page p. */
