@@ -10,8 +10,9 @@
 // taken when its run started, and rates are given per wall second and per
 // CPU second (user + system of the process that explored).
 //
-// BENCH_ONLY=startup,counters,paxos,liveness,kernel,peers,symbolic selects parts
-// (default: all).
+// BENCH_ONLY=startup,counters,paxos,liveness,kernel,kernel-rate,peers,symbolic
+// selects parts (default: all; kernel-rate is the fork-pin-cow-all line of
+// kernel alone).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -122,6 +123,28 @@ if (want('kernel') && existsSync(kernelDir)) {
     const spec = (await import(join(kernelDir, f))).default;
     for (const v of spec.variants) console.log(line(measure(join(kernelDir, f), v)));
   }
+}
+
+// The issue's kernel figure: fork-pin-cow-all's transitions per second, all
+// variants in one process as `npm run check fork-pin-cow-all` runs them
+// (bench/kernel-rate.ts), JIT warm-up included (round 1) and warm (round 3).
+const forkPinAll = join(kernelDir, 'fork-pin-cow-all.ts');
+if ((want('kernel') || want('kernel-rate')) && existsSync(forkPinAll)) {
+  const l = load();
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench/kernel-rate.ts'), forkPinAll, '3'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!) as {
+    variants: number;
+    rounds: { generated: number; seconds: number; cpuSeconds: number }[];
+  };
+  const [first, , last] = r.rounds;
+  console.log(
+    `fork-pin-cow-all, ${r.variants} variants in one process, load ${l}: ${fmt(first!.generated)} transitions;\n` +
+      `  round 1: ${fmt(first!.generated / first!.seconds)}/s wall, ${fmt(first!.generated / first!.cpuSeconds)}/CPU s; ` +
+      `round 3: ${fmt(last!.generated / last!.seconds)}/s wall, ${fmt(last!.generated / last!.cpuSeconds)}/CPU s`,
+  );
 }
 
 /** Ratio of mmcheck's rate to a peer's, per wall second and per CPU second. */

@@ -40,7 +40,7 @@ async function writeHtml(file: unknown, outcomes: readonly SpecOutcome[]): Promi
   } catch (e) {
     throw new UsageError(`cannot write the HTML report ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  process.stderr.write(`mmcheck: HTML report written to ${shownPath(resolve(file))}\n`);
+  err(`mmcheck: HTML report written to ${shownPath(resolve(file))}\n`);
 }
 
 function positiveInt(v: string): number {
@@ -51,7 +51,23 @@ function positiveInt(v: string): number {
 
 let progress: Progress = progressLine(false);
 let debug = false;
-const out = (s: string): void => void process.stdout.write(s);
+/**
+ * Where the CLI writes. The process's own streams, or (tests) buffers: the
+ * CLI then runs inside the test's process, with no process to start.
+ */
+export interface CliIo {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  readonly env: NodeJS.ProcessEnv;
+}
+const PROCESS_IO: CliIo = {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  env: process.env,
+};
+let io: CliIo = PROCESS_IO;
+const out = (s: string): void => io.stdout(s);
+const err = (s: string): void => io.stderr(s);
 
 /** Interrupted, then unexpected verdicts, then write failures, then undecided verdicts. */
 function exitCodeOf(outcomes: readonly SpecOutcome[]): number {
@@ -94,11 +110,10 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
     const { checkArgsOf, watchSpecs } = await import('./watch.ts');
     return watchSpecs({ files, specsDir, checkArgs: checkArgsOf({ ...f }), print: (l) => out(l + '\n') });
   }
-  const { outDir, writers } = traceOutput(engine, f, specArg, ROOT);
 
   const controller = new AbortController();
   let interrupts = 0;
-  process.on('SIGINT', () => {
+  const onSigint = (): void => {
     interrupts++;
     // An interruptible engine stops at its next check and prints partial statistics;
     // the others cannot be stopped mid-query, so they (or a second ^C) exit now.
@@ -108,7 +123,25 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
       process.exit(EXIT.interrupted);
     }
     controller.abort();
-  });
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await checkWith(specArg, f, engine, engineOpts, controller.signal);
+  } finally {
+    // In-process callers (tests) run check() many times in one process.
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function checkWith(
+  specArg: string | undefined,
+  f: CheckFlags,
+  engine: NonNullable<ReturnType<typeof engineNamed>>,
+  engineOpts: ReturnType<typeof engineOptionsOf>,
+  signal: AbortSignal,
+): Promise<number> {
+  const specsDir = f.specsDir ? resolve(f.specsDir) : join(ROOT, 'specs');
+  const { outDir, writers } = traceOutput(engine, f, specArg, ROOT);
   progress = progressLine(!!process.stderr.isTTY && !f.quiet);
   let graph: StateGraph | undefined;
   const Graph = f.dumpGraph === undefined ? undefined : (await import('../report/dot.ts')).StateGraph;
@@ -120,7 +153,7 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
     outDir,
     writers,
     root: ROOT,
-    signal: controller.signal,
+    signal,
     engineHooks:
       Graph === undefined
         ? undefined
@@ -172,26 +205,26 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
   }
   // Only broken files: their rows, not an empty table that says all is as expected.
   if (outcomes.length || f.json || !broken.length) reporter.finish(outcomes);
-  if (f.json) for (const b of broken) process.stderr.write(`mmcheck: ${shownPath(b.file)}: ${b.message}\n`);
+  if (f.json) for (const b of broken) err(`mmcheck: ${shownPath(b.file)}: ${b.message}\n`);
   else out(brokenSpecsReport(broken, c, ROOT));
   await writeHtml(f.html, outcomes);
   let code = exitCodeOf(outcomes);
   // A spec that could not be checked is a spec error, whatever the others gave.
   if (broken.length && code !== EXIT.interrupted) code = EXIT.usage;
   for (const v of outcomes.flatMap((o) => o.variants))
-    if (v.writeError) process.stderr.write(`mmcheck: I/O error: ${v.writeError}\n`);
+    if (v.writeError) err(`mmcheck: I/O error: ${v.writeError}\n`);
   if (graph && f.dumpGraph !== undefined) {
     const file = resolve(f.dumpGraph);
     if (graph.overflow) {
-      process.stderr.write(`mmcheck: --dump-graph: the state space has more than ${graph.size} states; not written (use --max-states to draw a part)\n`);
+      err(`mmcheck: --dump-graph: the state space has more than ${graph.size} states; not written (use --max-states to draw a part)\n`);
       return code === EXIT.ok ? EXIT.usage : code;
     }
     try {
       makeDir(resolve(file, '..'));
       writeFileSync(file, graph.toDot());
-      if (!f.json) process.stderr.write(`state graph (${graph.size} states) written to ${shownPath(file)}\n`);
+      if (!f.json) err(`state graph (${graph.size} states) written to ${shownPath(file)}\n`);
     } catch (e) {
-      process.stderr.write(`mmcheck: I/O error: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      err(`mmcheck: I/O error: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
       if (code === EXIT.ok || code === EXIT.incomplete) code = EXIT.io;
     }
   }
@@ -214,6 +247,7 @@ function program(result: { code: number }): Command {
   const prog = new Command('mmcheck')
     .description('Model checker for concurrency designs in Linux memory management')
     .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err })
     .showSuggestionAfterError(true)
     // One line and a hint, not the whole help (which buried the message).
     .showHelpAfterError('(add --help for the options)');
@@ -250,11 +284,13 @@ function program(result: { code: number }): Command {
   return prog;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The whole CLI: argv as process.argv has it; returns the exit code. */
+export async function main(argv: string[], with_: CliIo = PROCESS_IO): Promise<number> {
+  io = with_;
   const result = { code: EXIT.ok as number };
   debug = argv.includes('--debug');
   // Relative paths are the caller's, also under `npm run check` (which runs in the package root).
-  process.chdir(callerCwd());
+  process.chdir(callerCwd(io.env));
   try {
     await program(result).parseAsync(argv);
     return result.code;
@@ -265,9 +301,10 @@ async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     const { code, text } = describeFailure(e, debug);
-    process.stderr.write(text);
+    err(text);
     return code;
   }
 }
 
-process.exit(await main(process.argv));
+// Imported by the tests (test/support/cli.ts sets this flag) it only exports main.
+if (!(globalThis as { [k: symbol]: unknown })[Symbol.for('mmcheck.cli.embedded')]) process.exit(await main(process.argv));

@@ -82,6 +82,9 @@ export async function breadthFirstSearch(
   const decodeS = codec.bindDecoder(S);
   const N = codec.create();
   const decodeN = codec.bindDecoder(N);
+  // n's successor encoder: per transition it packs and undoes only the
+  // fields the action wrote, instead of decoding and encoding every field.
+  const succ = codec.bindSuccessor(N);
   const next = new Uint32Array(W);
   const hygiene = new SpecHygiene(codec, transitions, where, S, decodeS, N, decodeN);
   const constraint = model.constraintPred;
@@ -102,6 +105,7 @@ export async function breadthFirstSearch(
 
   /** A spec error at state idx, with the shortest trace to it. */
   const traced = (e: unknown, idx: number): Error => {
+    if (e instanceof TracedSpecError) return e;
     const err = translate(e, idx);
     if (!(err instanceof SpecError) || idx < 0 || idx >= store.count) return err;
     const trace = lim.reduction
@@ -172,8 +176,13 @@ export async function breadthFirstSearch(
         levelEnd = store.count;
       }
       const base = cur * W;
-      decodeS(store.words, base);
+      const words = store.words;
+      decodeS(words, base);
       const sample = hygiene.sampled(cur);
+      // Incremental on most states; in full on sampled ones, where the checks
+      // below also catch a property that wrote into n.
+      if (sample) succ.loadAll(words, base);
+      else succ.load(words, base);
       let enabled = 0;
       try {
         if (constraint) {
@@ -194,19 +203,22 @@ export async function breadthFirstSearch(
           enabled++;
           covEnabled[t]!++;
           phase = 'apply';
-          decodeN(store.words, base);
+          succ.reset(words, base);
           tr.fire(S, N);
           phase = 'encode';
-          codec.encode(N, next, 0);
+          succ.pack(words, base, next);
           generated++;
           lim.onTransition?.(S, tr, N);
           if (sample) {
             phase = 'apply';
-            hygiene.unchanged(store.words, base);
-            hygiene.sameTwice(tr, store.words, base, next);
+            hygiene.unchanged(words, base);
+            hygiene.sameTwice(tr, words, base, next);
           }
           phase = 'property';
-          if (tracker.wantsSteps) tracker.onStep(cur, t, S, N, next);
+          if (tracker.wantsSteps) {
+            tracker.onStep(cur, t, S, N, next);
+            if (sample) hygiene.propertiesReadOnly(next);
+          }
           // Under reduction the key is the canonical form; N and next stay the concrete successor.
           const key = reduction ? reduction.canonical(next) : next;
           if (level >= maxDepth || store.count >= maxStates) {
@@ -218,11 +230,17 @@ export async function breadthFirstSearch(
           if (idx < 0) continue;
           covDistinct[t]!++;
           maxLevel = level + 1;
-          tracker.onState(idx, N);
+          try {
+            tracker.onState(idx, N);
+          } catch (e) {
+            // A property that throws in the new state: the trace goes to that state, not its parent.
+            throw traced(e, idx);
+          }
+          if (sample) hygiene.propertiesReadOnly(next);
         }
         tr = undefined;
         phase = 'state';
-        hygiene.unchanged(store.words, base);
+        if (sample) hygiene.unchanged(words, base);
         if (enabled === 0 && lim.checkDeadlock && !tracker.deadlockFound) {
           phase = 'terminal';
           if (!built.isIntendedEnd(S)) tracker.onDeadlock(cur);

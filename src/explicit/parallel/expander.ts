@@ -13,6 +13,7 @@ import type { BuiltModel } from '../../spec/spec.ts';
 import type { PropertyEntry } from '../../spec/model.ts';
 import type { Transition } from '../../spec/transitions.ts';
 import { SpecError } from '../../spec/errors.ts';
+import { throwSiteLine } from '../../spec/throw-site.ts';
 import { codecFor, ValueRangeError, type Codec } from '../../state/codec.ts';
 import { symmetryFor, type Symmetry } from '../../state/symmetry.ts';
 import { CTL, hashWords, type SharedStore } from './shared-store.ts';
@@ -118,7 +119,7 @@ export class Expander {
     try {
       r = (p.pred as (a: any, b?: any) => unknown)(s, n);
     } catch (e) {
-      throw new SpecError(`${this.where}: property ${p.name} threw ${errText(e)}\n  in state ${this.show(s)}`);
+      throw new SpecError(`${this.where}: property ${p.name} threw ${errText(e)}\n  in state ${this.show(s)}${throwSiteLine(e)}`);
     }
     if (typeof r !== 'boolean') throw new SpecError(`${this.where}: property ${p.name} returned ${String(r)}, not a boolean`);
     return r;
@@ -254,6 +255,6 @@ export class Expander {
     const who = tr ? `${tr.step ? 'step' : 'action'} ${tr.label}` : phase === 'terminal' ? 'the terminal predicate' : 'exploration';
     if (e instanceof ValueRangeError)
       return new SpecError(`${this.where}: ${who} set ${e.field} to ${e.message.slice(e.field.length + 3)}\n  from state: ${state}`);
-    return new SpecError(`${this.where}: ${who} threw in its ${phase}: ${errText(e)}\n  in state: ${state}`);
+    return new SpecError(`${this.where}: ${who} threw in its ${phase}: ${errText(e)}\n  in state: ${state}${throwSiteLine(e)}`);
   }
 }
