@@ -10,8 +10,9 @@
 // taken when its run started, and rates are given per wall second and per
 // CPU second (user + system of the process that explored).
 //
-// BENCH_ONLY=counters,paxos,liveness,kernel,kernel-rate,peers,symbolic selects parts
-// (default: all; kernel-rate is the fork-pin-cow-all line of kernel alone).
+// BENCH_ONLY=startup,counters,paxos,liveness,kernel,kernel-rate,peers,symbolic
+// selects parts (default: all; kernel-rate is the fork-pin-cow-all line of
+// kernel alone).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { runSpinCounters, spinAvailable, peerModel } from './spin.ts';
 import { runTlcCounters, runTlcPaxosCommit, tlcJar } from './tlc.ts';
 import { TLC_COUNTS } from './paxos-commit.ts';
+import { measureStartup, startupLines } from './startup.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const N = Number(process.env.BENCH_N ?? 7);
@@ -68,6 +70,11 @@ function checkCounts(what: string, m: { distinct: number; generated: number }, d
 }
 
 console.log(`mmcheck bench (node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, load ${load()})\n`);
+if (want('startup')) {
+  for (const l of startupLines(measureStartup(root))) console.log(l);
+  console.log('');
+}
+
 console.log(
   `${'model'.padEnd(26)} ${'distinct'.padStart(10)} ${'sec'.padStart(6)} ${'dist/s'.padStart(9)} ` +
     `${'/CPU s'.padStart(9)} ${'B/st'.padStart(5)} ${'RSS'.padStart(5)} ${'load'.padStart(4)}`,

@@ -1,6 +1,9 @@
-// The CLI end to end, as a spawned process: exit codes, the --json contract,
-// the files written, --replay, and a named error without a stack trace for
-// each kind of bad input.
+// The CLI end to end: exit codes, the --json contract, the files written,
+// --replay, and a named error without a stack trace for each kind of bad
+// input. Most runs call the CLI's main() inside this process (argv in,
+// stdout/stderr/exit code out: test/support/cli.ts); the ones that need a
+// real process (SIGINT, bin/mmcheck.js, a run that must not loop for ever,
+// the process's own exit code) spawn one.
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -10,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { ENGINES, engineNamed } from '../src/engines/registry.ts';
 import { UsageError } from '../src/cli/errors.ts';
 import { engineOptionsOf, traceOutput, type CheckFlags } from '../src/cli/flags.ts';
+import { runCliInProcess } from './support/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIX = join(ROOT, 'test/fixtures/specs');
@@ -65,7 +69,7 @@ const noStack = (r: Ran): void => {
   expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   expect(r.stderr).not.toContain('internal error');
 };
-const check = (...args: string[]) => run(['check', ...args]);
+const check = (...args: string[]): Promise<Ran> => runCliInProcess(['check', ...args]);
 
 describe('exit codes', () => {
   it('0: every verdict as expected, with TLC closing lines (--stats) and the closed-form counts', async () => {
@@ -387,7 +391,7 @@ describe('where traces go', () => {
     noStack(r);
     const file = join(tmp(), 'a-file');
     writeFileSync(file, '');
-    const p = await run(['check', 'peterson', '--variant', 'turn-first', '--out', join(file, 'cex')], { killAfterMs: 60_000 });
+    const p = await check('peterson', '--variant', 'turn-first', '--out', join(file, 'cex'));
     expect(p.code).toBe(5);
     expect(p.stdout).toContain('all 3 verdicts as expected');
     expect(p.stderr).toMatch(/I\/O error: cannot create directory .*a-file\/cex: ENOTDIR/);

@@ -6,14 +6,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli } from './support/cli.ts';
+import { ROOT, runCli, runCliInProcess } from './support/cli.ts';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'mmcheck-fh-'));
 
 describe('a usage error is one line and a hint', () => {
   for (const args of [['check', '--foo'], ['check', '--engine', 'foo']])
     it.concurrent(args.join(' '), async () => {
-      const r = await runCli(args);
+      const r = await runCliInProcess(args);
       expect(r.code).toBe(2);
       const lines = r.stderr.trimEnd().split('\n');
       expect(lines[0]).toMatch(/^error: /);
@@ -35,7 +35,7 @@ it.concurrent('a relative spec path under `npm run check` is relative to where n
 });
 
 it.concurrent('an error thrown during the search names the spec file and line', async () => {
-  const r = await runCli(['check', 'test/fixtures/specs/throwing-action.ts', '--out', tmp()]);
+  const r = await runCliInProcess(['check', 'test/fixtures/specs/throwing-action.ts', '--out', tmp()]);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('action step threw in its apply: Error: boom at two');
   expect(r.stderr).toContain('thrown at test/fixtures/specs/throwing-action.ts:13:30');
@@ -48,8 +48,19 @@ it.concurrent("--replay of a trace whose #meta names another spec than its state
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'other.json');
   writeFileSync(file, JSON.stringify(doc));
-  const r = await runCli(['check', '--replay', file]);
+  const r = await runCliInProcess(['check', '--replay', file]);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain("the trace's state variables (flag, turn, proc) are not those of spec lost-update");
   expect(r.stderr).not.toContain('is missing');
+});
+
+it('--stats prints states/s and bytes/state only for a run big enough to measure them', async () => {
+  const tiny = await runCliInProcess(['check', 'test/fixtures/specs/two-states.ts', '--stats', '--out', tmp()]);
+  expect(tiny.code, tiny.stderr).toBe(0);
+  expect(tiny.stdout).toContain('2 distinct states, 2 generated, depth 2');
+  expect(tiny.stdout).not.toContain('bytes/state');
+  // Counters(4, 5): 1,296 states.
+  const big = await runCliInProcess(['check', 'counters', '--variant', 'n4-k5', '--stats', '--out', tmp()]);
+  expect(big.code, big.stderr).toBe(0);
+  expect(big.stdout).toMatch(/1,296 distinct states, .*\n +[\d,]+ states\/s, [\d,]+ bytes\/state/);
 });

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverAll, discoverSpecs } from '../src/cli/discover.ts';
 import { lookupCache } from '../src/cli/typecheck.ts';
-import { ROOT, runCli } from './support/cli.ts';
+import { ROOT, runCliInProcess as runCli } from './support/cli.ts';
 
 // Inside the repository (under the ignored .tmp/), so that the specs import src/ as real ones do.
 mkdirSync(join(ROOT, '.tmp'), { recursive: true });

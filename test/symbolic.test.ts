@@ -17,6 +17,8 @@ import { confirmStep } from '../src/symbolic/confirm.ts';
 
 
 const API = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+/** The minutes-long cross-checks: CI's MMCHECK_PROOFS=1 step, not npm test. */
+const PROOFS = process.env.MMCHECK_PROOFS === '1';
 const fixtureDir = mkdtempSync(join(tmpdir(), 'mmcheck-symbolic-fixtures-'));
 
 afterAll(async () => {
@@ -194,10 +196,15 @@ export default spec({
 `;
 
 describe('front end on a fixture with helpers, refs, optionals, switch, threads', () => {
-  // One variant here (the one with violations); both are in the bench sweep.
-  test('BMC agrees with BFS (verdicts and minimal trace lengths)', async () => {
+  // One variant here; both are in the bench sweep. npm test runs BMC to depth
+  // 6: both witnesses (2 and 3 steps) with their minimal lengths, and no
+  // violation of an invariant BFS proves. BMC to the diameter (12), where its
+  // "holds" is a proof to compare, takes minutes of Z3 on a busy machine: it
+  // runs with MMCHECK_PROOFS=1 (.ci/run). npm test still compares proofs at
+  // the diameter on the classic specs below.
+  test(`BMC agrees with BFS (verdicts and minimal trace lengths)${PROOFS ? '' : ' to depth 6 [the diameter with MMCHECK_PROOFS=1]'}`, async () => {
     const sp = await fixture({ 'helpers.ts': HELPERS, 'spec.ts': PAGES_SPEC });
-    await crossCheck(sp.build('buggy'));
+    await crossCheck(sp.build('buggy'), PROOFS ? undefined : 6);
   });
   test('sampled explicit steps satisfy Next and are the only successor', async () => {
     const sp = await fixture({ 'helpers.ts': HELPERS, 'spec.ts': PAGES_SPEC });
@@ -410,10 +417,13 @@ describe('classic specs: BMC agrees with BFS', () => {
 
 describe('kernel specs: BMC agrees with BFS', () => {
   // The B4 race (P13, 7 steps) and P6 (6 steps); the other kernel specs are
-  // in test/symbolic-kernel.test.ts, their full sweep in the bench.
+  // in test/symbolic-kernel.test.ts, their full sweep in the bench. This
+  // depth-7 run (over a minute of Z3, the test that hung npm test in issue
+  // 11) runs with MMCHECK_PROOFS=1 (.ci/run); npm test cross-checks B4 at
+  // depth 6 (P6) in test/symbolic-kernel.test.ts.
   const cases: [string, string, number][] = [['b4-gup-fast-fork', 'v5.19-no-wpseq', 7]];
   for (const [name, variant, depth] of cases) {
-    test(`${name} ${variant} to depth ${depth}`, async () => {
+    test.runIf(PROOFS)(`${name} ${variant} to depth ${depth}${PROOFS ? '' : ' [set MMCHECK_PROOFS=1]'}`, async () => {
       const sp = ((await import(`../specs/mm/${name}.ts`)) as { default: Spec<any> }).default;
       await crossCheck(sp.build(variant), depth);
     });

@@ -2,7 +2,8 @@
 
 import { UserError } from '../spec/errors.ts';
 import { TracedSpecError } from '../explicit/errors.ts';
-import { renderRaceDiagram } from '../report/race-diagram.ts';
+import { shownPath } from '../report/human.ts';
+import { specErrorDiagram, specErrorFiles } from './spec-error-trace.ts';
 
 export const EXIT = {
   ok: 0,
@@ -46,14 +47,21 @@ export function describeFailure(e: unknown, debug: boolean): { code: number; tex
 
 /**
  * The shortest trace to the state where a spec error happened, as TLC
- * prints it: a range error then serves as the TypeOK check TLA+ users write.
+ * prints it (a range error then serves as the TypeOK check TLA+ users
+ * write), and where it was written.
  */
 function tracedTo(e: TracedSpecError): string {
-  const n = e.trace.steps.length;
-  const head = `\nThe shortest trace to the state where it happened (${n} step${n === 1 ? '' : 's'}):\n\n`;
+  let diagram: string;
   try {
-    return head + renderRaceDiagram(e.trace, e.built, { method: 'breadth-first search' }, { body: true });
+    diagram = `\n${specErrorDiagram(e).trimEnd()}\n`;
   } catch {
-    return ''; // the message alone is still the answer
+    diagram = ''; // the message alone is still the answer
   }
+  const w = specErrorFiles(e);
+  const where = !w
+    ? ''
+    : 'files' in w
+      ? `\nThe trace is written to (--replay the .json to see the error happen again):\n${w.files.map((f) => `  ${shownPath(f)}\n`).join('')}`
+      : `\nThe trace could not be written: ${w.error}\n`;
+  return diagram + where;
 }

@@ -4,6 +4,9 @@
 // Exit codes: 0 as expected, 1 unexpected verdict, 2 spec or usage error,
 // 3 incomplete, 4 internal error (a bug in mmcheck), 5 trace files could not
 // be written, 130 interrupted.
+//
+// Start-up is most of a small spec's run, so what only some options need
+// (--html, --dump-graph, --watch, --replay) is imported when they are given.
 
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,20 +14,17 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { DEFAULT_ENGINE, ENGINES, engineNamed, engineOptions } from '../engines/registry.ts';
-import { StateGraph } from '../report/dot.ts';
+import type { StateGraph } from '../report/dot.ts';
 import { shownPath } from '../report/human.ts';
 import type { SpecOutcome } from '../report/outcome.ts';
 import { reporterFor } from '../report/reporter.ts';
 import { asExpected, type VerdictRow } from '../report/tables.ts';
 import { indentWrap } from '../report/text.ts';
-import { htmlReport } from '../report/html.ts';
 import { brokenSpecsReport } from './broken-specs.ts';
 import { callerCwd, discoverAll, findSpec, type BrokenSpec } from './discover.ts';
 import { refuseTypeErrors, splitByTypes } from './typecheck.ts';
-import { checkArgsOf, watchSpecs } from './watch.ts';
 import { describeFailure, EXIT, UsageError } from './errors.ts';
 import { progressLine, type Progress } from './progress.ts';
-import { replay } from './replay.ts';
 import { checkSpec, selectVariants, type RunOptions } from './run.ts';
 import { DEFAULT_OUT, GOLDEN_DIR, makeDir } from './trace-files.ts';
 import { engineOptionsOf, traceOutput, type CheckFlags } from './flags.ts';
@@ -32,14 +32,15 @@ import { engineOptionsOf, traceOutput, type CheckFlags } from './flags.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** --html: the self-contained report of these outcomes. */
-function writeHtml(file: unknown, outcomes: readonly SpecOutcome[]): void {
+async function writeHtml(file: unknown, outcomes: readonly SpecOutcome[]): Promise<void> {
   if (typeof file !== 'string') return;
+  const { htmlReport } = await import('../report/html.ts');
   try {
     writeFileSync(resolve(file), htmlReport(outcomes.map((o) => ({ name: o.found.spec.name, variants: o.variants }))));
   } catch (e) {
     throw new UsageError(`cannot write the HTML report ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  process.stderr.write(`mmcheck: HTML report written to ${shownPath(resolve(file))}\n`);
+  err(`mmcheck: HTML report written to ${shownPath(resolve(file))}\n`);
 }
 
 function positiveInt(v: string): number {
@@ -50,7 +51,23 @@ function positiveInt(v: string): number {
 
 let progress: Progress = progressLine(false);
 let debug = false;
-const out = (s: string): void => void process.stdout.write(s);
+/**
+ * Where the CLI writes. The process's own streams, or (tests) buffers: the
+ * CLI then runs inside the test's process, with no process to start.
+ */
+export interface CliIo {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  readonly env: NodeJS.ProcessEnv;
+}
+const PROCESS_IO: CliIo = {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  env: process.env,
+};
+let io: CliIo = PROCESS_IO;
+const out = (s: string): void => io.stdout(s);
+const err = (s: string): void => io.stderr(s);
 
 /** Interrupted, then unexpected verdicts, then write failures, then undecided verdicts. */
 function exitCodeOf(outcomes: readonly SpecOutcome[]): number {
@@ -65,6 +82,7 @@ function exitCodeOf(outcomes: readonly SpecOutcome[]): number {
 
 async function runReplay(file: string, specArg: string | undefined, specsDir: string, f: CheckFlags): Promise<number> {
   const c = pc.createColors(!!process.stdout.isTTY && !f.json);
+  const { replay } = await import('./replay.ts');
   const r = await replay(resolve(file), specArg, specsDir, ROOT);
   const shown = shownPath(resolve(file));
   if (f.json) {
@@ -89,13 +107,13 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
   const engineOpts = engineOptionsOf(engine, f);
   if (f.watch === true) {
     const files = specArg === undefined ? undefined : [(await findSpec(specArg, specsDir, ROOT)).file];
+    const { checkArgsOf, watchSpecs } = await import('./watch.ts');
     return watchSpecs({ files, specsDir, checkArgs: checkArgsOf({ ...f }), print: (l) => out(l + '\n') });
   }
-  const { outDir, writers } = traceOutput(engine, f, specArg, ROOT);
 
   const controller = new AbortController();
   let interrupts = 0;
-  process.on('SIGINT', () => {
+  const onSigint = (): void => {
     interrupts++;
     // An interruptible engine stops at its next check and prints partial statistics;
     // the others cannot be stopped mid-query, so they (or a second ^C) exit now.
@@ -105,9 +123,28 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
       process.exit(EXIT.interrupted);
     }
     controller.abort();
-  });
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await checkWith(specArg, f, engine, engineOpts, controller.signal);
+  } finally {
+    // In-process callers (tests) run check() many times in one process.
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function checkWith(
+  specArg: string | undefined,
+  f: CheckFlags,
+  engine: NonNullable<ReturnType<typeof engineNamed>>,
+  engineOpts: ReturnType<typeof engineOptionsOf>,
+  signal: AbortSignal,
+): Promise<number> {
+  const specsDir = f.specsDir ? resolve(f.specsDir) : join(ROOT, 'specs');
+  const { outDir, writers } = traceOutput(engine, f, specArg, ROOT);
   progress = progressLine(!!process.stderr.isTTY && !f.quiet);
   let graph: StateGraph | undefined;
+  const Graph = f.dumpGraph === undefined ? undefined : (await import('../report/dot.ts')).StateGraph;
   const opts: RunOptions = {
     variant: f.variant,
     engine,
@@ -116,12 +153,12 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
     outDir,
     writers,
     root: ROOT,
-    signal: controller.signal,
+    signal,
     engineHooks:
-      f.dumpGraph === undefined
+      Graph === undefined
         ? undefined
         : (built) => {
-            graph = new StateGraph(built);
+            graph = new Graph(built);
             const g = graph;
             return { onTransition: (s: unknown, t: { label: string }, n: unknown) => g.transition(s, t, n) };
           },
@@ -168,26 +205,26 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
   }
   // Only broken files: their rows, not an empty table that says all is as expected.
   if (outcomes.length || f.json || !broken.length) reporter.finish(outcomes);
-  if (f.json) for (const b of broken) process.stderr.write(`mmcheck: ${shownPath(b.file)}: ${b.message}\n`);
+  if (f.json) for (const b of broken) err(`mmcheck: ${shownPath(b.file)}: ${b.message}\n`);
   else out(brokenSpecsReport(broken, c, ROOT));
-  writeHtml(f.html, outcomes);
+  await writeHtml(f.html, outcomes);
   let code = exitCodeOf(outcomes);
   // A spec that could not be checked is a spec error, whatever the others gave.
   if (broken.length && code !== EXIT.interrupted) code = EXIT.usage;
   for (const v of outcomes.flatMap((o) => o.variants))
-    if (v.writeError) process.stderr.write(`mmcheck: I/O error: ${v.writeError}\n`);
+    if (v.writeError) err(`mmcheck: I/O error: ${v.writeError}\n`);
   if (graph && f.dumpGraph !== undefined) {
     const file = resolve(f.dumpGraph);
     if (graph.overflow) {
-      process.stderr.write(`mmcheck: --dump-graph: the state space has more than ${graph.size} states; not written (use --max-states to draw a part)\n`);
+      err(`mmcheck: --dump-graph: the state space has more than ${graph.size} states; not written (use --max-states to draw a part)\n`);
       return code === EXIT.ok ? EXIT.usage : code;
     }
     try {
       makeDir(resolve(file, '..'));
       writeFileSync(file, graph.toDot());
-      if (!f.json) process.stderr.write(`state graph (${graph.size} states) written to ${shownPath(file)}\n`);
+      if (!f.json) err(`state graph (${graph.size} states) written to ${shownPath(file)}\n`);
     } catch (e) {
-      process.stderr.write(`mmcheck: I/O error: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      err(`mmcheck: I/O error: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
       if (code === EXIT.ok || code === EXIT.incomplete) code = EXIT.io;
     }
   }
@@ -210,6 +247,7 @@ function program(result: { code: number }): Command {
   const prog = new Command('mmcheck')
     .description('Model checker for concurrency designs in Linux memory management')
     .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err })
     .showSuggestionAfterError(true)
     // One line and a hint, not the whole help (which buried the message).
     .showHelpAfterError('(add --help for the options)');
@@ -246,11 +284,13 @@ function program(result: { code: number }): Command {
   return prog;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The whole CLI: argv as process.argv has it; returns the exit code. */
+export async function main(argv: string[], with_: CliIo = PROCESS_IO): Promise<number> {
+  io = with_;
   const result = { code: EXIT.ok as number };
   debug = argv.includes('--debug');
   // Relative paths are the caller's, also under `npm run check` (which runs in the package root).
-  process.chdir(callerCwd());
+  process.chdir(callerCwd(io.env));
   try {
     await program(result).parseAsync(argv);
     return result.code;
@@ -261,9 +301,10 @@ async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     const { code, text } = describeFailure(e, debug);
-    process.stderr.write(text);
+    err(text);
     return code;
   }
 }
 
-process.exit(await main(process.argv));
+// Imported by the tests (test/support/cli.ts sets this flag) it only exports main.
+if (!(globalThis as { [k: symbol]: unknown })[Symbol.for('mmcheck.cli.embedded')]) process.exit(await main(process.argv));

@@ -13,6 +13,7 @@ import { findSpec, loadSpecFile, type FoundSpec } from './discover.ts';
 import { UsageError } from './errors.ts';
 import { selectVariants } from './run.ts';
 import { checkLasso } from '../explicit/lasso-check.ts';
+import { SPEC_ERROR_PROPERTY, specErrorIn } from './spec-error-trace.ts';
 
 export interface ReplayOutcome {
   readonly header: ItfHeader;
@@ -96,7 +97,8 @@ export async function replay(file: string, specArg: string | undefined, specsDir
   const result = (reproduces: boolean, reason: string): ReplayOutcome => ({ header, steps, reproduces, reason, log });
 
   const prop = built.properties.find((p) => p.name === header.property);
-  if (!prop && header.property !== DEADLOCK_PROPERTY)
+  const specError = !prop && header.property === SPEC_ERROR_PROPERTY && header.kind === 'violation';
+  if (!prop && header.property !== DEADLOCK_PROPERTY && !specError)
     return result(false, `${where} has no property '${header.property}' (properties: ${built.properties.map((p) => p.name).join(', ')})`);
   const call = (f: () => unknown, what: string): unknown => {
     try {
@@ -139,6 +141,13 @@ export async function replay(file: string, specArg: string | undefined, specsDir
     if (!prop) return result(false, 'a lasso needs a temporal property');
     const v = checkLasso(built, prop, states, header.loop);
     return result(v.ok, v.reason);
+  }
+  if (specError) {
+    // A trace to a spec error (src/cli/spec-error-trace.ts): the error happens in its last state.
+    const error = specErrorIn(built, codec, last);
+    return error
+      ? result(true, `a spec error happens in the last state (after step ${steps}): ${error}`)
+      : result(false, `no spec error happens in the last state (after step ${steps})`);
   }
   switch (header.kind) {
     case 'violation':

@@ -11,6 +11,8 @@ import type { TraceWriter } from '../report/trace-writers.ts';
 import type { FoundSpec } from './discover.ts';
 import { IoError, UsageError } from './errors.ts';
 import { variantDir, writeVariantTraces } from './trace-files.ts';
+import { TracedSpecError } from '../explicit/errors.ts';
+import { writeSpecErrorTrace } from './spec-error-trace.ts';
 
 export type { SpecOutcome, VariantOutcome } from '../report/outcome.ts';
 
@@ -68,11 +70,18 @@ export async function checkSpec(found: FoundSpec, opts: RunOptions, hooks: RunHo
   for (const variant of variants) {
     hooks.onVariantStart?.(found.spec.name, variant);
     const built = found.spec.build(variant);
-    const run = await opts.engine.run(
-      built,
-      { ...opts.engineOptions, ...opts.engineHooks?.(built) },
-      { signal: opts.signal, onProgress: (p) => hooks.onProgress?.(found.spec.name, variant, p) },
-    );
+    let run: RunResult;
+    try {
+      run = await opts.engine.run(
+        built,
+        { ...opts.engineOptions, ...opts.engineHooks?.(built) },
+        { signal: opts.signal, onProgress: (p) => hooks.onProgress?.(found.spec.name, variant, p) },
+      );
+    } catch (e) {
+      // The trace to a spec error is written as a counterexample's is (text and ITF).
+      if (e instanceof TracedSpecError) writeSpecErrorTrace(e, opts.outDir, opts.root, source);
+      throw e;
+    }
     const traces = run.properties.filter((r) => wantsTrace(r, opts.witness)).map((r) => r.trace!);
     let files = new Map<string, string[]>();
     let writeError: string | undefined;

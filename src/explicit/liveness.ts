@@ -26,6 +26,7 @@ import type { BuiltModel } from '../spec/spec.ts';
 import type { PropertyEntry } from '../spec/model.ts';
 import type { Coverage, PropertyResult, Trace, TraceStep } from '../spec/results.ts';
 import { SpecError } from '../spec/errors.ts';
+import { throwSiteLine } from '../spec/throw-site.ts';
 import type { Codec } from '../state/codec.ts';
 import { NO_PARENT, type VisitedStates } from './state-store.ts';
 import { SuccessorGraph } from './successors.ts';
@@ -124,7 +125,7 @@ function checkOne(ctx: Ctx, p: PropertyEntry): { trace?: Trace; bytes: number } 
     try {
       r = f(s);
     } catch (e) {
-      throw new SpecError(`${ctx.where}: property ${name} threw ${errText(e)}\n  in state ${ctx.codec.format(s)}`);
+      throw new SpecError(`${ctx.where}: property ${name} threw ${errText(e)}\n  in state ${ctx.codec.format(s)}${throwSiteLine(e)}`);
     }
     if (typeof r !== 'boolean') throw new SpecError(`${ctx.where}: property ${name} returned ${String(r)}, not a boolean`);
     return r;

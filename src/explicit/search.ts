@@ -19,6 +19,7 @@ import { SpecHygiene } from './hygiene.ts';
 import type { CoverageCounter } from './coverage.ts';
 import { buildTrace } from './trace.ts';
 import { TracedSpecError } from './errors.ts';
+import type { Reduction } from './symmetry-search.ts';
 
 export interface ExploreProgress {
   readonly distinct: number;
@@ -40,6 +41,8 @@ export interface SearchLimits {
   readonly onProgress?: (p: ExploreProgress) => void;
   readonly signal?: AbortSignal;
   readonly onTransition?: (s: unknown, t: Transition, n: unknown) => void;
+  /** Symmetry reduction (symmetry-search.ts): states are stored under their canonical form. */
+  readonly reduction?: Reduction;
 }
 
 export interface SearchOutcome {
@@ -88,6 +91,7 @@ export async function breadthFirstSearch(
   const { maxStates, maxDepth } = lim;
   const covEnabled = coverage.enabled;
   const covDistinct = coverage.distinct;
+  const reduction = lim.reduction;
 
   let status: RunStatus = 'complete';
   let limit: Limit | undefined;
@@ -101,9 +105,12 @@ export async function breadthFirstSearch(
 
   /** A spec error at state idx, with the shortest trace to it. */
   const traced = (e: unknown, idx: number): Error => {
+    if (e instanceof TracedSpecError) return e;
     const err = translate(e, idx);
     if (!(err instanceof SpecError) || idx < 0 || idx >= store.count) return err;
-    const trace = buildTrace(store, codec, transitions, idx, 'violation', 'spec-error');
+    const trace = lim.reduction
+      ? lim.reduction.traceTo(idx, 'violation', 'spec-error')
+      : buildTrace(store, codec, transitions, idx, 'violation', 'spec-error');
     return new TracedSpecError(err.message, trace, built);
   };
   const translate = (e: unknown, idx: number): Error => {
@@ -134,7 +141,7 @@ export async function breadthFirstSearch(
     generated++;
     let idx: number;
     try {
-      idx = store.put(next, NO_PARENT, 0);
+      idx = store.put(reduction ? reduction.canonical(next) : next, NO_PARENT, 0);
     } catch (e) {
       if (e instanceof StoreFullError) {
         status = 'incomplete';
@@ -212,16 +219,23 @@ export async function breadthFirstSearch(
             tracker.onStep(cur, t, S, N, next);
             if (sample) hygiene.propertiesReadOnly(next);
           }
+          // Under reduction the key is the canonical form; N and next stay the concrete successor.
+          const key = reduction ? reduction.canonical(next) : next;
           if (level >= maxDepth || store.count >= maxStates) {
-            if (!store.has(next))
+            if (!store.has(key))
               stopFor(level >= maxDepth ? { which: 'max-depth', value: maxDepth } : { which: 'max-states', value: maxStates });
             continue;
           }
-          const idx = store.put(next, cur, t);
+          const idx = store.put(key, cur, t);
           if (idx < 0) continue;
           covDistinct[t]!++;
           maxLevel = level + 1;
-          tracker.onState(idx, N);
+          try {
+            tracker.onState(idx, N);
+          } catch (e) {
+            // A property that throws in the new state: the trace goes to that state, not its parent.
+            throw traced(e, idx);
+          }
           if (sample) hygiene.propertiesReadOnly(next);
         }
         tr = undefined;

@@ -40,6 +40,9 @@ export function statsSummary(run: RunResult): string {
   return `${count(s.distinct)} distinct states, depth ${s.depth}, ${seconds(run)}`;
 }
 
+/** Fewer distinct states than this: no states/s or bytes/state (issue 11). */
+export const MIN_STATES_FOR_RATES = 1000;
+
 /** Statistics and the closing lines of one run. */
 export function statsLines(run: RunResult): string[] {
   const s = run.stats;
@@ -48,10 +51,10 @@ export function statsLines(run: RunResult): string[] {
     // A solver counts no states; TLC's lines would be meaningless.
     out.push(statsSummary(run));
   } else {
-    out.push(
-      `${count(s.distinct)} distinct states, ${count(s.generated)} generated, depth ${s.depth}, ${seconds(run)}`,
-      `${count(s.statesPerSecond)} states/s, ${count(s.bytesPerState)} bytes/state`,
-    );
+    out.push(`${count(s.distinct)} distinct states, ${count(s.generated)} generated, depth ${s.depth}, ${seconds(run)}`);
+    // Rates of a tiny run measure start-up and the store's first allocation
+    // (53,248 bytes/state for 2 states): printed only where they mean something.
+    if (s.distinct >= MIN_STATES_FOR_RATES) out.push(`${count(s.statesPerSecond)} states/s, ${count(s.bytesPerState)} bytes/state`);
   }
   if (run.status === 'interrupted') out.push('Interrupted: the statistics are partial.');
   else if (run.status === 'incomplete') out.push(`Incomplete: stopped at the limit ${run.limit ? limitText(run.limit) : '(unknown)'}; the statistics are partial.`);

@@ -7,6 +7,8 @@
 import type { Limit, PropertyResult, Trace } from '../spec/results.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
+import { throwSiteLine } from '../spec/throw-site.ts';
+import { sep } from 'node:path';
 import type { SymSystem } from './system.ts';
 import { decodeAct, decodeState, replay } from './trace.ts';
 import { checkMaybe, type ZBool, type ZExpr, type ZInt } from './z3.ts';
@@ -225,23 +227,35 @@ export function reportError(sys: SymSystem, u: Unrolling, m: ZModel<'main'>, d: 
   const s = trace.steps.length ? trace.steps[trace.steps.length - 1]!.state : trace.initial;
   const path = trace.steps.map((st) => st.transition.label).join(', ') || '(initial state)';
   const name = `spec ${sys.built.spec.name}, variant ${sys.built.variant}`;
+  // A property that throws in the state: its spec file:line, from the JavaScript throw.
+  for (const p of sys.built.properties) {
+    if (p.kind === 'transition') continue;
+    try {
+      (p.pred as (x: unknown) => unknown)(s);
+      p.to?.(s);
+    } catch (e) {
+      throw new SpecError(`${name}: property ${p.name} threw ${(e as Error).message} after ${path}\n  in state: ${JSON.stringify(s)}${throwSiteLine(e)}`);
+    }
+  }
   for (const t of sys.built.transitions) {
     let enabled: unknown;
     try {
       enabled = t.enabled(s);
     } catch (e) {
-      throw new SpecError(`${name}: the guard of ${t.label} throws after ${path}: ${(e as Error).message}`);
+      throw new SpecError(`${name}: the guard of ${t.label} throws after ${path}: ${(e as Error).message}${throwSiteLine(e)}`);
     }
     if (!enabled) continue;
     const n = structuredClone(s);
     try {
       t.fire(s, n);
     } catch (e) {
-      throw new SpecError(`${name}: ${t.label} throws after ${path}: ${(e as Error).message}`);
+      throw new SpecError(`${name}: ${t.label} throws after ${path}: ${(e as Error).message}${throwSiteLine(e)}`);
     }
     const bad = outOfRange(sys.enc.schema, n, sys.enc.unboundedInts);
     if (bad) throw new SpecError(`${name}: ${t.label} after ${path} sets ${bad}`);
   }
   const hit = sys.errors.find((e) => z.isTrue(m.eval(u.state(e.c, d), true)));
-  throw new SpecError(`${name}: after ${path}: ${hit?.site ?? 'some code throws'}\n  in state: ${JSON.stringify(s)}`);
+  // The translation's site names an absolute file: shown relative, as the explicit engine's are.
+  const site = (hit?.site ?? 'some code throws').split(`${process.cwd()}${sep}`).join('');
+  throw new SpecError(`${name}: after ${path}: ${site}\n  in state: ${JSON.stringify(s)}`);
 }

@@ -6,6 +6,8 @@
 
 import type { Model as ZModel } from 'z3-solver';
 import type { Trace, TraceStep } from '../spec/results.ts';
+import { SpecError } from '../spec/errors.ts';
+import { throwSiteLine } from '../spec/throw-site.ts';
 import type { SymSystem } from './system.ts';
 import type { ZExpr, ZInt } from './z3.ts';
 
@@ -45,10 +47,10 @@ export function replay(
   acts.forEach((id, i) => {
     const t = sys.built.transitions[id];
     if (!t) throw new TranslationMismatch(`transition id ${id} out of range`);
-    if (!t.enabled(cur))
+    if (!specCode(sys, kind, t.label, cur, () => t.enabled(cur)))
       throw new TranslationMismatch(`${t.label} is enabled symbolically but not in state ${JSON.stringify(cur)}`);
     const n = structuredClone(cur);
-    t.fire(cur, n);
+    specCode(sys, kind, t.label, cur, () => t.fire(cur, n));
     if (!deepEqual(n, states[i + 1]))
       throw new TranslationMismatch(
         `${t.label} from ${JSON.stringify(cur)} gives ${JSON.stringify(n)}, the translation says ${JSON.stringify(states[i + 1])}`,
@@ -57,6 +59,23 @@ export function replay(
     cur = n;
   });
   return { kind, property, initial: states[0], steps };
+}
+
+/**
+ * Runs a guard or apply of the spec on a trace's state. A throw is the spec's
+ * error, named with its spec file:line as the explicit engine names it; in a
+ * counterexample to induction the state need not be reachable, so say so.
+ */
+function specCode<T>(sys: SymSystem, kind: Trace['kind'], label: string, s: unknown, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    const where = kind === 'cti' ? 'in a state of a counterexample to induction (not necessarily reachable)' : 'in state';
+    throw new SpecError(
+      `spec ${sys.built.spec.name}, variant ${sys.built.variant}: ${label} threw ${e instanceof Error ? e.message : String(e)}\n` +
+        `  ${where}: ${JSON.stringify(s)}${throwSiteLine(e)}`,
+    );
+  }
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -34,3 +34,44 @@ export function runCli(
     });
   });
 }
+
+const EMBEDDED = Symbol.for('mmcheck.cli.embedded');
+let cliModule: Promise<typeof import('../../src/cli/main.ts')> | undefined;
+
+/**
+ * The same CLI run inside the test's own process: main() with the argv, its
+ * stdout and stderr captured, and the exit code it would give. A spawned
+ * process costs 1-2 s of CPU to start (tsx, the CLI's imports); this costs
+ * nothing after the first call. Use runCli where the test needs a real
+ * process: signals, bin/mmcheck.js, npm, the process's exit, or a run that
+ * might loop for ever.
+ *
+ * Calls are queued, one at a time (the CLI has one output sink and one
+ * working directory), so concurrent tests may call it too.
+ */
+export function runCliInProcess(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Ran> {
+  const run = queue.then(() => runNow(args, opts));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+async function runNow(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<Ran> {
+  (globalThis as { [k: symbol]: unknown })[EMBEDDED] = true;
+  cliModule ??= import('../../src/cli/main.ts');
+  const { main } = await cliModule;
+  let stdout = '';
+  let stderr = '';
+  const cwd = process.cwd();
+  const t0 = performance.now();
+  let code: number;
+  try {
+    // INIT_CWD: where the CLI resolves relative paths (as under npm run).
+    const env = { ...process.env, NO_COLOR: '1', INIT_CWD: opts.cwd ?? ROOT, ...opts.env };
+    code = await main([process.execPath, 'mmcheck', ...args], { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), env });
+  } finally {
+    process.chdir(cwd);
+  }
+  return { code, stdout, stderr, ms: performance.now() - t0 };
+}

@@ -9,7 +9,8 @@
 // (pool 'forks', isolate: each file has its own process).
 
 import { Worker } from 'node:worker_threads';
-import { beforeAll } from 'vitest';
+import { appendFileSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Seconds one test file may take; MMCHECK_TEST_FILE_BUDGET_S overrides it. */
 export const FILE_BUDGET_S = Number(process.env.MMCHECK_TEST_FILE_BUDGET_S) || 300;
@@ -28,4 +29,16 @@ beforeAll((suite) => {
   const file = (suite as { filepath?: string }).filepath ?? 'a test file';
   // unref: the watchdog never keeps a finished file's process alive.
   new Worker(WATCHDOG, { eval: true, workerData: { file, budget: FILE_BUDGET_S } }).unref();
+});
+
+// MMCHECK_TEST_CPU_LOG=<file>: each file appends its process's CPU seconds
+// (user + system, Z3's threads included; processes it spawned are not), to
+// see where the suite's time goes on a machine too busy for wall-clock
+// figures to mean much.
+afterAll((suite) => {
+  const log = process.env.MMCHECK_TEST_CPU_LOG;
+  if (!log) return;
+  const { user, system } = process.cpuUsage();
+  const file = (suite as { filepath?: string }).filepath ?? 'a test file';
+  appendFileSync(log, `${((user + system) / 1e6).toFixed(2)}\t${file}\n`);
 });
