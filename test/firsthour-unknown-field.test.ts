@@ -16,8 +16,10 @@ describe('the explicit engine refuses writes to unknown fields', () => {
   const cases: [string, RegExp][] = [
     ['top', /action inc threw in its apply: TypeError: Cannot add property countr, object is not extensible/],
     ['nested', /action inc threw in its apply: TypeError: Cannot add property sen, object is not extensible/],
-    ['index', /action inc threw in its apply: TypeError: Cannot add property 2, object is not extensible/],
-    ['push', /action inc threw in its apply: TypeError: Cannot add property 2, object is not extensible/],
+    // Arrays are not sealed (V8 stores into sealed arrays ~10x slower,
+    // docs/performance.md): a write past the end is caught by the length.
+    ['index', /action inc set w to array of length 3, outside array\(record\{seen\}, 2\)/],
+    ['push', /action inc set w to array of length 3, outside array\(record\{seen\}, 2\)/],
   ];
   for (const [variant, message] of cases)
     it(variant, async () => {
@@ -27,10 +29,10 @@ describe('the explicit engine refuses writes to unknown fields', () => {
     });
 });
 
-it('decoded states are sealed all the way down; known fields stay writable', () => {
+it('decoded records are sealed all the way down; known fields stay writable', () => {
   const codec = codecFor(record({ a: int(0, 3), r: record({ b: int(0, 3) }), xs: array(record({ c: int(0, 3) }), 2) }));
   for (const o of [codec.create(), codec.snapshot(new Uint32Array(codec.words), 0), codec.clone(codec.create())]) {
-    expect(Object.isSealed(o) && Object.isSealed(o.r) && Object.isSealed(o.xs) && Object.isSealed(o.xs[1])).toBe(true);
+    expect(Object.isSealed(o) && Object.isSealed(o.r) && Object.isSealed(o.xs[1])).toBe(true);
     o.a = 3;
     o.xs[1].c = 2;
     expect(codec.format(o)).toBe('{a: 3, r: {b: 0}, xs: [{c: 0}, {c: 2}]}');
