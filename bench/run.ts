@@ -10,7 +10,9 @@
 // taken when its run started, and rates are given per wall second and per
 // CPU second (user + system of the process that explored).
 //
-// BENCH_ONLY=counters,paxos,liveness,kernel,peers,symbolic selects parts (default: all).
+// BENCH_ONLY=startup,counters,paxos,liveness,kernel,kernel-rate,peers,symbolic
+// selects parts (default: all; kernel-rate is the fork-pin-cow-all line of
+// kernel alone).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { runSpinCounters, spinAvailable, peerModel } from './spin.ts';
 import { runTlcCounters, runTlcPaxosCommit, tlcJar } from './tlc.ts';
 import { TLC_COUNTS } from './paxos-commit.ts';
+import { measureStartup, startupLines } from './startup.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const N = Number(process.env.BENCH_N ?? 7);
@@ -67,6 +70,11 @@ function checkCounts(what: string, m: { distinct: number; generated: number }, d
 }
 
 console.log(`mmcheck bench (node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, load ${load()})\n`);
+if (want('startup')) {
+  for (const l of startupLines(measureStartup(root))) console.log(l);
+  console.log('');
+}
+
 console.log(
   `${'model'.padEnd(26)} ${'distinct'.padStart(10)} ${'sec'.padStart(6)} ${'dist/s'.padStart(9)} ` +
     `${'/CPU s'.padStart(9)} ${'B/st'.padStart(5)} ${'RSS'.padStart(5)} ${'load'.padStart(4)}`,
@@ -115,6 +123,28 @@ if (want('kernel') && existsSync(kernelDir)) {
     const spec = (await import(join(kernelDir, f))).default;
     for (const v of spec.variants) console.log(line(measure(join(kernelDir, f), v)));
   }
+}
+
+// The issue's kernel figure: fork-pin-cow-all's transitions per second, all
+// variants in one process as `npm run check fork-pin-cow-all` runs them
+// (bench/kernel-rate.ts), JIT warm-up included (round 1) and warm (round 3).
+const forkPinAll = join(kernelDir, 'fork-pin-cow-all.ts');
+if ((want('kernel') || want('kernel-rate')) && existsSync(forkPinAll)) {
+  const l = load();
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench/kernel-rate.ts'), forkPinAll, '3'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!) as {
+    variants: number;
+    rounds: { generated: number; seconds: number; cpuSeconds: number }[];
+  };
+  const [first, , last] = r.rounds;
+  console.log(
+    `fork-pin-cow-all, ${r.variants} variants in one process, load ${l}: ${fmt(first!.generated)} transitions;\n` +
+      `  round 1: ${fmt(first!.generated / first!.seconds)}/s wall, ${fmt(first!.generated / first!.cpuSeconds)}/CPU s; ` +
+      `round 3: ${fmt(last!.generated / last!.seconds)}/s wall, ${fmt(last!.generated / last!.cpuSeconds)}/CPU s`,
+  );
 }
 
 /** Ratio of mmcheck's rate to a peer's, per wall second and per CPU second. */

@@ -1,11 +1,17 @@
 // The symbolic engine's headline figures, printed by `npm run bench`:
 //  - BMC finding the B4 counterexample (gup_fast racing fork, P13), with its
 //    minimal length, in two designs without write_protect_seq;
+//  - BMC of P6 on b4-gup-fast-fork v5.19-no-wpseq (its 6-step violation);
 //  - induction proofs on kernel specs for unbounded counts: reference
 //    accounting (P12) on b2-rdma-fork v5.19, strengthened by
 //    inductive-refcounts, and "pinned anon => exclusive" (P6) on
 //    b4-gup-fast-fork v5.19, strengthened by inductive-pin-exclusive
 //    (models/mm/inductive.ts);
+//  - the same with --infer instead of the hand-written strengthening (the
+//    strengthenings are left out of the run, so they are no candidates),
+//    and v5.19-no-wpseq as the negative control (never proven);
+//  - the cone of influence of each property (leaves of 96, transitions),
+//    which says how much slicing could save;
 //  - the cross-check sweep npm test leaves out (every violating variant of
 //    every kernel spec by BMC to its longest counterexample, every classic
 //    variant of at most 2,000 states to its BFS depth): a disagreement with
@@ -21,9 +27,29 @@ import { coverageText } from '../src/report/coverage.ts';
 import { explore } from '../src/explicit/explore.ts';
 import { readdirSync } from 'node:fs';
 import type { BuiltModel } from '../src/spec/spec.ts';
+import type { PropertyResult } from '../src/spec/results.ts';
+import { coneOfInfluence } from '../src/symbolic/slicing.ts';
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 const sec = (x: number) => `${x.toFixed(2)} s`;
+/** CPU seconds of this process, Z3's worker threads included (wall time is noisy on a shared machine). */
+const cpu = (since: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1e6;
+};
+
+/** Conjuncts named in strengthenedBy (infer.ts names 8, then "N more inferred conjuncts"). */
+function usedCount(by: readonly string[]): number {
+  const more = /^(\d+) more inferred conjuncts$/.exec(by[by.length - 1] ?? '');
+  return more ? by.length - 1 + Number(more[1]) : by.length;
+}
+
+/** How a symbolic verdict reads in the table. */
+function outcome(p: PropertyResult): string {
+  if (p.verdict === 'holds') return p.trace ? 'witness' : p.coverage.kind === 'inductive' ? `proven (${p.coverage.ints})` : 'holds';
+  if (p.verdict === 'violated') return `violated (${p.trace?.steps.length}-step trace)`;
+  return p.trace?.kind === 'cti' ? `CTI (${p.trace.property})` : 'unknown';
+}
 
 async function specNamed(file: string): Promise<Spec<any>> {
   return ((await import(`../specs/mm/${file}.ts`)) as { default: Spec<any> }).default;
@@ -33,40 +59,70 @@ export async function runSymbolicBench(): Promise<string[]> {
   const out: string[] = ['', 'symbolic engine (Z3 via z3-solver, wasm)'];
   try {
     const b4 = await specNamed('b4-gup-fast-fork');
-    for (const variant of ['v5.19-no-wpseq', 'v5.8']) {
+    const bmcRows: [string, string][] = [
+      ['v5.19-no-wpseq', 'P13-gup-fast-vs-fork'],
+      ['v5.8', 'P13-gup-fast-vs-fork'],
+      ['v5.19-no-wpseq', 'P6-pinned-is-exclusive'],
+    ];
+    for (const [variant, property] of bmcRows) {
       const built = b4.build(variant);
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const sys = await symbolicSystem(built);
       const translate = (performance.now() - t0) / 1000;
       const solver: number[] = [];
-      const r = await bmc(sys, 20, solver, new Set(['P13-gup-fast-vs-fork']));
+      const r = await bmc(sys, 20, solver, new Set([property]));
       const p = r.results[0]!;
       const total = (performance.now() - t0) / 1000;
       out.push(
-        `  BMC b4-gup-fast-fork ${variant} P13: ${p.verdict}, ${p.trace ? `${p.trace.steps.length}-step trace` : coverageText(p.coverage)}; ` +
-          `${sec(total)} (translate ${sec(translate)}, ${solver.length} queries, solver ${sec(sum(solver))}, max ${sec(Math.max(...solver))})`,
+        `  BMC b4-gup-fast-fork ${variant} ${property.split('-')[0]}: ${p.verdict}, ${p.trace ? `${p.trace.steps.length}-step trace` : coverageText(p.coverage)}; ` +
+          `${sec(total)} (CPU ${sec(cpu(c0))}, translate ${sec(translate)}, ${solver.length} queries, solver ${sec(sum(solver))}, max ${sec(Math.max(...solver))}, ${sys.enc.alg.bits}-bit)`,
       );
     }
 
-    const proofs: [string, string, string, string][] = [
-      ['b2-rdma-fork', 'v5.19', 'inductive-pin-exclusive', 'P12-refcounts-exact'],
-      ['b4-gup-fast-fork', 'v5.19', 'inductive-pin-exclusive', 'P6-pinned-is-exclusive'],
+    // The cone of influence per property: what slicing the transition relation could leave out.
+    {
+      const sys = await symbolicSystem(b4.build('v5.19'));
+      const cones = sys.props
+        .filter((p) => p.entry.kind === 'always')
+        .map((p) => {
+          const c = coneOfInfluence(sys, [p.holds, p.error]);
+          return `${p.entry.name.split('-')[0]} ${c.leaves.length}`;
+        });
+      const e = coneOfInfluence(sys, [sys.error]);
+      out.push(`  cone of influence, b4-gup-fast-fork v5.19 (leaves of ${sys.X.length}; every cone takes all ${sys.trans.length} transitions):`);
+      out.push(`    ${cones.join(', ')}; spec errors ${e.leaves.length}`);
+    }
+
+    // [spec, variant, --invariant or 'infer', properties]
+    const proofs: [string, string, string, string[]][] = [
+      ['b2-rdma-fork', 'v5.19', 'inductive-pin-exclusive', ['P12-refcounts-exact']],
+      ['b4-gup-fast-fork', 'v5.19', 'inductive-pin-exclusive', ['P6-pinned-is-exclusive']],
+      ['b2-rdma-fork', 'v5.19', 'infer', ['P12-refcounts-exact', 'P6-pinned-is-exclusive']],
+      ['b4-gup-fast-fork', 'v5.19', 'infer', ['P6-pinned-is-exclusive', 'P12-refcounts-exact']],
+      ['b4-gup-fast-fork', 'v5.19-no-wpseq', 'infer', ['P6-pinned-is-exclusive']],
     ];
-    for (const [file, variant, invariant, target] of proofs) {
+    for (const [file, variant, how, targets] of proofs) {
       const t1 = performance.now();
+      const c1 = process.cpuUsage();
+      const infer = how === 'infer';
       const r = await checkSymbolic((await specNamed(file)).build(variant), {
         engine: 'induction',
-        invariant,
+        ...(infer ? { infer: true } : { invariant: how }),
         ints: 'unbounded',
         depth: 1,
-        properties: [invariant, target],
+        properties: infer ? targets : [how, ...targets],
       });
-      const p = r.properties.find((q) => q.property === target)!;
       const secs = r.stats.solverSeconds;
       out.push(
-        `  induction ${file} ${variant} ${target}: ${p.verdict} (${coverageText(p.coverage)}); ` +
-          `${sec((performance.now() - t1) / 1000)}, ${secs.length} queries, solver ${sec(sum(secs))}, max ${sec(Math.max(...secs))}`,
+        `  induction ${file} ${variant} ${infer ? '--infer' : `--invariant ${how}`}: ${sec((performance.now() - t1) / 1000)} ` +
+          `(CPU ${sec(cpu(c1))}), ${secs.length} queries, solver ${sec(sum(secs))}, max ${sec(Math.max(...secs))}`,
       );
+      for (const t of targets) {
+        const p = r.properties.find((q) => q.property === t)!;
+        const by = p.coverage.kind === 'inductive' ? usedCount(p.coverage.strengthenedBy) : 0;
+        out.push(`    ${t}: ${outcome(p)}${by ? `, step used ${by} conjunct(s)` : ''}`);
+      }
     }
     if (process.env.MMCHECK_BENCH_SWEEP !== '0') out.push(...(await sweep()));
   } catch (e) {

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The mmcheck command. The CLI is TypeScript: register tsx's loader in this
-// process (no child process, so signals and exit codes need no relaying) and
-// run src/cli/main.ts, which reads process.argv itself.
+// The mmcheck command. The CLI is TypeScript: register mmcheck's own module
+// hooks in this process (no child process, so signals and exit codes need no
+// relaying; bin/ts-hooks.mjs says why not tsx) and run src/cli/main.ts, which
+// reads process.argv itself.
 
-import { register } from 'tsx/esm/api';
+import './register-ts.mjs';
 
-register();
 await import('../src/cli/main.ts');

@@ -17,8 +17,9 @@ import { explore } from '../src/explicit/explore.ts';
 import { checkSymbolic, disposeZ3 } from '../src/symbolic/index.ts';
 import { symbolicSystem } from '../src/symbolic/system.ts';
 import { kStepFails } from '../src/symbolic/induction.ts';
-import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS } from '../models/mm/inductive.ts';
-import { PROP } from '../models/mm/properties.ts';
+import { INDUCTIVE_DEVICE_EXCLUSIVE, INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, exclusivePagesAgree } from '../models/mm/inductive.ts';
+import { PROP, exclusiveNotInherited } from '../models/mm/properties.ts';
+import type { ROState } from '../models/mm/state.ts';
 
 afterAll(async () => {
   await disposeZ3();
@@ -104,5 +105,88 @@ describe('b2-rdma-fork v5.9-rc4 (pinned pages shared at fork): negative control'
     expect(p.verdict).toBe('unknown');
     expect(p.trace?.kind).toBe('cti');
     expect(p.trace!.steps.map((s) => s.transition.label)).toEqual(['fork.dup']);
+  });
+});
+
+// ---- device-exclusive entries: P8 and P9 for all counts on the v6.15 design ----
+//
+// specs/mm/device/de-fork.ts with inductive-device-exclusive registered
+// (test/fixtures/induction/de-fork.ts; models/mm/inductive.ts, conjuncts
+// 19-28 in docs/kernel-induction.md). The explicit engine checks the
+// strengthening in every reachable state of every variant (it holds exactly
+// in the v6.15 designs whose fork keeps the child free of entries); the Z3
+// proof runs with MMCHECK_PROOFS=1.
+
+const deFork = ((await import('./fixtures/induction/de-fork.ts')) as { default: Spec<any> }).default;
+const INV_DEV = INDUCTIVE_DEVICE_EXCLUSIVE;
+
+/** The state a violation trace ends in. */
+const lastState = (p: PropertyResult) => {
+  const steps = p.trace!.steps as readonly { state: ROState }[];
+  return steps.length ? steps[steps.length - 1]!.state : (p.trace!.initial as ROState);
+};
+
+describe('de-fork: the device-exclusive strengthening against every reachable state', () => {
+  for (const v of ['v6.15', 'v6.15-copy-cpu']) {
+    test(`${v}: inductive-device-exclusive, P8, P9 and P12 hold in every reachable state`, async () => {
+      const r = await explore(deFork.build(v));
+      for (const name of [INV_DEV, PROP.P8, PROP.P9, PROP.P12]) expect([name, prop(r, name).verdict]).toEqual([name, 'holds']);
+    });
+  }
+
+  // Negative controls: the v8 thread's rejected designs give the child a
+  // device-exclusive entry. The strengthening fails with P9's minimal trace,
+  // and it is its entry conjunct (20) that the last state breaks.
+  for (const v of ['v6.15-copy-de', 'v6.15-share-de']) {
+    test(`${v}: the strengthening is violated where P9 is, by its entry conjunct`, async () => {
+      const r = await explore(deFork.build(v));
+      const inv = prop(r, INV_DEV);
+      expect(inv.verdict).toBe('violated');
+      expect(prop(r, PROP.P9).verdict).toBe('violated');
+      expect(inv.trace!.steps.length).toBe(prop(r, PROP.P9).trace!.steps.length);
+      const last = lastState(inv);
+      expect(exclusivePagesAgree(last)).toBe(false);
+      expect(exclusiveNotInherited(last)).toBe(false);
+    });
+  }
+
+  // The old design (v5.14-v6.14) drops the mapcount of a page under an entry:
+  // the strengthening fails there with P12's trace (I6), as the rework's
+  // "refcount:2 mapcount:0" report says.
+  test('v6.14: violated with P12 (the entry dropped the mapcount)', async () => {
+    const r = await explore(deFork.build('v6.14'));
+    expect(prop(r, INV_DEV).verdict).toBe('violated');
+    expect(prop(r, INV_DEV).trace!.steps.length).toBe(prop(r, PROP.P12).trace!.steps.length);
+  });
+});
+
+describe('de-fork v6.15: P8 and P9 proven for unbounded counts', () => {
+  const built = deFork.build('v6.15');
+
+  proof('inductive-device-exclusive is inductive and implies P8, P9 and P12', async () => {
+    const names = [INV_DEV, PROP.P8, PROP.P9, PROP.P12];
+    const r = await checkSymbolic(built, induction(INV_DEV, names));
+    for (const name of names) {
+      const p = prop(r, name);
+      expect([name, p.verdict], JSON.stringify(p.coverage)).toEqual([name, 'holds']);
+      expect(p.coverage, name).toMatchObject({ kind: 'inductive', k: 1, ints: 'unbounded' });
+    }
+  });
+
+  proof('negative control: P8 alone is not inductive', async () => {
+    const sys = await symbolicSystem(built, { unboundedInts: true });
+    const p = sys.props.find((x) => x.entry.name === PROP.P8)!;
+    expect(await kStepFails(sys, p.holds, 1, [])).toBe(true);
+  });
+});
+
+describe('de-fork v6.15-copy-de (fork copies the entry): negative control', () => {
+  proof('the strengthening is not proven: induction ends with a counterexample', async () => {
+    const r = await checkSymbolic(deFork.build('v6.15-copy-de'), induction(INV_DEV, [INV_DEV, PROP.P9]));
+    for (const name of [INV_DEV, PROP.P9]) {
+      const p = prop(r, name);
+      expect(p.verdict, name).not.toBe('holds');
+      expect(['cti', 'violation'], name).toContain(p.trace?.kind);
+    }
   });
 });

@@ -13,9 +13,9 @@ export const DE_KERNELS = {
    */
   'v5.14': { ...KERNELS['v5.11'], de: 'range', retryReleases: false },
   /** b3fefbb30a16 (v6.14-rc3): the retry unlocks and puts; still the old design. */
-  'v6.14': { ...KERNELS['v5.19'], de: 'range' },
+  'v6.14': { ...KERNELS['v5.19'], de: 'range', migrateBatched: true },
   /** The 2025 rework: make_device_exclusive, one page, mapcount kept, retry. */
-  'v6.15': { ...KERNELS['v5.19'], de: 'single' },
+  'v6.15': { ...KERNELS['v5.19'], de: 'single', migrateBatched: true },
 } as const satisfies Record<string, MmConfig>;
 
 export const DE_KERNEL_DOCS: Record<keyof typeof DE_KERNELS, string> = {

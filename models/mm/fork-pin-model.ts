@@ -26,7 +26,7 @@ export function scenario(
   };
 }
 
-function initialState(sc: Scenario): MmState {
+export function initialState(sc: Scenario): MmState {
   const nPages = sc.pages.size;
   const page = [];
   for (let i = 0; i < nPages; i++) {
@@ -94,6 +94,13 @@ function initialState(sc: Scenario): MmState {
 export function forkPinModel(k: MmConfig, sc: Scenario, props: readonly PropId[]): MmModel {
   const m = model(mmSchema(sc.pages, sc.holderDomain));
   m.init(initialState(sc));
+  addPaths(m, k, sc);
+  addProperties(m, sc, props);
+  return m;
+}
+
+/** The paths the scenario runs, under design k. */
+export function addPaths(m: MmModel, k: MmConfig, sc: Scenario): void {
   if (!sc.noFork) addFork(m, k, sc);
   for (let h = 0; h < sc.holders.length; h++) addHolder(m, k, sc, h);
   if (sc.dma) {
@@ -107,6 +114,4 @@ export function forkPinModel(k: MmConfig, sc: Scenario, props: readonly PropId[]
   if (sc.parentMprotect !== undefined) addMprotect(m, k, sc, sc.parentMprotect);
   if (sc.driver) addDriver(m, k, sc);
   if (sc.devWrite) addDeviceWrite(m);
-  addProperties(m, sc, props);
-  return m;
 }

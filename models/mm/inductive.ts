@@ -14,11 +14,12 @@
 import type { MmConfig } from './kernels.ts';
 import { holderStart, ready, type MmModel } from './paths.ts';
 import type { Scenario } from './scenario.ts';
-import { gupPins, gupRefs, pathRefs, pinnedIsExclusive, ptesMapping } from './properties.ts';
-import { CHILD, PARENT, faultLabels, type ROState } from './state.ts';
+import { deviceExclusive, exclusiveNotInherited, gupPins, gupRefs, pathRefs, pinnedIsExclusive, ptesMapping } from './properties.ts';
+import { CHILD, MAX_TRIES, PARENT, SEQ_MAX, faultLabels, type ROState } from './state.ts';
 
 export const INDUCTIVE_REFCOUNTS = 'inductive-refcounts';
 export const INDUCTIVE_PIN_EXCLUSIVE = 'inductive-pin-exclusive';
+export const INDUCTIVE_DEVICE_EXCLUSIVE = 'inductive-device-exclusive';
 
 /** A label of an in-fault sub-path (fault.ts) with prefix p. */
 function inFault(pc: string, p: string): boolean {
@@ -167,7 +168,7 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
   const beforeCopy =
     fpc === 'lock' || fpc === 'mnStart' || fpc === 'mnInv' || fpc === 'seqBegin' || fpc === 'wp' || fpc === 'dup' || fpc === 'copy';
   let ok =
-    s.forked === (fpc === 'done') &&
+    s.forked === (fpc === 'done' && !sc.noFork) &&
     s.mm[PARENT].mmapW === (forkHoldsMmapWrite(fpc) || userHoldsMmapWrite(s, PARENT)) &&
     s.mm[CHILD].mmapW === userHoldsMmapWrite(s, CHILD) &&
     mmapWriters(s, PARENT) <= 1 &&
@@ -365,5 +366,309 @@ export function addInductivePinExclusive(m: MmModel, sc: Scenario, k: MmConfig):
 export function addInductiveRefcounts(m: MmModel, sc: Scenario): void {
   m.always(INDUCTIVE_REFCOUNTS, (s) => inductiveRefcounts(s, sc), {
     doc: 'inductive strengthening of P12: fork/GUP program counters, mmap_lock and page counters agree',
+  });
+}
+
+// ---- device-exclusive entries (P8, P9) on the v6.15 design ----
+
+/** 1 if pc is one of the labels, else 0 (a count, in the modelling subset). */
+function at(pc: string, labels: readonly string[]): number {
+  let n = 0;
+  for (const l of labels) n = n + (pc === l ? 1 : 0);
+  return n;
+}
+
+/**
+ * Where a thread of the parent's mm (the one with the driver's
+ * subscription) stands in its invalidation brackets, by program counter:
+ * `inside` counts the ranges it has started and not ended (range_start ran,
+ * range_end not yet: the step at pc is the callback or later), `post`
+ * those whose interval callback has run (the PTE change and range_end are
+ * still to come), `ahead` the brackets it will still open for sure or may
+ * open, at most (an upper bound, for conjunct 26).
+ */
+interface Brackets {
+  inside: number;
+  post: number;
+}
+
+/** A fault sub-path with prefix p (fault.ts): the COW bracket and, where the restore notifies, the restore bracket. */
+function faultBrackets(pc: string, p: string, nfy: boolean, xnfy: boolean): Brackets {
+  const cowIn = nfy ? at(pc, [`${p}Inv`, `${p}Relock`, `${p}End`]) : 0;
+  const cowPost = nfy ? at(pc, [`${p}Relock`, `${p}End`]) : 0;
+  const xIn = xnfy ? at(pc, [`${p}XInv`, `${p}XRestore`, `${p}XUnlock`, `${p}XEnd`]) : 0;
+  const xPost = xnfy ? at(pc, [`${p}XRestore`, `${p}XUnlock`, `${p}XEnd`]) : 0;
+  return { inside: cowIn + xIn, post: cowPost + xPost };
+}
+
+/** Every bracket of the parent's mm, summed over its threads. */
+function parentBrackets(s: ROState, sc: Scenario, k: MmConfig): Brackets {
+  const nfy = !!sc.driver;
+  const xnfy = nfy && k.restoreNotifies;
+  let inside = 0;
+  let post = 0;
+  if (nfy) {
+    const fpc = s.fork.pc;
+    inside = inside + at(fpc, ['mnInv', 'seqBegin', 'wp', 'dup', 'copy', 'seqEnd', 'mnEnd']);
+    post = post + at(fpc, ['seqBegin', 'wp', 'dup', 'copy', 'seqEnd', 'mnEnd']);
+    const z = s.user[PARENT].unmap.pc;
+    inside = inside + at(z, ['zInv', 'zClear', 'zEnd']);
+    post = post + at(z, ['zClear', 'zEnd']);
+    const mp = s.user[PARENT].mprotect.pc;
+    inside = inside + at(mp, ['mpInv', 'mpChange', 'mpEnd']);
+    post = post + at(mp, ['mpChange', 'mpEnd']);
+    const d = s.drv.pc;
+    inside = inside + at(d, ['xInv', 'install', 'xEnd']);
+    post = post + (k.ownerFilter ? 0 : at(d, ['install', 'xEnd']));
+  }
+  const w = faultBrackets(s.user[PARENT].write.pc, 'w', nfy, xnfy);
+  const g = faultBrackets(s.drv.pc, 'g', nfy, xnfy);
+  inside = inside + w.inside + g.inside;
+  post = post + w.post + g.post;
+  for (let h = 0; h < sc.holders.length; h++) {
+    const f = faultBrackets(s.gup[h].pc, 'f', nfy && sc.holders[h].owner === PARENT, xnfy && sc.holders[h].owner === PARENT);
+    inside = inside + f.inside;
+    post = post + f.post;
+  }
+  return { inside, post };
+}
+
+/** The driver after mmu_interval_read_begin (and its wait): its snapshot is in use. */
+function driverAfterBegin(pc: string): boolean {
+  return pc === 'mlock' || driverHoldsMmapRead(pc) || pc === 'lock' || pc === 'check' || pc === 'map' || pc === 'release';
+}
+
+/**
+ * The driver's GUP will fault once more before its PTE is present and
+ * writable (do_swap_page on the entry, or the COW fault): the PTE maps a
+ * page but is device-exclusive or read-only, and VM_WRITE is set (without
+ * it GUP fails with no fault).
+ */
+function gupNeedsFault(s: ROState): number {
+  const e = s.pte[PARENT];
+  return e.page !== null && s.mm[PARENT].vmaW && (e.dx || !e.w) ? 1 : 0;
+}
+
+/**
+ * An upper bound on the invalidation brackets the driver will still open
+ * (v6.15, one GUP fault per round at most): per round not yet begun 2 (a
+ * fault and make_device_exclusive's own EXCLUSIVE range); in a round
+ * before it holds mmap_lock 2; while it holds mmap_lock (nothing but
+ * readers runs, and readers only make the PTE more writable) what the
+ * PTE says: a fault if it needs one, then its own range.
+ */
+function driverBracketsAhead(s: ROState): number {
+  const pc = s.drv.pc;
+  const rounds = s.drv.tries < MAX_TRIES ? MAX_TRIES - s.drv.tries : 0;
+  if (pc === 'done') return 0;
+  if (pc === 'begin') return 2 * rounds;
+  let cur = 0;
+  if (pc === 'wait' || pc === 'mlock') cur = 2;
+  if (pc === 'gup') cur = gupNeedsFault(s) + 1;
+  // In its fault: after it the PTE is writable (the COW's new page; the
+  // restored entry of an exclusive page), unless it changed first (then
+  // GUP may need another fault). Before the fault's range_start: that
+  // bracket too.
+  const e = s.pte[PARENT];
+  const old = s.drv.old;
+  const cowWillFix = e.page === old && !e.dx && !e.w;
+  const restoreWillFix = e.page === old && e.dx;
+  if (pc === 'gCopy' || pc === 'gStart') cur = 2 + (cowWillFix ? 0 : gupNeedsFault(s));
+  if (pc === 'gXLock' || pc === 'gXStart') cur = 2 + (restoreWillFix ? 0 : gupNeedsFault(s));
+  if (pc === 'gInv' || pc === 'gRelock') cur = 1 + (cowWillFix ? 0 : gupNeedsFault(s));
+  if (pc === 'gXInv' || pc === 'gXRestore') cur = 1 + (restoreWillFix ? 0 : gupNeedsFault(s));
+  if (pc === 'gEnd' || pc === 'gXUnlock' || pc === 'gXEnd') cur = 1 + gupNeedsFault(s);
+  if (pc === 'flock' || pc === 'xStart') cur = 1;
+  return cur + 2 * (MAX_TRIES - s.drv.tries);
+}
+
+/**
+ * An upper bound on the brackets the parent mm's threads will still open,
+ * for the declared bound of the notifier sequence numbers (SEQ_MAX): fork,
+ * munmap and mprotect open one each; the driver as above. Scenarios with a
+ * parent store or GUP holders in the parent are not covered (their fault
+ * loop repeats while the driver reinstalls the entry): 0 is assumed, so
+ * the explicit engine finds conjunct 26 false there if it matters.
+ */
+function bracketsAhead(s: ROState, sc: Scenario, k: MmConfig): number {
+  if (!sc.driver) return 0;
+  const fork = k.madvDontfork ? 0 : at(s.fork.pc, ['lock', 'mnStart']);
+  const unmap = at(s.user[PARENT].unmap.pc, ['zap', 'zStart']);
+  const mprot = at(s.user[PARENT].mprotect.pc, ['mpLock', 'mpStart']);
+  return fork + unmap + mprot + driverBracketsAhead(s);
+}
+
+/** The parent's PTE is the device-exclusive entry for page p. */
+function parentExclusiveOn(s: ROState, p: number | null): boolean {
+  return p !== null && s.pte[PARENT].dx && s.pte[PARENT].page === p;
+}
+
+/**
+ * The strengthening of P8 (device-exclusive mutual exclusion) and P9 (not
+ * inherited) for the v6.15 design (make_device_exclusive, mapcount kept;
+ * fork restores the entry with try_restore_exclusive_pte):
+ * inductive-refcounts, P8, P9 and (numbered on from inductive-pin-exclusive,
+ * docs/kernel-induction.md)
+ *
+ * 19. I1 and its converse: a present writable PTE maps an AnonExclusive page
+ *     mapped once (except at fork's `copy`); an AnonExclusive page has at most
+ *     one mapping.
+ * 20. a device-exclusive entry is the parent's (the driver's mm), and its page
+ *     is AnonExclusive and mapped by that entry alone.
+ * 21. mmu_notifier bookkeeping: active_invalidate_ranges is the number of
+ *     threads between range_start and range_end, invalidate_seq is odd iff
+ *     one is, and the interval's sequence is not newer than it; once an
+ *     interval callback of a still-active range has run, the interval's
+ *     sequence equals the (odd) global one (mmu_interval_set_seq(cur_seq)).
+ * 22. the driver's read_begin snapshot is not newer than invalidate_seq, and
+ *     after the wait it is not the odd sequence of a range still active.
+ * 23. the driver's locals per step: no folio before GUP returned one; the
+ *     folio (referenced) from folio_lock to the end of the round, locked
+ *     from folio_lock on; make_device_exclusive succeeded only after
+ *     install; svmm->mutex held exactly at check and map.
+ * 24. make_device_exclusive's folio_walk recheck (v6.15) always succeeds:
+ *     between GUP and install the driver holds mmap_lock, so no fork,
+ *     munmap or mprotect changes the PTE, and other readers only make it
+ *     writable.
+ * 25. the grant: after install, the entry is the driver's page unless a
+ *     callback has run since read_begin (so read_retry will fail); at `map`
+ *     the snapshot is current and the entry there; the device's mirror is
+ *     'none' or RW+atomic on the page of the parent's entry, and no
+ *     invalidation is past its callback.
+ * 26. the notifier sequence numbers stay within SEQ_MAX: invalidate_seq
+ *     (rounded up to even) plus 2 per bracket still to come.
+ * 27. a locked folio has one lock holder, an unlocked one none.
+ * 28. write_protect_seq by fork's step (conjuncts 9, 10, 18 with fork's
+ *     notifier bracket).
+ */
+export function inductiveDeviceExclusive(s: ROState, sc: Scenario, k: MmConfig): boolean {
+  return (
+    inductiveRefcounts(s, sc) &&
+    deviceExclusive(s) &&
+    exclusiveNotInherited(s) &&
+    exclusivePagesAgree(s) &&
+    notifierAgrees(s, sc, k) &&
+    driverAgrees(s, k) &&
+    folioLocksHeld(s, sc) &&
+    grantBacked(s, sc, k) &&
+    seqWithinBound(s, sc, k) &&
+    wpSeqAgrees(s, sc, k)
+  );
+}
+
+/**
+ * 28 (conjuncts 9 and 10 of inductive-pin-exclusive, with fork's notifier
+ * bracket): write_protect_seq is 0 before fork's raw_write_seqcount_begin,
+ * 1 inside, 2 after (through mnEnd); 0 without it or without a fork; fork's
+ * seqBegin/seqEnd and wp steps run only in designs that have them.
+ */
+export function wpSeqAgrees(s: ROState, sc: Scenario, k: MmConfig): boolean {
+  const fpc = s.fork.pc;
+  const odd = fpc === 'wp' || fpc === 'dup' || fpc === 'copy' || fpc === 'seqEnd';
+  const started = odd || fpc === 'mnEnd' || fpc === 'unlock' || fpc === 'done';
+  const expectSeq = !k.wpSeq || sc.noFork || k.madvDontfork || !started ? 0 : odd ? 1 : 2;
+  return (
+    s.mm[CHILD].wpSeq === 0 &&
+    s.mm[PARENT].wpSeq === expectSeq &&
+    (k.wpSeq || !(fpc === 'seqBegin' || fpc === 'seqEnd')) &&
+    (k.wpBeforeDup || fpc !== 'wp')
+  );
+}
+
+/** 19, 20: who maps an AnonExclusive page, and a device-exclusive entry's page. */
+export function exclusivePagesAgree(s: ROState): boolean {
+  let ok = true;
+  for (let m = 0; m < s.pte.length; m++) {
+    const p = s.pte[m].page;
+    ok = ok && !(p !== null && !s.pte[m].dx && s.pte[m].w && !(s.page[p].excl && s.page[p].map === 1) && s.fork.pc !== 'copy');
+    ok = ok && !(p !== null && s.pte[m].dx && !(m === PARENT && s.page[p].excl && ptesMapping(s, p) === 1));
+  }
+  for (let p = 0; p < s.page.length; p++) ok = ok && !(s.page[p].excl && s.page[p].map > 1);
+  return ok;
+}
+
+/** 21, 22: the notifier's counters against the threads in brackets, and the driver's snapshot. */
+export function notifierAgrees(s: ROState, sc: Scenario, k: MmConfig): boolean {
+  const b = parentBrackets(s, sc, k);
+  const mn = s.mn;
+  const d = s.drv;
+  let ok = mn.active === b.inside && mn.seq % 2 === (b.inside > 0 ? 1 : 0) && mn.iseq <= mn.seq;
+  ok = ok && (b.post === 0 || mn.iseq === mn.seq);
+  ok = ok && (d.pc !== 'wait' || d.seq <= mn.seq);
+  ok = ok && (!driverAfterBegin(d.pc) || (d.seq <= mn.seq && !(d.seq === mn.seq && mn.seq % 2 === 1)));
+  return ok;
+}
+
+/** 23, 24: the driver's locals per step, and make_device_exclusive's recheck. */
+export function driverAgrees(s: ROState, k: MmConfig): boolean {
+  const d = s.drv;
+  const dpc = d.pc;
+  const noFolio = dpc === 'begin' || dpc === 'wait' || dpc === 'mlock' || dpc === 'gup' || inFault(dpc, 'g');
+  const hasFolio =
+    dpc === 'flock' || dpc === 'xStart' || dpc === 'xInv' || dpc === 'install' || dpc === 'lock' || dpc === 'check' || dpc === 'map' || dpc === 'release';
+  const lockedPc = hasFolio || dpc === 'xEnd' || dpc === 'munlock';
+  const walking = dpc === 'flock' || dpc === 'xStart' || dpc === 'xInv' || dpc === 'install';
+  const e = s.pte[PARENT];
+  let ok = !noFolio || (d.page === null && !d.locked && !d.ok);
+  ok = ok && (!hasFolio || d.page !== null);
+  ok = ok && d.locked === (lockedPc && dpc !== 'flock' && d.page !== null);
+  ok = ok && (!d.locked || (d.page !== null && s.page[d.page].lock));
+  ok = ok && !(d.ok && walking);
+  ok = ok && !((dpc === 'munlock' || dpc === 'lock' || dpc === 'check' || dpc === 'map' || dpc === 'release') && d.page !== null && !d.ok);
+  // v6.15: the recheck succeeded (24), so range_end follows a success.
+  ok = ok && !(k.de === 'single' && dpc === 'xEnd' && !d.ok);
+  ok = ok && s.dev.lock === (dpc === 'check' || dpc === 'map');
+  ok = ok && d.leaked === null && d.tries <= MAX_TRIES;
+  ok = ok && (!walking || k.de !== 'single' || (d.page !== null && e.page === d.page && !e.dx && e.w));
+  return ok;
+}
+
+/** A fault of this thread (prefix p) holds folio_lock(page) (remove_device_exclusive_entry, XLock to XUnlock). */
+function faultLocks(pc: string, p: string, old: number | null, page: number): number {
+  const locked = pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock`;
+  return locked && old === page ? 1 : 0;
+}
+
+/**
+ * 27: PG_locked is a lock: a locked folio has exactly one holder (the
+ * driver from folio_lock to the end of its round, or a fault restoring a
+ * device-exclusive entry), an unlocked one none.
+ */
+export function folioLocksHeld(s: ROState, sc: Scenario): boolean {
+  let ok = true;
+  for (let p = 0; p < s.page.length; p++) {
+    let n = (s.drv.locked && s.drv.page === p ? 1 : 0) + (s.drv.leaked === p ? 1 : 0);
+    n = n + faultLocks(s.drv.pc, 'g', s.drv.old, p);
+    for (let m = 0; m < s.user.length; m++) n = n + faultLocks(s.user[m].write.pc, 'w', s.user[m].write.old, p);
+    for (let h = 0; h < sc.holders.length; h++) n = n + faultLocks(s.gup[h].pc, 'f', s.gup[h].old, p);
+    ok = ok && n === (s.page[p].lock ? 1 : 0);
+  }
+  return ok;
+}
+
+/** 25: the device's atomic grant is backed by the parent's entry. */
+export function grantBacked(s: ROState, sc: Scenario, k: MmConfig): boolean {
+  const d = s.drv;
+  const dpc = d.pc;
+  const mn = s.mn;
+  const perm = s.dev.perm;
+  const installed = dpc === 'xEnd' || dpc === 'munlock' || dpc === 'lock' || dpc === 'check';
+  let ok = !(installed && d.ok && mn.iseq === d.seq && !parentExclusiveOn(s, d.page));
+  ok = ok && (dpc !== 'map' || (mn.iseq === d.seq && parentExclusiveOn(s, d.page)));
+  ok = ok && (perm === 'none' || perm === 'atomic') && (perm === 'none') === (s.dev.page === null);
+  ok = ok && (perm !== 'atomic' || (parentExclusiveOn(s, s.dev.page) && parentBrackets(s, sc, k).post === 0));
+  return ok;
+}
+
+/** 26: invalidate_seq (rounded up to even) plus 2 per bracket still to come stays within SEQ_MAX. */
+export function seqWithinBound(s: ROState, sc: Scenario, k: MmConfig): boolean {
+  const b = parentBrackets(s, sc, k);
+  return s.mn.seq + (b.inside > 0 ? 1 : 0) + 2 * bracketsAhead(s, sc, k) <= SEQ_MAX;
+}
+
+/** Registers inductive-device-exclusive on m (the device specs, v6.15). */
+export function addInductiveDeviceExclusive(m: MmModel, sc: Scenario, k: MmConfig): void {
+  m.always(INDUCTIVE_DEVICE_EXCLUSIVE, (s) => inductiveDeviceExclusive(s, sc, k), {
+    doc: 'inductive strengthening of P8/P9: inductive-refcounts, notifier brackets, the driver loop, the grant',
   });
 }

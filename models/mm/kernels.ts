@@ -84,6 +84,13 @@ export interface DeviceDesign {
    * false is a negative control for P8/P10.
    */
   readonly restoreNotifies: boolean;
+  /**
+   * migrate_pages as batched since v6.3 (migrate_pages_batch:
+   * migrate_folio_unmap, migrate_folio_move, folio_migrate_mapping);
+   * before, __unmap_and_move and migrate_page_move_mapping. The same steps;
+   * only the names in traces differ (models/mm/migrate.ts).
+   */
+  readonly migrateBatched?: boolean;
 }
 
 /** A kernel design plus the one user-side knob the scenarios vary. */

@@ -119,8 +119,13 @@ export function pageNames(n: number): string[] {
   return ['A', 'B', 'C', 'D', 'E'].slice(0, n);
 }
 
-export function mmSchema(Page: Domain, Holder: Domain) {
-  return record({
+/**
+ * The fields of the model's state, in layout order. mmSchema is the record
+ * of these; migSchema (scenarios with migration) appends one thread, so a
+ * scenario without migration keeps its layout and its counts.
+ */
+export function mmFields(Page: Domain, Holder: Domain, maxRanges = 3) {
+  return {
     page: array(
       record({
         free: bool(),
@@ -163,7 +168,7 @@ export function mmSchema(Page: Domain, Holder: Domain) {
      * active_invalidate_ranges, iseq = the driver interval's
      * mni->invalidate_seq. See models/mm/notifier.ts.
      */
-    mn: record({ seq: int(0, SEQ_MAX), active: int(0, 3), iseq: int(0, SEQ_MAX) }),
+    mn: record({ seq: int(0, SEQ_MAX), active: int(0, maxRanges), iseq: int(0, SEQ_MAX) }),
     /**
      * The device: its driver lock (svmm->mutex) and its mirror of the VA
      * (the page it translates to and the permission, 'atomic' being the
@@ -235,8 +240,44 @@ export function mmSchema(Page: Domain, Holder: Domain) {
       }),
       Holder,
     ),
+  };
+}
+
+export function mmSchema(Page: Domain, Holder: Domain) {
+  return record(mmFields(Page, Holder));
+}
+
+/**
+ * Migration of the folio at the parent's VA by memory offline
+ * (models/mm/migrate.ts): offline_pages -> do_migrate_range ->
+ * migrate_pages, retried until the folio is gone from the block.
+ */
+export const MIGRATE_STEPS = ['isolate', 'mLock', 'mStart', 'mInv', 'move', 'mEnd', 'putback'] as const;
+
+export function migSchema(Page: Domain, Holder: Domain) {
+  return record({
+    ...mmFields(Page, Holder, 4),
+    mig: thread(MIGRATE_STEPS, {
+      /** The folio isolated for migration (migration holds a reference to it). */
+      src: optional(ref(Page)),
+      /** Its folio lock is held by migration. */
+      locked: bool(),
+      /** try_to_migrate ran (a notifier range is open around it). */
+      unmapped: bool(),
+      /** The page moved was device-exclusive when it moved (a witness). */
+      movedDx: bool(),
+      /** Attempts so far, saturating at MIG_TRIES_SAT (a witness of the retry loop). */
+      tries: int(0, MIG_TRIES_SAT),
+    }),
   });
 }
+
+/** Saturation of the migration attempt counter. */
+export const MIG_TRIES_SAT = 2;
+
+export type MigSchema = ReturnType<typeof migSchema>;
+export type MigState = Infer<MigSchema>;
+export type ROMig = DeepReadonly<MigState>;
 
 export type MmSchema = ReturnType<typeof mmSchema>;
 export type MmState = Infer<MmSchema>;

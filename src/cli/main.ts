@@ -4,6 +4,9 @@
 // Exit codes: 0 as expected, 1 unexpected verdict, 2 spec or usage error,
 // 3 incomplete, 4 internal error (a bug in mmcheck), 5 trace files could not
 // be written, 130 interrupted.
+//
+// Start-up is most of a small spec's run, so what only some options need
+// (--html, --dump-graph, --watch, --replay) is imported when they are given.
 
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,20 +14,17 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { DEFAULT_ENGINE, ENGINES, engineNamed, engineOptions } from '../engines/registry.ts';
-import { StateGraph } from '../report/dot.ts';
+import type { StateGraph } from '../report/dot.ts';
 import { shownPath } from '../report/human.ts';
 import type { SpecOutcome } from '../report/outcome.ts';
 import { reporterFor } from '../report/reporter.ts';
 import { asExpected, type VerdictRow } from '../report/tables.ts';
 import { indentWrap } from '../report/text.ts';
-import { htmlReport } from '../report/html.ts';
 import { brokenSpecsReport } from './broken-specs.ts';
 import { callerCwd, discoverAll, findSpec, type BrokenSpec } from './discover.ts';
 import { refuseTypeErrors, splitByTypes } from './typecheck.ts';
-import { checkArgsOf, watchSpecs } from './watch.ts';
 import { describeFailure, EXIT, UsageError } from './errors.ts';
 import { progressLine, type Progress } from './progress.ts';
-import { replay } from './replay.ts';
 import { checkSpec, selectVariants, type RunOptions } from './run.ts';
 import { DEFAULT_OUT, GOLDEN_DIR, makeDir } from './trace-files.ts';
 import { engineOptionsOf, traceOutput, type CheckFlags } from './flags.ts';
@@ -32,8 +32,9 @@ import { engineOptionsOf, traceOutput, type CheckFlags } from './flags.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** --html: the self-contained report of these outcomes. */
-function writeHtml(file: unknown, outcomes: readonly SpecOutcome[]): void {
+async function writeHtml(file: unknown, outcomes: readonly SpecOutcome[]): Promise<void> {
   if (typeof file !== 'string') return;
+  const { htmlReport } = await import('../report/html.ts');
   try {
     writeFileSync(resolve(file), htmlReport(outcomes.map((o) => ({ name: o.found.spec.name, variants: o.variants }))));
   } catch (e) {
@@ -81,6 +82,7 @@ function exitCodeOf(outcomes: readonly SpecOutcome[]): number {
 
 async function runReplay(file: string, specArg: string | undefined, specsDir: string, f: CheckFlags): Promise<number> {
   const c = pc.createColors(!!process.stdout.isTTY && !f.json);
+  const { replay } = await import('./replay.ts');
   const r = await replay(resolve(file), specArg, specsDir, ROOT);
   const shown = shownPath(resolve(file));
   if (f.json) {
@@ -105,6 +107,7 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
   const engineOpts = engineOptionsOf(engine, f);
   if (f.watch === true) {
     const files = specArg === undefined ? undefined : [(await findSpec(specArg, specsDir, ROOT)).file];
+    const { checkArgsOf, watchSpecs } = await import('./watch.ts');
     return watchSpecs({ files, specsDir, checkArgs: checkArgsOf({ ...f }), print: (l) => out(l + '\n') });
   }
 
@@ -141,6 +144,7 @@ async function checkWith(
   const { outDir, writers } = traceOutput(engine, f, specArg, ROOT);
   progress = progressLine(!!process.stderr.isTTY && !f.quiet);
   let graph: StateGraph | undefined;
+  const Graph = f.dumpGraph === undefined ? undefined : (await import('../report/dot.ts')).StateGraph;
   const opts: RunOptions = {
     variant: f.variant,
     engine,
@@ -151,10 +155,10 @@ async function checkWith(
     root: ROOT,
     signal,
     engineHooks:
-      f.dumpGraph === undefined
+      Graph === undefined
         ? undefined
         : (built) => {
-            graph = new StateGraph(built);
+            graph = new Graph(built);
             const g = graph;
             return { onTransition: (s: unknown, t: { label: string }, n: unknown) => g.transition(s, t, n) };
           },
@@ -203,7 +207,7 @@ async function checkWith(
   if (outcomes.length || f.json || !broken.length) reporter.finish(outcomes);
   if (f.json) for (const b of broken) err(`mmcheck: ${shownPath(b.file)}: ${b.message}\n`);
   else out(brokenSpecsReport(broken, c, ROOT));
-  writeHtml(f.html, outcomes);
+  await writeHtml(f.html, outcomes);
   let code = exitCodeOf(outcomes);
   // A spec that could not be checked is a spec error, whatever the others gave.
   if (broken.length && code !== EXIT.interrupted) code = EXIT.usage;

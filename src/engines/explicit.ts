@@ -14,6 +14,12 @@ export const explicitEngine: Engine = {
     { key: 'maxDepth', flag: '--max-depth <n>', description: 'explore at most n BFS levels (initial states are level 1)', value: { kind: 'positive-int' } },
     { key: 'maxMemory', flag: '--max-memory <MB>', description: 'stop (incomplete) when resident memory exceeds this', value: { kind: 'positive-int' } },
     { key: 'deadlock', flag: '--no-deadlock', description: 'do not check deadlock freedom', value: { kind: 'negated' } },
+    {
+      key: 'symmetry',
+      flag: '--symmetry',
+      description: 'store one state per orbit of the domains declared symmetric (temporal properties: not checked)',
+      value: { kind: 'switch' },
+    },
   ],
   run: (built, o, ctx) =>
     explore(built, {
@@ -24,5 +30,6 @@ export const explicitEngine: Engine = {
       onProgress: ctx.onProgress,
       signal: ctx.signal,
       onTransition: o.onTransition as ExploreOptions['onTransition'],
+      symmetry: o.symmetry === true,
     }),
 };

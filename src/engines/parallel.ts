@@ -5,24 +5,23 @@
 // reported may vary between runs, so its traces are not the golden ones.
 
 import { availableParallelism } from 'node:os';
-import { exploreParallel } from '../explicit/parallel/explore-parallel.ts';
 import type { Engine } from './engine.ts';
 import { explicitEngine } from './explicit.ts';
 
 export const parallelEngine: Engine = {
   name: 'parallel',
-  summary: 'breadth-first search by worker threads (--workers, default: all cores), --symmetry',
+  summary: 'breadth-first search by worker threads (--workers, default: all cores)',
   interruptible: true,
   golden: false,
   visitsTransitions: false,
   options: [
     // The explicit engine's limits, and only those this engine implements.
-    ...explicitEngine.options.filter((o) => ['maxStates', 'maxDepth', 'maxMemory', 'deadlock'].includes(o.key)),
+    ...explicitEngine.options.filter((o) => ['maxStates', 'maxDepth', 'maxMemory', 'deadlock', 'symmetry'].includes(o.key)),
     { key: 'workers', flag: '--workers <n>', description: 'worker threads (default: the machine\'s cores)', value: { kind: 'positive-int' } },
-    { key: 'symmetry', flag: '--symmetry', description: 'one state per orbit of the domains declared symmetric', value: { kind: 'switch' } },
   ],
-  run: (built, o, ctx) =>
-    exploreParallel(built, {
+  // Imported when this engine runs: the default engine's start-up does not pay for it.
+  run: async (built, o, ctx) =>
+    (await import('../explicit/parallel/explore-parallel.ts')).exploreParallel(built, {
       workers: (o.workers as number | undefined) ?? availableParallelism(),
       symmetry: o.symmetry === true,
       maxStates: o.maxStates as number | undefined,

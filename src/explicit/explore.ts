@@ -15,6 +15,7 @@ import { PropertyTracker } from './property-tracker.ts';
 import { CoverageCounter, type ActionCoverage } from './coverage.ts';
 import { breadthFirstSearch, type ExploreProgress } from './search.ts';
 import { checkTemporal } from './liveness.ts';
+import { symmetryReduction, temporalNotChecked } from './symmetry-search.ts';
 
 export type { ExploreProgress } from './search.ts';
 export type { ActionCoverage } from './coverage.ts';
@@ -34,6 +35,8 @@ export interface ExploreOptions {
   signal?: AbortSignal;
   /** Sees every transition taken (from, transition, to; the objects are reused: copy what you keep). For --dump-graph. */
   onTransition?: (s: unknown, t: Transition, n: unknown) => void;
+  /** Store one state per orbit of the domains declared symmetric (symmetry-search.ts). */
+  symmetry?: boolean;
 }
 
 /** The explicit engine's result: the run plus per-action coverage (how often
@@ -60,6 +63,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
   const store = new StateStore(W, transitions.length);
   const tracker = new PropertyTracker(model.properties, where, (s) => describeState(codec, s));
   const actions = new CoverageCounter(transitions);
+  const reduction = opts.symmetry ? symmetryReduction(built, codec, store) : undefined;
   const out = await breadthFirstSearch(built, codec, store, tracker, actions, {
     maxStates: opts.maxStates ?? Infinity,
     maxDepth: opts.maxDepth ?? Infinity,
@@ -70,6 +74,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     onProgress: opts.onProgress,
     signal: opts.signal,
     onTransition: opts.onTransition,
+    reduction,
   });
 
   const complete = out.status === 'complete';
@@ -77,7 +82,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
   const temporal = model.properties.filter((p) => p.kind === 'eventually' || p.kind === 'leadsTo' || p.kind === 'infinitelyOften');
   let liveness = new Map<string, PropertyResult>();
   let livenessBytes = 0;
-  if (temporal.length) {
+  if (temporal.length && !reduction) {
     const r = await checkTemporal(built, codec, store, temporal, { complete, coverage, signal: opts.signal, where });
     liveness = r.results;
     livenessBytes = r.peakBytes;
@@ -87,8 +92,9 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     initialsComplete: out.initialsComplete,
     coverage,
     deadlock: checkDeadlock,
-    traceOf: (name, kind, at) => buildTrace(store, codec, transitions, at.idx, kind, name, at.step),
-    temporal: (p: PropertyEntry) => liveness.get(p.name)!,
+    traceOf: (name, kind, at) =>
+      reduction ? reduction.traceTo(at.idx, kind, name, at.step) : buildTrace(store, codec, transitions, at.idx, kind, name, at.step),
+    temporal: (p: PropertyEntry) => (reduction ? temporalNotChecked(p) : liveness.get(p.name)!),
   });
   const seconds = (performance.now() - out.t0) / 1000;
   return {

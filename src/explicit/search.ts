@@ -19,6 +19,7 @@ import { SpecHygiene } from './hygiene.ts';
 import type { CoverageCounter } from './coverage.ts';
 import { buildTrace } from './trace.ts';
 import { TracedSpecError } from './errors.ts';
+import type { Reduction } from './symmetry-search.ts';
 
 export interface ExploreProgress {
   readonly distinct: number;
@@ -40,6 +41,8 @@ export interface SearchLimits {
   readonly onProgress?: (p: ExploreProgress) => void;
   readonly signal?: AbortSignal;
   readonly onTransition?: (s: unknown, t: Transition, n: unknown) => void;
+  /** Symmetry reduction (symmetry-search.ts): states are stored under their canonical form. */
+  readonly reduction?: Reduction;
 }
 
 export interface SearchOutcome {
@@ -79,12 +82,16 @@ export async function breadthFirstSearch(
   const decodeS = codec.bindDecoder(S);
   const N = codec.create();
   const decodeN = codec.bindDecoder(N);
+  // n's successor encoder: per transition it packs and undoes only the
+  // fields the action wrote, instead of decoding and encoding every field.
+  const succ = codec.bindSuccessor(N);
   const next = new Uint32Array(W);
   const hygiene = new SpecHygiene(codec, transitions, where, S, decodeS, N, decodeN);
   const constraint = model.constraintPred;
   const { maxStates, maxDepth } = lim;
   const covEnabled = coverage.enabled;
   const covDistinct = coverage.distinct;
+  const reduction = lim.reduction;
 
   let status: RunStatus = 'complete';
   let limit: Limit | undefined;
@@ -101,7 +108,9 @@ export async function breadthFirstSearch(
     if (e instanceof TracedSpecError) return e;
     const err = translate(e, idx);
     if (!(err instanceof SpecError) || idx < 0 || idx >= store.count) return err;
-    const trace = buildTrace(store, codec, transitions, idx, 'violation', 'spec-error');
+    const trace = lim.reduction
+      ? lim.reduction.traceTo(idx, 'violation', 'spec-error')
+      : buildTrace(store, codec, transitions, idx, 'violation', 'spec-error');
     return new TracedSpecError(err.message, trace, built);
   };
   const translate = (e: unknown, idx: number): Error => {
@@ -132,7 +141,7 @@ export async function breadthFirstSearch(
     generated++;
     let idx: number;
     try {
-      idx = store.put(next, NO_PARENT, 0);
+      idx = store.put(reduction ? reduction.canonical(next) : next, NO_PARENT, 0);
     } catch (e) {
       if (e instanceof StoreFullError) {
         status = 'incomplete';
@@ -167,8 +176,13 @@ export async function breadthFirstSearch(
         levelEnd = store.count;
       }
       const base = cur * W;
-      decodeS(store.words, base);
+      const words = store.words;
+      decodeS(words, base);
       const sample = hygiene.sampled(cur);
+      // Incremental on most states; in full on sampled ones, where the checks
+      // below also catch a property that wrote into n.
+      if (sample) succ.loadAll(words, base);
+      else succ.load(words, base);
       let enabled = 0;
       try {
         if (constraint) {
@@ -189,25 +203,30 @@ export async function breadthFirstSearch(
           enabled++;
           covEnabled[t]!++;
           phase = 'apply';
-          decodeN(store.words, base);
+          succ.reset(words, base);
           tr.fire(S, N);
           phase = 'encode';
-          codec.encode(N, next, 0);
+          succ.pack(words, base, next);
           generated++;
           lim.onTransition?.(S, tr, N);
           if (sample) {
             phase = 'apply';
-            hygiene.unchanged(store.words, base);
-            hygiene.sameTwice(tr, store.words, base, next);
+            hygiene.unchanged(words, base);
+            hygiene.sameTwice(tr, words, base, next);
           }
           phase = 'property';
-          if (tracker.wantsSteps) tracker.onStep(cur, t, S, N, next);
+          if (tracker.wantsSteps) {
+            tracker.onStep(cur, t, S, N, next);
+            if (sample) hygiene.propertiesReadOnly(next);
+          }
+          // Under reduction the key is the canonical form; N and next stay the concrete successor.
+          const key = reduction ? reduction.canonical(next) : next;
           if (level >= maxDepth || store.count >= maxStates) {
-            if (!store.has(next))
+            if (!store.has(key))
               stopFor(level >= maxDepth ? { which: 'max-depth', value: maxDepth } : { which: 'max-states', value: maxStates });
             continue;
           }
-          const idx = store.put(next, cur, t);
+          const idx = store.put(key, cur, t);
           if (idx < 0) continue;
           covDistinct[t]!++;
           maxLevel = level + 1;
@@ -217,10 +236,11 @@ export async function breadthFirstSearch(
             // A property that throws in the new state: the trace goes to that state, not its parent.
             throw traced(e, idx);
           }
+          if (sample) hygiene.propertiesReadOnly(next);
         }
         tr = undefined;
         phase = 'state';
-        hygiene.unchanged(store.words, base);
+        if (sample) hygiene.unchanged(words, base);
         if (enabled === 0 && lim.checkDeadlock && !tracker.deadlockFound) {
           phase = 'terminal';
           if (!built.isIntendedEnd(S)) tracker.onDeadlock(cur);

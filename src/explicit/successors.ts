@@ -5,7 +5,7 @@
 // successors are recomputed whenever they are needed and never stored.
 
 import type { BuiltModel } from '../spec/spec.ts';
-import type { Codec } from '../state/codec.ts';
+import type { Codec, SuccessorEncoder } from '../state/codec.ts';
 import type { VisitedStates } from './state-store.ts';
 import type { FairnessConstraint, Transition } from '../spec/transitions.ts';
 import { SpecError } from '../spec/errors.ts';
@@ -31,7 +31,8 @@ export class SuccessorGraph {
   private readonly S: any;
   private readonly N: any;
   private readonly decodeS: (w: Uint32Array, off: number) => void;
-  private readonly decodeN: (w: Uint32Array, off: number) => void;
+  /** Packs and undoes only the fields a transition wrote into N. */
+  private readonly succ: SuccessorEncoder;
   private readonly next: Uint32Array;
   /** States expanded so far (statistics). */
   expansions = 0;
@@ -44,7 +45,7 @@ export class SuccessorGraph {
     this.S = codec.create();
     this.N = codec.create();
     this.decodeS = codec.bindDecoder(this.S);
-    this.decodeN = codec.bindDecoder(this.N);
+    this.succ = codec.bindSuccessor(this.N);
     this.next = new Uint32Array(codec.words);
     this.enabledFair = new Uint8Array(Math.max(1, built.fairness.length));
   }
@@ -89,15 +90,16 @@ export class SuccessorGraph {
     this.fairStart[0] = 0;
     this.enabledFair.fill(0);
     this.decodeS(store.words, base);
+    this.succ.load(store.words, base);
     const constraint = this.built.model.constraintPred;
     const expanded = !constraint || constraint(S) === true;
     const words = store.words;
     for (let t = 0; t < transitions.length; t++) {
       const tr = transitions[t]!;
       if (tr.enabled(S) !== true) continue;
-      this.decodeN(words, base);
+      this.succ.reset(words, base);
       tr.fire(S, N);
-      codec.encode(N, next, 0);
+      this.succ.pack(words, base, next);
       let same = true;
       for (let k = 0; k < W; k++)
         if (next[k] !== words[base + k]) {

@@ -19,6 +19,7 @@ import type { Trace } from '../spec/results.ts';
 import type { BuiltModel } from '../spec/spec.ts';
 import type { Domain, RecordType, Type } from '../spec/schema.ts';
 import { describeType, DomainSet } from '../spec/schema.ts';
+import { matchType } from '../spec/schema-fold.ts';
 import { UserError } from '../spec/errors.ts';
 import type { Transition } from '../spec/transitions.ts';
 
@@ -64,28 +65,16 @@ export class ItfError extends UserError {
 }
 
 export function encodeValue(t: Type, v: unknown): ItfValue {
-  switch (t.kind) {
-    case 'bool':
-      return v as boolean;
-    case 'int':
-      return { '#bigint': String(v) };
-    case 'enum':
-      return v as string;
-    case 'ref':
-      return t.domain.names[v as number] ?? String(v);
-    case 'set':
-      return { '#set': [...(v as Iterable<number>)].map((i) => t.domain.names[i] ?? String(i)) };
-    case 'optional':
-      return v === null
-        ? { tag: 'None', value: { '#tup': [] } }
-        : { tag: 'Some', value: encodeValue(t.inner, v) };
-    case 'array':
-      return (v as unknown[]).map((e) => encodeValue(t.elem, e));
-    case 'record':
-      return Object.fromEntries(
-        Object.entries(t.fields as Record<string, Type>).map(([k, ft]) => [k, encodeValue(ft, (v as any)[k])]),
-      );
-  }
+  return matchType<ItfValue>(t, {
+    bool: () => v as boolean,
+    int: () => ({ '#bigint': String(v) }),
+    enum: () => v as string,
+    ref: (u) => u.domain.names[v as number] ?? String(v),
+    set: (u) => ({ '#set': [...(v as Iterable<number>)].map((i) => u.domain.names[i] ?? String(i)) }),
+    optional: (u) => (v === null ? { tag: 'None', value: { '#tup': [] } } : { tag: 'Some', value: encodeValue(u.inner, v) }),
+    array: (u) => (v as unknown[]).map((e) => encodeValue(u.elem, e)),
+    record: (u) => Object.fromEntries(Object.entries(u.fields).map(([k, ft]) => [k, encodeValue(ft, (v as any)[k])])),
+  });
 }
 
 function encodeState(schema: RecordType, s: any): { [v: string]: ItfValue } {
@@ -214,45 +203,44 @@ export function decodeValue(t: Type, v: unknown, where: string): unknown {
   const bad = (): never => {
     throw new ItfError(`${where}: ${JSON.stringify(v)} is not an ITF value of type ${describeType(t)}`);
   };
-  switch (t.kind) {
-    case 'bool':
-      return typeof v === 'boolean' ? v : bad();
-    case 'int': {
+  return matchType<unknown>(t, {
+    bool: () => (typeof v === 'boolean' ? v : bad()),
+    int: () => {
       // ITF writes integers as {"#bigint": "5"}; plain JSON numbers are accepted too.
       const n = isObject(v) && typeof v['#bigint'] === 'string' && /^-?\d+$/.test(v['#bigint']) ? Number(v['#bigint']) : typeof v === 'number' ? v : bad();
       return Number.isSafeInteger(n) ? n : bad();
-    }
-    case 'enum':
-      return typeof v === 'string' ? v : bad();
-    case 'ref': {
+    },
+    enum: () => (typeof v === 'string' ? v : bad()),
+    ref: (u) => {
       if (typeof v !== 'string') return bad();
-      const i = t.domain.names.indexOf(v);
-      if (i < 0) throw new ItfError(`${where}: '${v}' is not an element of ${t.domain.name} (${t.domain.names.join(', ')})`);
+      const i = u.domain.names.indexOf(v);
+      if (i < 0) throw new ItfError(`${where}: '${v}' is not an element of ${u.domain.name} (${u.domain.names.join(', ')})`);
       return i;
-    }
-    case 'set': {
+    },
+    set: (u) => {
       const elems = isObject(v) && Array.isArray(v['#set']) ? v['#set'] : bad();
-      const out = new DomainSet(t.domain);
-      for (const e of elems) out.add(decodeValue({ kind: 'ref', domain: t.domain }, e, where) as number);
+      const out = new DomainSet(u.domain);
+      for (const e of elems) out.add(decodeValue({ kind: 'ref', domain: u.domain }, e, where) as number);
       return out;
-    }
-    case 'optional': {
+    },
+    optional: (u) => {
       if (!isObject(v) || (v.tag !== 'Some' && v.tag !== 'None')) return bad();
-      return v.tag === 'None' ? null : decodeValue(t.inner, v.value, where);
-    }
-    case 'array':
+      return v.tag === 'None' ? null : decodeValue(u.inner, v.value, where);
+    },
+    array: (u) => {
       if (!Array.isArray(v)) return bad();
-      return v.map((e, i) => decodeValue(t.elem, e, `${where}[${t.index ? (t.index.names[i] ?? i) : i}]`));
-    case 'record': {
+      return v.map((e, i) => decodeValue(u.elem, e, `${where}[${u.index ? (u.index.names[i] ?? i) : i}]`));
+    },
+    record: (u) => {
       if (!isObject(v)) return bad();
       const out: Record<string, unknown> = {};
-      for (const [k, ft] of Object.entries(t.fields as Record<string, Type>)) {
+      for (const [k, ft] of Object.entries(u.fields)) {
         if (!(k in v)) throw new ItfError(`${where ? `${where}.` : ''}${k} is missing`);
         out[k] = decodeValue(ft, v[k], where ? `${where}.${k}` : k);
       }
       return out;
-    }
-  }
+    },
+  });
 }
 
 /** Reads every state of an ITF document into plain objects of the schema's shape. */

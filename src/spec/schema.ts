@@ -4,6 +4,7 @@
 // sorts (src/symbolic) are derived from it.
 
 import { UserError } from './errors.ts';
+import { leavesOf, matchType } from './schema-fold.ts';
 
 /** A finite set of named individuals (pages, processes, VAs). */
 export interface Domain {
@@ -264,49 +265,34 @@ export function thread(labels: readonly string[], locals: Fields = {}, opts: { r
 
 /** Every value of a finite type, in encoding order. */
 export function valuesOf(t: Type | Domain): unknown[] {
-  switch (t.kind) {
-    case 'domain':
-      return Array.from({ length: t.size }, (_, i) => i);
-    case 'bool':
-      return [false, true];
-    case 'int':
-      return Array.from({ length: t.max - t.min + 1 }, (_, i) => t.min + i);
-    case 'enum':
-      return [...t.values];
-    case 'ref':
-      return Array.from({ length: t.domain.size }, (_, i) => i);
-    case 'optional':
-      return [null, ...valuesOf(t.inner)];
-    case 'set':
-      // Every subset, as read-only sets (action parameters must not change).
-      return Array.from({ length: 2 ** t.domain.size }, (_, bits) => new DomainSet(t.domain, bits, true));
-    default:
-      return fail(`cannot enumerate the values of a ${t.kind}`);
-  }
+  if (t.kind === 'domain') return Array.from({ length: t.size }, (_, i) => i);
+  const composite = (u: Type): never => fail(`cannot enumerate the values of a ${u.kind}`);
+  return matchType<unknown[]>(t, {
+    bool: () => [false, true],
+    int: (u) => Array.from({ length: u.max - u.min + 1 }, (_, i) => u.min + i),
+    enum: (u) => [...u.values],
+    ref: (u) => Array.from({ length: u.domain.size }, (_, i) => i),
+    optional: (u) => [null, ...valuesOf(u.inner)],
+    // Every subset, as read-only sets (action parameters must not change).
+    set: (u) => Array.from({ length: 2 ** u.domain.size }, (_, bits) => new DomainSet(u.domain, bits, true)),
+    array: composite,
+    record: composite,
+  });
 }
 
 /** The schema's values for describing types in messages. */
 export function describeType(t: Type | Domain): string {
-  switch (t.kind) {
-    case 'domain':
-      return `${t.name}{${t.names.join(',')}}`;
-    case 'bool':
-      return 'bool';
-    case 'int':
-      return `int(${t.min}..${t.max})`;
-    case 'enum':
-      return `enum(${t.values.join('|')})`;
-    case 'ref':
-      return `ref(${t.domain.name})`;
-    case 'optional':
-      return `optional(${describeType(t.inner)})`;
-    case 'set':
-      return `set(${t.domain.name})`;
-    case 'array':
-      return `array(${describeType(t.elem)}, ${t.index ? t.index.name : t.length})`;
-    case 'record':
-      return `record{${Object.keys(t.fields).join(',')}}`;
-  }
+  if (t.kind === 'domain') return `${t.name}{${t.names.join(',')}}`;
+  return matchType<string>(t, {
+    bool: () => 'bool',
+    int: (u) => `int(${u.min}..${u.max})`,
+    enum: (u) => `enum(${u.values.join('|')})`,
+    ref: (u) => `ref(${u.domain.name})`,
+    optional: (u) => `optional(${describeType(u.inner)})`,
+    set: (u) => `set(${u.domain.name})`,
+    array: (u) => `array(${describeType(u.elem)}, ${u.index ? u.index.name : u.length})`,
+    record: (u) => `record{${Object.keys(u.fields).join(',')}}`,
+  });
 }
 
 /**
@@ -315,29 +301,38 @@ export function describeType(t: Type | Domain): string {
  * The last scalar varies fastest.
  */
 export function* allValues(t: Type): Generator<unknown> {
-  const leaves: { path: (string | number)[]; values: unknown[] }[] = [];
-  const walk = (u: Type, path: (string | number)[]): void => {
-    if (u.kind === 'record') for (const [k, f] of Object.entries(u.fields as Fields)) walk(f, [...path, k]);
-    else if (u.kind === 'array') for (let i = 0; i < u.length; i++) walk(u.elem as Type, [...path, i]);
-    else leaves.push({ path, values: valuesOf(u) });
-  };
-  walk(t, []);
-  const build = (u: Type, path: (string | number)[], digits: number[], at: { i: number }): unknown => {
-    if (u.kind === 'record') {
-      const o: Record<string, unknown> = {};
-      for (const [k, f] of Object.entries(u.fields as Fields)) o[k] = build(f, [...path, k], digits, at);
-      return o;
-    }
-    if (u.kind === 'array') return Array.from({ length: u.length }, (_, i) => build(u.elem as Type, [...path, i], digits, at));
-    const v = leaves[at.i]!.values[digits[at.i++]!];
-    return v instanceof DomainSet ? v.copy() : v;
-  };
+  const leaves = leavesOf(t).map((l) => ({ path: l.path, values: valuesOf(l.type) }));
   const digits = leaves.map(() => 0);
   for (;;) {
-    yield build(t, [], digits, { i: 0 });
+    yield buildValue(t, leaves.map((l, i) => l.values[digits[i]!]));
     let k = leaves.length - 1;
     while (k >= 0 && digits[k] === leaves[k]!.values.length - 1) digits[k--] = 0;
     if (k < 0) return;
     digits[k]!++;
   }
+}
+
+/** A fresh value of a type from its leaves' values in schema order (sets copied). */
+function buildValue(t: Type, leafValues: readonly unknown[]): unknown {
+  let at = 0;
+  const leaf = (): unknown => {
+    const v = leafValues[at++];
+    return v instanceof DomainSet ? v.copy() : v;
+  };
+  const build = (u: Type): unknown =>
+    matchType<unknown>(u, {
+      bool: leaf,
+      int: leaf,
+      enum: leaf,
+      ref: leaf,
+      set: leaf,
+      optional: leaf,
+      array: (a) => Array.from({ length: a.length }, () => build(a.elem)),
+      record: (r) => {
+        const o: Record<string, unknown> = {};
+        for (const [k, f] of Object.entries(r.fields)) o[k] = build(f);
+        return o;
+      },
+    });
+  return build(t);
 }

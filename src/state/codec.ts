@@ -42,6 +42,12 @@ export interface Codec {
    * every field. Used for the explorer's current and next state.
    */
   bindDecoder(o: any): (w: Uint32Array, off: number) => void;
+  /**
+   * The explorer's successor encoder for its reusable next-state object n
+   * (see SuccessorEncoder): packs only the fields an action changed and
+   * undoes only those, instead of a full decode and encode per transition.
+   */
+  bindSuccessor(n: any): SuccessorEncoder;
   /** Deep copy through the packed form. */
   clone(o: any): any;
   equal(a: any, b: any): boolean;
@@ -49,6 +55,33 @@ export interface Codec {
   format(o: any): string;
   /** Fields that differ, by printable path. */
   diff(a: any, b: any): FieldChange[];
+}
+
+/**
+ * Encodes the successors of one state through a reusable object n.
+ *
+ * `load(w, off)` decodes the state at w[off ..] into n (the leaves of the
+ * words that differ from the last state loaded, and those written since). An
+ * action then writes n; `pack(w, off, next)` writes n's packed form into
+ * next, starting from the words at w[off ..] and re-encoding (with the
+ * range checks of `encode`) only the leaves whose value in n differs from
+ * the one packed there; `reset(w, off)` undoes exactly those leaves, so n
+ * is the state at w[off ..] again for the next action. The words at
+ * w[off ..] must not change between load, pack and reset.
+ *
+ * Why compare with the packed words and not with the decoded current state
+ * s: a spec that wrongly writes s cannot then corrupt a successor. An
+ * action that replaces a container of n (an array, a record or a set
+ * object) or changes an array's length takes the slow path: a full encode,
+ * with its shape checks, and a full decode on reset.
+ */
+export interface SuccessorEncoder {
+  /** Makes n the state at w[off ..], decoding only the leaves that can differ from the state last loaded. */
+  load(w: Uint32Array, off: number): void;
+  /** The same with a full decode (when n may have been written behind the encoder's back). */
+  loadAll(w: Uint32Array, off: number): void;
+  pack(w: Uint32Array, off: number, next: Uint32Array): void;
+  reset(w: Uint32Array, off: number): void;
 }
 
 export interface FieldChange {
@@ -77,7 +110,8 @@ function containers(root: Type): { path: (string | number)[]; name: string; type
   return out;
 }
 
-function encodeLeaf(l: Leaf, i: number): string {
+/** Code that sets x to the packed bits of the value v of leaf l (index i), or calls bad(i, v). */
+function packValue(l: Leaf, i: number): string {
   const t = l.type;
   const scalar = (tt: Type, out: string): string => {
     switch (tt.kind) {
@@ -94,9 +128,33 @@ function encodeLeaf(l: Leaf, i: number): string {
     }
   };
   if (t.kind === 'set')
-    return `v = ${access('o', l.path)}; if (!(v instanceof DomainSet) || v.domain.size !== ${t.domain.size}) bad(${i}, v); x = v.bits; if (x !== (x >>> 0) || x >= ${2 ** t.domain.size}) bad(${i}, v); w${l.word} |= x << ${l.shift};`;
-  const body = t.kind === 'optional' ? `if (v === null) x = 0; else { ${scalar(t.inner, 'x')} x += 1; }` : scalar(t, 'x');
-  return `v = ${access('o', l.path)}; ${body} w${l.word} |= x << ${l.shift};`;
+    return `if (!(v instanceof DomainSet) || v.domain.size !== ${t.domain.size}) bad(${i}, v); x = v.bits; if (x !== (x >>> 0) || x >= ${2 ** t.domain.size}) bad(${i}, v);`;
+  return t.kind === 'optional' ? `if (v === null) x = 0; else { ${scalar(t.inner, 'x')} x += 1; }` : scalar(t, 'x');
+}
+
+function encodeLeaf(l: Leaf, i: number): string {
+  return `v = ${access('o', l.path)}; ${packValue(l, i)} w${l.word} |= x << ${l.shift};`;
+}
+
+/** The value of leaf l (index i) whose packed bits are in the variable r. */
+function valueOf(l: Leaf, i: number, r: string): string {
+  const t = l.type;
+  const scalar = (tt: Type, x: string): string => {
+    switch (tt.kind) {
+      case 'bool':
+        return `${x} !== 0`;
+      case 'int':
+        return tt.min === 0 ? x : `${x} + ${tt.min}`;
+      case 'ref':
+        return x;
+      case 'enum':
+        return `E${i}[${x}]`;
+      default:
+        throw new Error(`unreachable: ${tt.kind}`);
+    }
+  };
+  if (t.kind === 'set') throw new Error('unreachable: set');
+  return t.kind === 'optional' ? `(${r} === 0 ? null : ${scalar(t.inner, `(${r} - 1)`)})` : `(${scalar(t, r)})`;
 }
 
 function decodeLeaf(l: Leaf, i: number, base: string): string {
@@ -232,28 +290,202 @@ function compileCodec(schema: RecordType): Codec {
   // silently dropped by encode, which reads only the schema's fields.
   const create = (): any => sealDeep(defaultValue(schema));
 
+  // The bound decoder and the successor encoder are generated once per
+  // codec, as factories: every object bound (two per run, seven runs for a
+  // spec with seven variants) gets closures of the same function literals,
+  // which V8 lets share one feedback vector and one optimised code. Code
+  // generated per binding was compiled anew in every run: TurboFan took
+  // ~0.5-0.8 s of CPU per function for a kernel spec's state.
+  const setLeaves = leaves.map((l, i) => ({ l, i })).filter(({ l }) => l.type.kind === 'set');
+  const setIndex = new Map(setLeaves.map(({ i }, j) => [i, j]));
+  const contIndex = new Map(conts.map((c, i) => [JSON.stringify(c.path), i]));
+  /** o's own containers (R<i>, parents first) and set objects (T<j>). */
+  const refsOf = (o: any) => ({
+    refs: conts.map((c) => c.path.reduce((acc: any, p) => acc[p], o)),
+    sets: setLeaves.map(({ l }) => l.path.reduce((acc: any, p) => acc[p], o)),
+  });
+  const holder = (path: readonly (string | number)[]): string => {
+    if (path.length === 0) return 'o';
+    const i = contIndex.get(JSON.stringify(path));
+    if (i === undefined) throw new Error(`unreachable: no container at ${path.join('.')}`);
+    return `R${i}`;
+  };
+  const key = (p: string | number): string => (typeof p === 'number' ? `[${p}]` : `[${JSON.stringify(p)}]`);
+  /** A leaf or container of o, reached through its canonical parent. */
+  const at = (path: readonly (string | number)[]): string => holder(path.slice(0, -1)) + key(path[path.length - 1]!);
+  const unpackRefs = [
+    ...conts.map((_, i) => `R${i} = refs[${i}]`),
+    ...setLeaves.map((_, j) => `T${j} = sets[${j}]`),
+  ];
+  const refDecl = unpackRefs.length ? `const ${unpackRefs.join(', ')};` : '';
+
+  let decoderFactory: ((o: any, refs: unknown[], sets: unknown[]) => (w: Uint32Array, off: number) => void) | undefined;
   const bindDecoder = (o: any): ((w: Uint32Array, off: number) => void) => {
-    // Canonical nested objects of o, restored before every decode.
-    const refs = conts.map((c) => c.path.reduce((acc: any, p) => acc[p], o));
-    // Its set objects too: an action may have replaced n's set with another.
-    const setLeaves = leaves.filter((l) => l.type.kind === 'set');
-    const setRefs = setLeaves.map((l) => l.path.reduce((acc: any, p) => acc[p], o));
-    const restoreSets = setLeaves.map((l, j) => `${access('o', l.path)} = T${j};`).join('\n');
-    const restore = conts
-      .map((c, i) => {
-        const parent = access('o', c.path.slice(0, -1));
-        const key = c.path[c.path.length - 1]!;
-        const set = `${parent}[${typeof key === 'number' ? key : JSON.stringify(key)}] = R${i};`;
-        return c.type.kind === 'array' ? `${set} if (R${i}.length !== ${c.type.length}) R${i}.length = ${c.type.length};` : set;
+    if (!decoderFactory) {
+      // Restores o's canonical containers and set objects (an action may
+      // have replaced them), then writes every leaf.
+      const restoreSets = setLeaves.map(({ l }, j) => `${access('o', l.path)} = T${j};`).join('\n');
+      const restore = conts
+        .map((c, i) => {
+          const parent = access('o', c.path.slice(0, -1));
+          const k = c.path[c.path.length - 1]!;
+          const set = `${parent}[${typeof k === 'number' ? k : JSON.stringify(k)}] = R${i};`;
+          return c.type.kind === 'array' ? `${set} if (R${i}.length !== ${c.type.length}) R${i}.length = ${c.type.length};` : set;
+        })
+        .join('\n');
+      decoderFactory = new Function(
+        ...enums.names,
+        `return function bind(o, refs, sets) { ${refDecl}
+          return function decodeBound(w, off) { ${loadWords}\n${restore}\n${restoreSets}\n${decodeBody} }; };`,
+      )(...enums.values);
+    }
+    const { refs, sets } = refsOf(o);
+    return decoderFactory!(o, refs, sets);
+  };
+
+  let successorFactory: ((o: any, decodeAll: unknown, refs: unknown[], sets: unknown[]) => SuccessorEncoder) | undefined;
+  const bindSuccessor = (o: any): SuccessorEncoder => {
+    if (!successorFactory) {
+      successorFactory = compileSuccessorFactory();
+      warmUp(successorFactory);
+    }
+    const { refs, sets } = refsOf(o);
+    return successorFactory(o, bindDecoder(o), refs, sets);
+  };
+
+  const compileSuccessorFactory = () => {
+    const moved = conts
+      .map((c, i) => `${at(c.path)} !== R${i}` + (c.type.kind === 'array' ? ` || R${i}.length !== ${c.type.length}` : ''))
+      .join(' ||\n');
+    const raw = (l: Leaf): string => `((c${l.word} >>> ${l.shift}) & ${2 ** l.bits - 1})`;
+    const keep = (l: Leaf): number => ~((2 ** l.bits - 1) * 2 ** l.shift) | 0;
+    const packChanged = leaves
+      .map((l, i) => {
+        const update = `n${l.word} = (n${l.word} & ${keep(l)}) | (x << ${l.shift}); D[nd++] = ${i};`;
+        if (l.type.kind === 'set')
+          return `v = ${at(l.path)}; if (v !== T${setIndex.get(i)} || v.bits !== ${raw(l)}) { ${packValue(l, i)} ${update} }`;
+        return `v = ${at(l.path)}; r = ${raw(l)}; if (v !== ${valueOf(l, i, 'r')}) { ${packValue(l, i)} ${update} }`;
       })
       .join('\n');
-    return new Function(
-      ...enums.names,
-      ...conts.map((_, i) => `R${i}`),
-      ...setRefs.map((_, j) => `T${j}`),
-      'o',
-      `return function decodeBound(w, off) { ${loadWords}\n${restore}\n${restoreSets}\n${decodeBody} };`,
-    )(...enums.values, ...refs, ...setRefs, o) as (w: Uint32Array, off: number) => void;
+    const restoreLeaf = (l: Leaf, i: number): string => {
+      if (l.type.kind === 'set') {
+        const j = setIndex.get(i)!;
+        return `${at(l.path)} = T${j}; T${j}.bits = ${raw(l)};`;
+      }
+      return `r = ${raw(l)}; ${at(l.path)} = ${valueOf(l, i, 'r')};`;
+    };
+    const restoreCases = leaves.map((l, i) => `case ${i}: ${restoreLeaf(l, i)} break;`).join('\n');
+    const cur = `const ${wordNames.map((_, k) => `c${k} = w[off + ${k}]`).join(', ')};`;
+    // load's incremental path: the leaves of each word, decoded only when
+    // the word differs from the last state loaded.
+    const loadChanged = wordNames
+      .map((_, k) => {
+        const body = leaves
+          .map((l, i) => (l.word === k ? restoreLeaf(l, i) : ''))
+          .filter(Boolean)
+          .join(' ');
+        return `if (c${k} !== P[${k}]) { P[${k}] = c${k}; ${body} }`;
+      })
+      .join('\n');
+    const src = `return function bind(o, decodeAll, refs, sets) { ${refDecl}
+      const D = new Int32Array(${Math.max(1, leaves.length)});
+      const P = new Uint32Array(${words});
+      let nd = 0, slow = false, known = false;
+      const loadAll = (w, off) => {
+        nd = 0; slow = false; decodeAll(w, off);
+        for (let k = 0; k < ${words}; k++) P[k] = w[off + k];
+        known = true;
+      };
+      return {
+        load(w, off) {
+          if (slow || !known) return loadAll(w, off);
+          ${cur} let r;
+          // n is the state in P except for the leaves in D: decode those and every leaf of a word that changed.
+          for (let j = 0; j < nd; j++) switch (D[j]) {
+            ${restoreCases}
+          }
+          nd = 0;
+          ${loadChanged}
+        },
+        loadAll,
+        pack(w, off, next) {
+          if (nd !== 0 || slow) throw new Error('SuccessorEncoder: pack twice without reset');
+          ${cur}
+          let ${wordNames.map((_, k) => `n${k} = c${k}`).join(', ')}; let v, x, r;
+          // A throw (a value out of range) may leave writes unexamined: undo all on reset.
+          slow = true;
+          if (${moved || 'false'}) { encode(o, next, 0); return; }
+          ${packChanged}
+          slow = false;
+          ${wordNames.map((_, k) => `next[${k}] = n${k};`).join(' ')}
+        },
+        reset(w, off) {
+          if (slow) { nd = 0; slow = false; decodeAll(w, off); return; }
+          if (nd === 0) return;
+          ${cur} let r;
+          for (let j = 0; j < nd; j++) switch (D[j]) {
+            ${restoreCases}
+          }
+          nd = 0;
+        },
+      }; };`;
+    return new Function(...enums.names, 'bad', 'DomainSet', 'encode', src)(...enums.values, bad, DomainSet, encode) as (
+      o: any,
+      decodeAll: unknown,
+      refs: unknown[],
+      sets: unknown[],
+    ) => SuccessorEncoder;
+  };
+
+  // Runs every branch of the successor code once on a scratch object (each
+  // leaf changed to each of its first few values, packed, undone, loaded),
+  // so that the optimised code has type feedback for all of them. Without
+  // it, each leaf first changed in a run deoptimised pack, reset and load
+  // ("insufficient type feedback"), and each re-optimisation cost TurboFan
+  // a compile of the whole function.
+  const warmUp = (factory: NonNullable<typeof successorFactory>): void => {
+    const o = sealDeep(defaultValue(schema));
+    const enc = factory(o, bindDecoder(o), refsOf(o).refs, refsOf(o).sets);
+    const base = new Uint32Array(words);
+    const w = new Uint32Array(words);
+    const next = new Uint32Array(words);
+    const probe = sealDeep(defaultValue(schema));
+    const decodeProbe = bindDecoder(probe);
+    enc.loadAll(base, 0);
+    // Twice: V8 allocates a function's feedback vector only after its first
+    // calls, so the first pass alone leaves the first leaves without feedback.
+    for (let pass = 0; pass < 2; pass++) leaves.forEach((l) => {
+      const parentOf = () => l.path.slice(0, -1).reduce((acc: any, p) => acc[p], o);
+      const last = l.path[l.path.length - 1]!;
+      const valueIn = (words: Uint32Array): unknown => {
+        decodeProbe(words, 0);
+        const v = l.path.reduce((acc: any, p) => acc[p], probe);
+        return l.type.kind === 'set' ? v.bits : v;
+      };
+      const write = (v: unknown): void => {
+        if (l.type.kind === 'set') parentOf()[last].bits = v;
+        else parentOf()[last] = v;
+      };
+      // From one state to the other: packed and undone, then left pending
+      // for load; both directions, so that both branches of every
+      // optional leaf (null and a value) are packed and restored.
+      const exercise = (from: Uint32Array, to: Uint32Array): void => {
+        enc.load(from, 0);
+        write(valueIn(to));
+        enc.pack(from, 0, next);
+        enc.reset(from, 0);
+        write(valueIn(to));
+        enc.pack(from, 0, next);
+        enc.load(to, 0);
+      };
+      for (let value = 1; value < Math.min(l.count, 4); value++) {
+        w.set(base);
+        w[l.word] = (w[l.word]! | (value << l.shift)) >>> 0;
+        exercise(base, w);
+        exercise(w, base);
+      }
+    });
+    enc.loadAll(base, 0);
   };
 
   const scratch = new Uint32Array(words);
@@ -271,6 +503,7 @@ function compileCodec(schema: RecordType): Codec {
     create,
     snapshot,
     bindDecoder,
+    bindSuccessor,
     clone(o) {
       encode(o, scratch, 0);
       return snapshot(scratch, 0);

@@ -5,9 +5,10 @@
 import type { Type } from '../spec/schema.ts';
 import { describeType } from '../spec/schema.ts';
 import { SpecError } from '../spec/errors.ts';
+import { leavesOf, matchType, type SchemaLeaf } from '../spec/schema-fold.ts';
 
 /** Leaves of the layout: scalars, and sets (one bit per domain element). */
-export type ScalarType = Extract<Type, { kind: 'bool' | 'int' | 'enum' | 'ref' | 'set' | 'optional' }>;
+export type ScalarType = SchemaLeaf['type'];
 
 export interface Leaf {
   /** JS access path from the root object, e.g. ['c', 3] or ['pte', 0, 'page']. */
@@ -28,24 +29,24 @@ export interface Layout {
 }
 
 export function valueCount(t: ScalarType): number {
-  switch (t.kind) {
-    case 'bool':
-      return 2;
-    case 'int':
-      return t.max - t.min + 1;
-    case 'enum':
-      return t.values.length;
-    case 'ref':
-      return t.domain.size;
-    case 'set':
-      return 2 ** t.domain.size;
-    case 'optional': {
-      const inner = t.inner as Type;
+  const notScalar = (u: Type): never => {
+    throw new SpecError(`internal: ${describeType(u)} is not a leaf of the layout`);
+  };
+  return matchType<number>(t, {
+    bool: () => 2,
+    int: (u) => u.max - u.min + 1,
+    enum: (u) => u.values.length,
+    ref: (u) => u.domain.size,
+    set: (u) => 2 ** u.domain.size,
+    optional: (u) => {
+      const inner = u.inner;
       if (inner.kind === 'array' || inner.kind === 'record' || inner.kind === 'optional' || inner.kind === 'set')
         throw new SpecError(`optional(${describeType(inner)}): optional takes bool, int, enum or ref`);
-      return valueCount(inner as ScalarType) + 1;
-    }
-  }
+      return valueCount(inner) + 1;
+    },
+    array: notScalar,
+    record: notScalar,
+  });
 }
 
 function bitsFor(count: number): number {
@@ -58,18 +59,8 @@ function bitsFor(count: number): number {
 export function layoutOf(root: Type): Layout {
   const leaves: Leaf[] = [];
   const free: number[] = []; // bits used per word
-  const walk = (t: Type, path: (string | number)[], name: string): void => {
-    if (t.kind === 'record') {
-      for (const [k, ft] of Object.entries(t.fields as Record<string, Type>))
-        walk(ft, [...path, k], name ? `${name}.${k}` : k);
-      return;
-    }
-    if (t.kind === 'array') {
-      for (let i = 0; i < t.length; i++)
-        walk(t.elem as Type, [...path, i], `${name}[${t.index ? t.index.names[i] : i}]`);
-      return;
-    }
-    const count = valueCount(t);
+  for (const { type, path, name } of leavesOf(root)) {
+    const count = valueCount(type);
     const bits = bitsFor(count);
     let word = bits === 0 ? 0 : free.findIndex((used) => used + bits <= 32);
     if (word < 0) {
@@ -79,8 +70,7 @@ export function layoutOf(root: Type): Layout {
     if (free.length === 0) free.push(0);
     const shift = free[word]!;
     free[word] = shift + bits;
-    leaves.push({ path, name, type: t, count, word, shift, bits });
-  };
-  walk(root, [], '');
+    leaves.push({ path, name, type, count, word, shift, bits });
+  }
   return { leaves, words: Math.max(1, free.length) };
 }

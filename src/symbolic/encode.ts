@@ -5,7 +5,8 @@
 // to a default while null so that every state has exactly one encoding.
 // Arrays and records are tuples of their elements' leaves.
 
-import type { RecordType, Type } from '../spec/schema.ts';
+import type { RecordType, SetType, Type } from '../spec/schema.ts';
+import { matchType, typesIn } from '../spec/schema-fold.ts';
 import { Algebra, MergeError, SymBool, SymInt, SymOpt, SymStr, describe, type SVal } from './values.ts';
 import type { ZBool, ZExpr, ZInt } from './z3.ts';
 
@@ -33,20 +34,23 @@ export class StateEncoding {
   }
 
   private collect(t: Type, path: string): void {
-    switch (t.kind) {
-      case 'record':
-        for (const [k, f] of Object.entries(t.fields)) this.collect(f as Type, path ? `${path}.${k}` : k);
-        return;
-      case 'array':
-        for (let i = 0; i < t.length; i++) this.collect(t.elem, `${path}[${i}]`);
-        return;
-      case 'optional':
-        this.leaves.push({ path: `${path}?null`, type: t, isNullFlag: true });
-        this.collect(t.inner, path);
-        return;
-      default:
-        this.leaves.push({ path, type: t });
-    }
+    matchType<void>(t, {
+      record: (r) => {
+        for (const [k, f] of Object.entries(r.fields)) this.collect(f, path ? `${path}.${k}` : k);
+      },
+      array: (a) => {
+        for (let i = 0; i < a.length; i++) this.collect(a.elem, `${path}[${i}]`);
+      },
+      optional: (o) => {
+        this.leaves.push({ path: `${path}?null`, type: o, isNullFlag: true });
+        this.collect(o.inner, path);
+      },
+      bool: (u) => void this.leaves.push({ path, type: u }),
+      int: (u) => void this.leaves.push({ path, type: u }),
+      enum: (u) => void this.leaves.push({ path, type: u }),
+      ref: (u) => void this.leaves.push({ path, type: u }),
+      set: notEncoded,
+    });
   }
 
   /** Fresh Z3 constants for one state, named prefix.path. */
@@ -60,32 +64,25 @@ export class StateEncoding {
   /** The state as a value tree over the given constants (for the interpreter). */
   tree(vars: readonly ZExpr[]): SVal {
     let i = 0;
-    const build = (t: Type): SVal => {
-      switch (t.kind) {
-        case 'record': {
+    const build = (t: Type): SVal =>
+      matchType<SVal>(t, {
+        record: (r) => {
           const o: Record<string, SVal> = {};
-          for (const [k, f] of Object.entries(t.fields)) o[k] = build(f as Type);
+          for (const [k, f] of Object.entries(r.fields)) o[k] = build(f);
           return o;
-        }
-        case 'array':
-          return Array.from({ length: t.length }, () => build(t.elem));
-        case 'optional': {
+        },
+        array: (a) => Array.from({ length: a.length }, () => build(a.elem)),
+        optional: (o) => {
           const isNull = new SymBool(vars[i++] as ZBool);
-          return new SymOpt(isNull, build(t.inner));
-        }
-        case 'bool':
-          return new SymBool(vars[i++] as ZBool);
-        case 'enum':
-          return new SymStr(vars[i++] as ZInt);
+          return new SymOpt(isNull, build(o.inner));
+        },
+        bool: () => new SymBool(vars[i++] as ZBool),
+        enum: () => new SymStr(vars[i++] as ZInt),
         // The declared range is the leaf's interval: the queries assume it (Range).
-        case 'int':
-          return new SymInt(vars[i++] as ZInt, t.min, this.unboundedInts ? Infinity : t.max);
-        case 'ref':
-          return new SymInt(vars[i++] as ZInt, 0, t.domain.size - 1);
-        default:
-          return new SymInt(vars[i++] as ZInt);
-      }
-    };
+        int: (u) => new SymInt(vars[i++] as ZInt, u.min, this.unboundedInts ? Infinity : u.max),
+        ref: (u) => new SymInt(vars[i++] as ZInt, 0, u.domain.size - 1),
+        set: notEncoded,
+      });
     return build(this.schema);
   }
 
@@ -94,51 +91,54 @@ export class StateEncoding {
     const z = this.alg.z;
     const parts: ZBool[] = [];
     let i = 0;
-    const visit = (t: Type): ZExpr[] => {
-      switch (t.kind) {
-        case 'record':
-          return Object.values(t.fields).flatMap((f) => visit(f as Type));
-        case 'array':
-          return Array.from({ length: t.length }, () => visit(t.elem)).flat();
-        case 'optional': {
+    const leaf = (t: Type): ZExpr[] => {
+      const v = vars[i++]!;
+      const c = this.leafRange(t, v);
+      if (c) parts.push(c);
+      return [v];
+    };
+    const visit = (t: Type): ZExpr[] =>
+      matchType<ZExpr[]>(t, {
+        record: (r) => Object.values(r.fields).flatMap((f) => visit(f)),
+        array: (a) => Array.from({ length: a.length }, () => visit(a.elem)).flat(),
+        optional: (o) => {
           const isNull = vars[i++] as ZBool;
-          const inner = visit(t.inner);
-          const defs = this.defaults(t.inner);
+          const inner = visit(o.inner);
+          const defs = this.defaults(o.inner);
           parts.push(z.Implies(isNull, z.And(...inner.map((v, j) => v.eq(defs[j]!)))));
           return [isNull, ...inner];
-        }
-        default: {
-          const v = vars[i++]!;
-          const c = this.leafRange(t, v);
-          if (c) parts.push(c);
-          return [v];
-        }
-      }
-    };
+        },
+        bool: leaf,
+        int: leaf,
+        enum: leaf,
+        ref: leaf,
+        set: notEncoded,
+      });
     visit(this.schema);
     return z.And(...parts);
   }
 
+  /** The range constraint of one leaf's constant (none for a bool). */
   private leafRange(t: Type, v: ZExpr): ZBool | undefined {
     const z = this.alg.z;
-    switch (t.kind) {
-      case 'int':
-        // Unbounded: no upper bound (counts, sequence numbers), the lower bound stays.
-        return this.unboundedInts ? this.alg.cmp('>=', v as ZInt, this.alg.num(t.min)) : this.between(v as ZInt, t.min, t.max);
-      case 'ref':
-        return this.between(v as ZInt, 0, t.domain.size - 1);
-      case 'enum':
-      {
-        const ids = t.values.map((s) => this.alg.strings.id(s));
+    return matchType<ZBool | undefined>(t, {
+      // Unbounded: no upper bound (counts, sequence numbers), the lower bound stays.
+      int: (u) => (this.unboundedInts ? this.alg.cmp('>=', v as ZInt, this.alg.num(u.min)) : this.between(v as ZInt, u.min, u.max)),
+      ref: (u) => this.between(v as ZInt, 0, u.domain.size - 1),
+      enum: (u) => {
+        const ids = u.values.map((x) => this.alg.strings.id(x));
         const lo = Math.min(...ids);
         const hi = Math.max(...ids);
         const inRange = this.between(v as ZInt, lo, hi);
         if (hi - lo + 1 === ids.length) return inRange;
         return z.And(inRange, z.Or(...ids.map((id) => (v as ZInt).eq(this.alg.num(id)))));
-      }
-      default:
-        return undefined;
-    }
+      },
+      bool: () => undefined,
+      set: notEncoded,
+      optional: notALeaf,
+      array: notALeaf,
+      record: notALeaf,
+    });
   }
 
   private between(v: ZInt, lo: number, hi: number): ZBool {
@@ -148,22 +148,16 @@ export class StateEncoding {
   /** Leaf values of a type's canonical default (used under null). */
   private defaults(t: Type): ZExpr[] {
     const z = this.alg.z;
-    switch (t.kind) {
-      case 'record':
-        return Object.values(t.fields).flatMap((f) => this.defaults(f as Type));
-      case 'array':
-        return Array.from({ length: t.length }, () => this.defaults(t.elem)).flat();
-      case 'optional':
-        return [z.Bool.val(true), ...this.defaults(t.inner)];
-      case 'bool':
-        return [z.Bool.val(false)];
-      case 'int':
-        return [this.alg.num(t.min)];
-      case 'enum':
-        return [this.alg.num(this.alg.strings.id(t.values[0]!))];
-      default:
-        return [this.alg.num(0)];
-    }
+    return matchType<ZExpr[]>(t, {
+      record: (r) => Object.values(r.fields).flatMap((f) => this.defaults(f)),
+      array: (a) => Array.from({ length: a.length }, () => this.defaults(a.elem)).flat(),
+      optional: (o) => [z.Bool.val(true), ...this.defaults(o.inner)],
+      bool: () => [z.Bool.val(false)],
+      int: (u) => [this.alg.num(u.min)],
+      enum: (u) => [this.alg.num(this.alg.strings.id(u.values[0]!))],
+      ref: () => [this.alg.num(0)],
+      set: notEncoded,
+    });
   }
 
   /**
@@ -190,43 +184,46 @@ export class StateEncoding {
       try {
         if (v0 === undefined && t.kind !== 'optional') throw new EncodingError(`field ${path} gets undefined`);
         const v = nullable(t, v0, path);
-        switch (t.kind) {
-          case 'record':
-            for (const [k, f] of Object.entries(t.fields)) visit(f as Type, alg.get(v, k), path ? `${path}.${k}` : k);
-            return;
-          case 'array':
-            for (let i = 0; i < t.length; i++) visit(t.elem, alg.get(v, i), `${path}[${i}]`);
-            return;
-          case 'optional': {
+        const integer = (): void => {
+          if ((typeof v === 'number' && Number.isInteger(v)) || v instanceof SymInt) out.push(alg.int(v as number | SymInt));
+          else throw new EncodingError(`field ${path} (${t.kind}) gets ${describe(v)}`);
+        };
+        matchType<void>(t, {
+          record: (r) => {
+            for (const [k, f] of Object.entries(r.fields)) visit(f, alg.get(v, k), path ? `${path}.${k}` : k);
+          },
+          array: (a) => {
+            for (let i = 0; i < a.length; i++) visit(a.elem, alg.get(v, i), `${path}[${i}]`);
+          },
+          optional: (o) => {
             if (v === undefined) throw new EncodingError(`field ${path} gets undefined`);
-            const o = alg.toOpt(v);
-            const defs = this.defaults(t.inner);
-            out.push(alg.bool(o.isNull));
-            if (o.val === undefined) {
+            const opt = alg.toOpt(v);
+            const defs = this.defaults(o.inner);
+            out.push(alg.bool(opt.isNull));
+            if (opt.val === undefined) {
               out.push(...defs);
               return;
             }
             const start = out.length;
-            visit(t.inner, o.val, path);
-            if (o.isNull !== false)
-              for (let j = start; j < out.length; j++) out[j] = z.If(alg.bool(o.isNull), defs[j - start]!, out[j]!) as ZExpr;
-            return;
-          }
-          case 'bool':
+            visit(o.inner, opt.val, path);
+            if (opt.isNull !== false)
+              for (let j = start; j < out.length; j++) out[j] = z.If(alg.bool(opt.isNull), defs[j - start]!, out[j]!) as ZExpr;
+          },
+          bool: () => {
             if (typeof v === 'boolean' || v instanceof SymBool) out.push(alg.bool(v));
             else throw new EncodingError(`field ${path} (bool) gets ${describe(v)}`);
-            return;
-          case 'enum':
+          },
+          enum: (u) => {
             if (typeof v === 'string') {
-              if (!t.values.includes(v)) throw new EncodingError(`field ${path} gets '${v}', not one of ${t.values.join('|')}`);
+              if (!u.values.includes(v)) throw new EncodingError(`field ${path} gets '${v}', not one of ${u.values.join('|')}`);
               out.push(alg.strId(v));
             } else if (v instanceof SymStr) out.push(v.e);
             else throw new EncodingError(`field ${path} (enum) gets ${describe(v)}`);
-            return;
-          default:
-            if ((typeof v === 'number' && Number.isInteger(v)) || v instanceof SymInt) out.push(alg.int(v as number | SymInt));
-            else throw new EncodingError(`field ${path} (${t.kind}) gets ${describe(v)}`);
-        }
+          },
+          int: integer,
+          ref: integer,
+          set: notEncoded,
+        });
       } catch (e) {
         if (e instanceof MergeError) throw new EncodingError(`field ${path}: ${e.message}`);
         throw e;
@@ -244,69 +241,62 @@ export class StateEncoding {
   /** A plain state object from values of the leaves (model evaluation). */
   decode(values: readonly (boolean | number)[]): any {
     let i = 0;
-    const build = (t: Type): any => {
-      switch (t.kind) {
-        case 'record': {
+    const leaf = (): any => values[i++];
+    const build = (t: Type): any =>
+      matchType<any>(t, {
+        record: (r) => {
           const o: Record<string, unknown> = {};
-          for (const [k, f] of Object.entries(t.fields)) o[k] = build(f as Type);
+          for (const [k, f] of Object.entries(r.fields)) o[k] = build(f);
           return o;
-        }
-        case 'array':
-          return Array.from({ length: t.length }, () => build(t.elem));
-        case 'optional': {
+        },
+        array: (a) => Array.from({ length: a.length }, () => build(a.elem)),
+        optional: (o) => {
           const isNull = values[i++];
-          const inner = build(t.inner);
+          const inner = build(o.inner);
           return isNull ? null : inner;
-        }
-        case 'enum':
-          return this.alg.strings.str(values[i++] as number);
-        default:
-          return values[i++];
-      }
-    };
+        },
+        enum: () => this.alg.strings.str(values[i++] as number),
+        bool: leaf,
+        int: leaf,
+        ref: leaf,
+        set: notEncoded,
+      });
     return build(this.schema);
   }
 }
 
 /**
- * Every schema kind the encoding knows, checked exhaustively: a kind added
- * to the schema vocabulary is a compile error here until it is encoded, and
- * a run error (a clear one) rather than a wrong encoding.
+ * Every schema kind the encoding knows: a kind added to the schema vocabulary
+ * is a compile error in each walk above until it is encoded, and a set is a
+ * clear run error here rather than a wrong encoding.
  */
 function supportedKinds(t: Type, path: string): void {
-  switch (t.kind) {
-    case 'record':
-      for (const [k, f] of Object.entries(t.fields)) supportedKinds(f as Type, `${path}.${k}`);
-      return;
-    case 'array':
-      return supportedKinds(t.elem, `${path}[]`);
-    case 'optional':
-      return supportedKinds(t.inner, path);
-    case 'bool':
-    case 'int':
-    case 'enum':
-    case 'ref':
-      return;
-    case 'set':
-      throw new EncodingError(`${path} is a set(${t.domain.name}), which the symbolic engine does not encode yet (use --engine explicit)`);
-    default: {
-      const unknown: never = t;
-      throw new EncodingError(`${path} has the schema kind '${(unknown as { kind: string }).kind}', which the symbolic engine does not encode`);
-    }
-  }
+  matchType<void>(t, {
+    record: (r) => {
+      for (const [k, f] of Object.entries(r.fields)) supportedKinds(f, `${path}.${k}`);
+    },
+    array: (a) => supportedKinds(a.elem, `${path}[]`),
+    optional: (o) => supportedKinds(o.inner, path),
+    bool: () => {},
+    int: () => {},
+    enum: () => {},
+    ref: () => {},
+    set: (u) => {
+      throw new EncodingError(`${path} is a set(${u.domain.name}), which the symbolic engine does not encode yet (use --engine explicit)`);
+    },
+  });
+}
+
+/** Reached only if a set got past supportedKinds(): a bug. */
+function notEncoded(t: SetType): never {
+  throw new Error(`internal: set(${t.domain.name}) reached the symbolic encoding`);
+}
+
+/** A composite type where a leaf was expected: a bug. */
+function notALeaf(t: Type): never {
+  throw new Error(`internal: ${t.kind} is not a leaf of the encoding`);
 }
 
 function* walkEnums(t: Type): Generator<readonly string[]> {
-  switch (t.kind) {
-    case 'enum':
-      yield t.values;
-      return;
-    case 'record':
-      for (const f of Object.values(t.fields)) yield* walkEnums(f as Type);
-      return;
-    case 'array':
-    case 'optional':
-      yield* walkEnums(t.kind === 'array' ? t.elem : t.inner);
-      return;
-  }
+  for (const u of typesIn(t)) if (u.kind === 'enum') yield u.values;
 }

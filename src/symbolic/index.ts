@@ -2,54 +2,22 @@
 // source, translated to Z3 (see docs/symbolic.md for the modelling subset).
 
 import type { BuiltModel } from '../spec/spec.ts';
-import type { Limit, RunResult, SolverStats, PropertyResult } from '../spec/results.ts';
+import type { RunResult, SolverStats, PropertyResult } from '../spec/results.ts';
 import { SpecError } from '../spec/errors.ts';
 import type { Type } from '../spec/schema.ts';
+import { anyType } from '../spec/schema-fold.ts';
+import { ENGINES, engineNamed } from '../engines/registry.ts';
 import { symbolicSystem } from './system.ts';
-import { DEFAULT_DEPTH, bmc } from './bmc.ts';
-import { induction } from './induction.ts';
 import { VALIDATE_STATES, validateTranslation } from './validate.ts';
+import { isSymbolicEngine, type SymbolicOptions } from './method.ts';
+
+export type { SymbolicOptions } from './method.ts';
 
 export { disposeZ3 } from './z3.ts';
 
-export interface SymbolicOptions {
-  readonly engine: 'bmc' | 'induction';
-  /** BMC: the number of steps (default 10); induction: the depth of the witness search for sometimes properties. */
-  readonly depth?: number;
-  /** Induction: try k-induction up to this k (default 1: plain induction). */
-  readonly k?: number;
-  /** Induction: an always property used as the inductive strengthening of the others. */
-  readonly invariant?: string;
-  /** Induction: int fields as mathematical integers ('auto': try unbounded first, then the declared ranges). */
-  readonly ints?: 'bounded' | 'unbounded' | 'auto';
-  /** Check deadlock freedom; defaults to the spec's setting (--no-deadlock: false). */
-  readonly deadlock?: boolean;
-  /** Seconds any one solver query may take before the run ends as unknown (default DEFAULT_TIMEOUT_S). */
-  readonly timeout?: number;
-  /** Check only these properties (by name; deadlockFree included): for tests and the bench. */
-  readonly properties?: readonly string[];
-  /** Distinct states on which the translation is compared with JavaScript before a 'holds' (default VALIDATE_STATES). */
-  readonly validateStates?: number;
-}
-
 function hasIntLeaf(built: BuiltModel): boolean {
-  const visit = (t: Type): boolean => {
-    switch (t.kind) {
-      case 'int':
-        return true;
-      case 'record':
-        return Object.values(t.fields).some((f) => visit(f as Type));
-      case 'array':
-        return visit(t.elem);
-      case 'optional':
-        return visit(t.inner);
-      default:
-        return false;
-    }
-  };
-  return visit(built.model.schema);
+  return anyType(built.model.schema, (t) => t.kind === 'int');
 }
-
 
 /** A query taking longer than this is not going to finish on a laptop either. */
 export const DEFAULT_TIMEOUT_S = 300;
@@ -59,14 +27,14 @@ export const DEFAULT_TIMEOUT_S = 300;
 const SYMBOLIC_KINDS = new Set(['always', 'sometimes', 'transition']);
 
 function usesSet(t: Type): boolean {
-  if (t.kind === 'set') return true;
-  if (t.kind === 'array') return usesSet(t.elem as Type);
-  if (t.kind === 'record') return Object.values(t.fields as Record<string, Type>).some(usesSet);
-  if (t.kind === 'optional') return usesSet(t.inner as Type);
-  return false;
+  return anyType(t, (u) => u.kind === 'set');
 }
 
+/** Runs the symbolic engine `opts.engine` of the registry on a built model. */
 export async function checkSymbolic(full: BuiltModel, opts: SymbolicOptions): Promise<RunResult<SolverStats>> {
+  const engine = engineNamed(opts.engine);
+  if (!engine || !isSymbolicEngine(engine))
+    throw new SpecError(`unknown symbolic engine '${String(opts.engine)}' (${ENGINES.filter(isSymbolicEngine).map((e) => e.name).join(' | ')})`);
   if (usesSet(full.model.schema))
     throw new SpecError(`spec ${full.spec.name}: set(Domain) fields are not supported by the symbolic engines yet (use --engine explicit)`);
   // Authoring features the translation does not know yet: refuse them rather
@@ -88,32 +56,17 @@ export async function checkSymbolic(full: BuiltModel, opts: SymbolicOptions): Pr
     : full;
   const t0 = performance.now();
   const solverSeconds: number[] = [];
-  let properties: PropertyResult[];
-  let depth = 0;
-  let limit: Limit | undefined;
   const timeout = opts.timeout ?? DEFAULT_TIMEOUT_S;
   if (!(timeout > 0)) throw new SpecError(`--timeout must be a positive number of seconds, got ${timeout}`);
   const timeoutMs = timeout * 1000;
-  if (opts.engine === 'bmc') {
-    const k = opts.depth ?? DEFAULT_DEPTH;
-    if (!Number.isInteger(k) || k < 0) throw new SpecError(`--depth must be a non-negative integer, got ${k}`);
-    const sys = await symbolicSystem(built);
-    const out = await bmc(sys, k, solverSeconds, opts.properties ? new Set(opts.properties) : undefined, { deadlock: opts.deadlock, timeoutMs });
-    properties = out.results;
-    depth = out.depthReached;
-    limit = out.limit;
-  } else if (opts.engine === 'induction') {
-    const out = await induction(built, opts, solverSeconds, timeoutMs);
-    properties = out.results;
-    depth = out.depth;
-    limit = out.limit;
-  } else throw new SpecError(`unknown symbolic engine '${String((opts as { engine: unknown }).engine)}' (bmc | induction)`);
+  const { results, depth, limit } = await engine.symbolic.search(built, opts, { solverSeconds, timeoutMs });
+  const properties: PropertyResult[] = results;
   // No proof is reported from a translation that disagrees with JavaScript on the states it can be compared on.
   // (Violations and witnesses need no such check: their traces were replayed in JavaScript.)
   if (properties.some((p) => !p.trace && p.verdict !== 'unknown')) {
     const states = opts.validateStates ?? VALIDATE_STATES;
     validateTranslation(await symbolicSystem(built), states);
-    if (opts.engine === 'induction' && opts.ints !== 'bounded' && built.model.schema && hasIntLeaf(built))
+    if (engine.symbolic.provesUnboundedInts(opts) && hasIntLeaf(built))
       validateTranslation(await symbolicSystem(built, { unboundedInts: true }), states);
   }
   for (const p of skipped)
@@ -129,7 +82,7 @@ export async function checkSymbolic(full: BuiltModel, opts: SymbolicOptions): Pr
     spec: built.spec.name,
     variant: built.variant,
     engine: opts.engine,
-    method: opts.engine === 'bmc' ? 'bounded model checking' : 'k-induction',
+    method: engine.symbolic.method,
     // A query that ran out of time ends the run as incomplete, like a limit of the explicit engine.
     status: limit ? 'incomplete' : 'complete',
     ...(limit ? { limit } : {}),

@@ -19,6 +19,8 @@ import { newSolver, symbolicSystem, type SymSystem } from './system.ts';
 import { DEFAULT_DEPTH, Unrolling, bmc, reportError, timeoutLimit } from './bmc.ts';
 import { decodeAct, decodeState, replay } from './trace.ts';
 import { checkMaybe, type ZBool } from './z3.ts';
+import { consecution, type Cti } from './consecution.ts';
+import { infer } from './infer.ts';
 import type { SymbolicOptions } from './index.ts';
 import type { Model as ZModel } from 'z3-solver';
 
@@ -48,10 +50,16 @@ interface Strongest {
   readonly ints: IntMode;
 }
 
+/** A CTI found by a query over Next (X, act, X2), as a one-step trace. */
 function cti(sys: SymSystem, m: ZModel<'main'>, property: string): Trace {
   const s = decodeState(sys, m, sys.X);
   const n = decodeState(sys, m, sys.X2);
   return replay(sys, 'cti', property, [s, n], [decodeAct(sys, m, sys.act)]);
+}
+
+/** A CTI found per transition (consecution.ts), as a one-step trace. */
+export function ctiTrace(sys: SymSystem, c: Cti, property: string): Trace {
+  return replay(sys, 'cti', property, [c.state, c.next], [c.act]);
 }
 
 function prop(sys: SymSystem, name: string) {
@@ -68,11 +76,6 @@ function propHolds(sys: SymSystem, name: string): ZBool {
 function invariant(sys: SymSystem, names: readonly string[]): { holds: ZBool; err: ZBool } {
   const z = sys.z;
   return { holds: z.And(...names.map((n) => prop(sys, n).holds)), err: z.Or(...names.map((n) => prop(sys, n).error)) };
-}
-
-/** f over X, on X2 instead. */
-function primed(sys: SymSystem, f: ZBool): ZBool {
-  return sys.z.substitute(f, ...sys.X.map((x, i) => [x, sys.X2[i]!] as [typeof x, typeof x])) as ZBool;
 }
 
 export async function induction(built: BuiltModel, opts: SymbolicOptions, solverSeconds: number[], timeoutMs: number): Promise<InductionOutcome> {
@@ -158,7 +161,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
    */
   type Tried =
     | { ints: IntMode; lemmas: string[] }
-    | { cti: ZModel<'main'>; sys: SymSystem; bounds?: boolean }
+    | { cti: Cti; sys: SymSystem; bounds?: boolean }
     | 'unknown';
   const tryInductive = async (names: readonly string[]): Promise<Tried> => {
     let last: Tried = 'unknown';
@@ -166,20 +169,20 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
       // The invariant evaluates without error in every state it covers, and no transition from such a state errs.
       const inv = invariant(sys, names);
       const ok = z.And(inv.holds, z.Not(inv.err));
-      // (A transition leaving a range is a step to X2 outside Range: transThrow need not say it again.)
-      const step = z.And(sys.enc.range(sys.X), ok, lemmasFor(sys), sys.next, z.Not(z.And(primed(sys, ok), sys.enc.range(sys.X2), z.Not(sys.transThrow))));
+      // (A transition leaving a range is a successor outside Range: consecution checks that per transition.)
       const unb = sys.enc.unboundedInts;
-      const m = await sat(sys, step, unb && ints === 'auto' ? Math.min(UNBOUNDED_TIMEOUT_MS, timeoutMs) : timeoutMs);
-      if (m === 'unknown') continue;
-      if (m) {
-        last = { cti: m, sys };
+      const ms = unb && ints === 'auto' ? Math.min(UNBOUNDED_TIMEOUT_MS, timeoutMs) : timeoutMs;
+      const c = await consecution(sys, { pre: z.And(ok, lemmasFor(sys)), post: ok, throwsToo: true }, (s2, f) => sat(s2, f, ms));
+      if (c === 'unknown') continue;
+      if (c) {
+        last = { cti: c, sys };
         continue;
       }
       const used = lemmas.filter((l) => l.unbounded || !unb).map((l) => l.name);
       if (!unb) return { ints: mode, lemmas: used };
       const b = bounded;
       const ib = invariant(b, names);
-      const keep = await sat(b, z.And(b.enc.range(b.X), ib.holds, z.Not(ib.err), lemmasFor(b), b.next, z.Not(b.enc.range(b.X2))));
+      const keep = await consecution(b, { pre: z.And(ib.holds, z.Not(ib.err), lemmasFor(b)), post: z.Bool.val(true) }, sat);
       if (keep === 'unknown') continue;
       if (!keep) return { ints: mode, lemmas: used };
       last = { cti: keep, sys: b, bounds: true };
@@ -187,7 +190,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     return last;
   };
 
-  const ctis = new Map<string, { cti: ZModel<'main'>; sys: SymSystem; bounds?: boolean } | 'unknown'>();
+  const ctis = new Map<string, { cti: Cti; sys: SymSystem; bounds?: boolean } | 'unknown'>();
   /** What a counterexample to induction covers. */
   const ctiCoverage = (r: { bounds?: boolean }, k: number, of: 'property' | 'declared-invariant'): Coverage =>
     ({ kind: 'not-inductive', k, of: r.bounds ? 'declared-bounds' : of });
@@ -214,10 +217,35 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
           property: name,
           kind: 'always',
           verdict: 'unknown',
-          trace: cti(r.sys, r.cti, name),
+          trace: ctiTrace(r.sys, r.cti, name),
           coverage: ctiCoverage(r, 1, 'declared-invariant'),
         });
     }
+  }
+
+  // Inferred strengthening: Houdini over the properties' conjuncts and generated relations.
+  if (opts.infer) {
+    const targets = always.filter((p) => !results.has(p.entry.name)).map((p) => p.entry.name);
+    const unb = systems.find((x) => x.ints === 'unbounded')?.sys;
+    const r = await infer(bounded, unb, targets, { timeoutMs, solverSeconds });
+    if (r.unknown) limit = timeoutLimit(timeoutMs);
+    for (const name of targets) {
+      const ok = r.proven.get(name);
+      if (ok) proven(name, inductive(1, ok.ints, ok.by));
+      else if (r.unknown) results.set(name, timedOut(name));
+      else {
+        const trace = r.failed.get(name);
+        results.set(name, {
+          property: name,
+          kind: 'always',
+          verdict: 'unknown',
+          ...(trace ? { trace } : {}),
+          coverage: { kind: 'not-inductive', k: 1, of: 'property' },
+        });
+      }
+    }
+    if (r.invariant && r.proven.size > 0)
+      strongest ??= { inv: r.invariant.of, by: [`${r.invariant.size} inferred conjuncts`], ints: r.invariant.ints };
   }
 
   // Each property alone, with the invariants proven before it as lemmas.
@@ -292,7 +320,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
               property: name,
               kind: 'always',
               verdict: 'unknown',
-              trace: cti(r.sys, r.cti, name),
+              trace: ctiTrace(r.sys, r.cti, name),
               coverage: ctiCoverage(r, K, 'property'),
             },
       );

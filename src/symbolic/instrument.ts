@@ -1,23 +1,31 @@
 // Finds the source of the functions a spec hands to the model builder, with
 // the values of the variables they close over. JavaScript does not expose a
 // closure's environment, so the spec's own modules (spec file and the model
-// files it imports, not the mmcheck API under src/) are loaded a second time
-// from an instrumented copy in which every function registers itself:
+// files it imports, not the mmcheck API under src/) are loaded a second time,
+// from memory, in an instrumented form in which every function registers
+// itself:
 //
 //   (s, { i }) => s.c[i]! < K
 //     becomes
 //   __mmReg((s, { i }) => s.c[i]! < K, "<file>", 7, { K: () => K })
 //
-// The model is then built by running that copy for the variant, so every
+// The model is then built by running those modules for the variant, so every
 // configuration value, domain and helper is the one the explicit engine
 // sees; the symbolic front end interprets only the bodies of the registered
 // functions (src/symbolic/interpret.ts), reading free variables through the
-// recorded thunks. Line structure is kept, and the front end works on the
-// original file's syntax tree, so errors point at the user's source.
+// recorded thunks. The front end works on the original file's syntax tree,
+// so errors point at the user's source.
+//
+// The instrumented text is edited with magic-string, compiled to a function
+// (TypeScript's transpiler, CommonJS form) and run with a `require` that
+// hands it the modules it imports: the user's modules, instrumented the same
+// way, and everything else (mmcheck's src/, packages) as the running process
+// loaded it, so classes and registries are shared with the engine. Nothing
+// is written to disk, and this works under any loader (tsx, vitest).
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { compileFunction } from 'node:vm';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import MagicString from 'magic-string';
 import { Project, ts } from 'ts-morph';
@@ -61,9 +69,9 @@ export function registered(fn: unknown): Registered | undefined {
 }
 
 const project = new Project({ skipAddingFilesFromTsConfig: true });
-let tempRoot: string | undefined;
-/** Instrumented copies already written in this process: original path -> mtime. */
-const written = new Map<string, number>();
+
+/** `import.meta` in an instrumented module reads this parameter of its function. */
+const IMPORT_META = '__mmcheckImportMeta';
 
 /** Names resolved by the interpreter itself (globals it models). */
 const GLOBALS = new Set([
@@ -158,7 +166,7 @@ function freeVariables(fn: FunctionNode, cache: Map<ts.Node, Set<string>>): stri
 }
 
 /** The instrumented text of one module, and its functions in registration order. */
-function instrument(file: string, text: string, rewriteImport: (spec: string) => string): { text: string; unit: SourceUnit } {
+function instrument(file: string, text: string): { text: string; unit: SourceUnit } {
   const sfw = project.createSourceFile(`${file}.__mmcheck_orig.ts`, text, { overwrite: true });
   const sf = sfw.compilerNode;
   const functions: FunctionNode[] = [];
@@ -170,15 +178,8 @@ function instrument(file: string, text: string, rewriteImport: (spec: string) =>
   const ms = new MagicString(text);
   const key = JSON.stringify(file);
   const visit = (n: ts.Node): void => {
-    if (
-      (ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) &&
-      n.moduleSpecifier &&
-      ts.isStringLiteral(n.moduleSpecifier)
-    ) {
-      const spec = n.moduleSpecifier;
-      const to = rewriteImport(spec.text);
-      if (to !== spec.text) ms.overwrite(spec.getStart(sf), spec.getEnd(), JSON.stringify(to));
-    }
+    if (ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.ImportKeyword && n.name.text === 'meta')
+      ms.overwrite(n.getStart(sf), n.getEnd(), IMPORT_META);
     if (isFunctionNode(n) && n.body) {
       const idx = functions.push(n) - 1;
       const caps = freeVariables(n, cache)
@@ -214,54 +215,84 @@ function isUnderSrc(path: string): boolean {
   return path === SRC_DIR || path.startsWith(SRC_DIR + '/');
 }
 
-function copyPath(file: string): string {
-  if (!tempRoot) {
-    const root = mkdtempSync(join(tmpdir(), 'mmcheck-symbolic-'));
-    tempRoot = root;
-    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
-    // The copies are ES modules, as the originals (package.json "type": "module").
-    writeFileSync(join(tempRoot, 'package.json'), '{ "type": "module" }\n');
-  }
-  return join(tempRoot, file);
+/** A user module loaded from memory: its exports, filled in while its body runs. */
+interface LoadedModule {
+  readonly mtime: number;
+  readonly exports: Record<string, unknown>;
 }
 
-/** Writes the instrumented copy of `file` and of the user modules it imports; returns the copy's path. */
-function instrumentTree(file: string): string {
-  const mtime = statSync(file).mtimeMs;
-  const dest = copyPath(file);
-  if (written.get(file) === mtime) return dest;
-  written.set(file, mtime);
+/** Modules loaded in this process, by path; all dropped when any of their sources changes. */
+const loaded = new Map<string, LoadedModule>();
+
+/** Loads (once) the instrumented module `file` and the user modules it imports; returns its exports. */
+async function loadModule(file: string): Promise<Record<string, unknown>> {
+  const known = loaded.get(file);
+  // A module still loading is an import cycle: its partly filled exports, as CommonJS gives.
+  if (known) return known.exports;
   const text = ts.sys.readFile(file);
   if (text === undefined) throw new SpecError(`symbolic engine: cannot read ${file}`);
-  const deps: string[] = [];
-  const { text: out, unit } = instrument(file, text, (spec) => {
-    if (!spec.startsWith('.') && !spec.startsWith('/')) return spec;
-    const target = resolve(dirname(file), spec);
-    if (isUnderSrc(target)) return pathToFileURL(target).href;
-    if (!existsSync(target)) return spec;
-    deps.push(target);
-    return copyPath(target);
-  });
+  const mod: LoadedModule = { mtime: statSync(file).mtimeMs, exports: {} };
+  loaded.set(file, mod);
+  const { text: instrumented, unit } = instrument(file, text);
   units.set(file, unit);
-  mkdirSync(dirname(dest), { recursive: true });
-  writeFileSync(dest, out);
-  for (const d of deps) instrumentTree(d);
-  return dest;
+  const js = ts.transpileModule(instrumented, {
+    fileName: file,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: false },
+  }).outputText;
+  // What the module imports, resolved as ESM resolves it from the original file.
+  const imports = new Map<string, unknown>();
+  for (const spec of importSpecifiers(unit.sf)) {
+    if (imports.has(spec)) continue;
+    const relative = spec.startsWith('.') || spec.startsWith('/');
+    const target = relative ? resolve(dirname(file), spec) : undefined;
+    if (target !== undefined && !isUnderSrc(target) && existsSync(target)) imports.set(spec, await loadModule(target));
+    else imports.set(spec, await import(target !== undefined ? pathToFileURL(target).href : spec));
+  }
+  const require = (spec: string): unknown => {
+    if (!imports.has(spec)) throw new SpecError(`symbolic engine: ${file} imports '${spec}' in a way it cannot follow (use a static import)`);
+    return imports.get(spec);
+  };
+  let body: Function;
+  try {
+    body = compileFunction(js, ['exports', 'require', 'module', '__filename', '__dirname', IMPORT_META], { filename: file });
+  } catch (e) {
+    throw new SpecError(`symbolic engine: cannot load ${file}: ${(e as Error).message}`);
+  }
+  const meta = { url: pathToFileURL(file).href, filename: file, dirname: dirname(file) };
+  body(mod.exports, require, { exports: mod.exports }, file, dirname(file), meta);
+  return mod.exports;
 }
 
+/** The module specifiers of a file's import and export-from declarations. */
+function importSpecifiers(sf: ts.SourceFile): string[] {
+  const out: string[] = [];
+  for (const st of sf.statements)
+    if ((ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier))
+      out.push(st.moduleSpecifier.text);
+  return out;
+}
+
+/** Serialises loads, so that two runs never see each other's half-loaded modules. */
+let loading: Promise<unknown> = Promise.resolve();
+
 /**
- * Loads the instrumented copy of a spec module and returns its exports.
- * Each call with changed sources yields fresh modules (new temp path).
+ * Loads the instrumented spec module and returns its exports. The same
+ * module objects are returned until one of the sources changes on disk;
+ * then every module is loaded afresh.
  */
-export async function loadInstrumented(file: string): Promise<Record<string, unknown>> {
-  if (isUnderSrc(file)) throw new SpecError(`symbolic engine: specs must live outside src/ (${file})`);
-  const changed = [...written.entries()].some(([f, m]) => existsSync(f) && statSync(f).mtimeMs !== m);
-  if (changed) {
-    tempRoot = undefined;
-    written.clear();
-  }
-  const dest = instrumentTree(file);
-  return (await import(pathToFileURL(dest).href)) as Record<string, unknown>;
+export function loadInstrumented(file: string): Promise<Record<string, unknown>> {
+  if (isUnderSrc(file)) return Promise.reject(new SpecError(`symbolic engine: specs must live outside src/ (${file})`));
+  const run = loading.then(() => {
+    const changed = [...loaded.entries()].some(([f, m]) => !existsSync(f) || statSync(f).mtimeMs !== m.mtime);
+    if (changed) loaded.clear();
+    return loadModule(file).catch((e: unknown) => {
+      // A module that failed half way must not be handed out later.
+      loaded.clear();
+      throw e;
+    });
+  });
+  loading = run.catch(() => undefined);
+  return run;
 }
 
 /** file:line:col of a node in its original source. */

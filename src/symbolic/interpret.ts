@@ -28,62 +28,9 @@ import {
   type SVal,
 } from './values.ts';
 import type { ZInt } from './z3.ts';
-
-export class Closure {
-  constructor(
-    readonly node: FunctionNode,
-    readonly scope: Scope,
-    readonly unit: SourceUnit,
-  ) {}
-}
-
-interface Slot {
-  v: SVal;
-  readonly mutable: boolean;
-  /**
-   * The path condition under which a `let` was declared. Only those paths
-   * can see the variable, so an assignment under that same condition
-   * replaces the value instead of merging it with the old one: a counter
-   * declared inside `if (state)` stays a constant.
-   */
-  readonly alive?: BoolLike;
-}
-
-class Scope {
-  private readonly vars = new Map<string, Slot>();
-  private readonly capCache = new Map<string, Slot>();
-  constructor(
-    readonly parent?: Scope,
-    readonly captured?: Readonly<Record<string, () => unknown>>,
-  ) {}
-  declare(name: string, v: SVal, mutable: boolean, alive?: BoolLike): void {
-    this.vars.set(name, { v, mutable, alive });
-  }
-  /** A new scope under parent with copies of the named slots (for per-iteration bindings). */
-  copyOf(names: readonly string[], parent: Scope): Scope {
-    const c = new Scope(parent);
-    for (const n of names) {
-      const slot = this.vars.get(n);
-      if (slot) c.vars.set(n, { ...slot });
-    }
-    return c;
-  }
-  lookup(name: string): Slot | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      const slot = s.vars.get(name);
-      if (slot) return slot;
-      if (s.captured && Object.hasOwn(s.captured, name)) {
-        let c = s.capCache.get(name);
-        if (!c) {
-          c = { v: s.captured[name]!(), mutable: false };
-          s.capCache.set(name, c);
-        }
-        return c;
-      }
-    }
-    return undefined;
-  }
-}
+import { Closure, Scope } from './scope.ts';
+import { AS_JAVASCRIPT, FILTERED_READS, arrayMethod, filteredMethod, libraryFunction, type Evaluator } from './library.ts';
+import { LIBRARY_CALL_HINT, SUBSET_SUMMARY } from './subset.ts';
 
 interface LoopCtx {
   breakAlive: BoolLike;
@@ -112,11 +59,6 @@ const HOST_GLOBALS: Record<string, unknown> = {
   JSON,
 };
 
-const SUBSET =
-  'the symbolic engine translates: const/let, if/else, return, ternaries, boolean and integer ' +
-  'operators, comparisons, string (enum) literals, field and index access, assignments into n, ' +
-  'loops with constant bounds, switch, and calls of functions defined in specs/ or models/';
-
 export class Interpreter {
   private frame!: Frame;
   private depth = 0;
@@ -126,7 +68,29 @@ export class Interpreter {
   /** Objects the code may write: the next state and what the code itself built. */
   private readonly writable = new WeakSet<object>();
 
-  constructor(readonly alg: Algebra) {}
+  /** What the library table (./library.ts) uses of this evaluator. */
+  private readonly library: Evaluator;
+
+  constructor(readonly alg: Algebra) {
+    const self = this;
+    this.library = {
+      alg,
+      get alive() {
+        return self.frame.alive;
+      },
+      call: (fn, args, node) => this.callValue(fn, args, node, undefined),
+      arith: (op, a, b, node) => this.arith(op, a, b, node),
+      shortCircuit: (items, stop, f) => this.shortCircuit(items, stop, f),
+      firstOf: (opts) => this.firstOf(opts),
+      fresh: (v) => this.fresh(v),
+      materialize: (v, node) => this.materialize(v, node),
+      setElem: (arr, i, v, node) => this.setProp(arr, i, v, this.frame.alive, node),
+      isConcrete: (v) => isConcrete(v),
+      isWritable: (o) => this.writable.has(o),
+      outside: (node, construct, instead) => this.outside(node, construct, instead),
+      fail: (node, what, instead) => this.fail(node, what, instead),
+    };
+  }
 
   /**
    * Reaching node with c true is an error of the spec, as a throw is in the
@@ -173,7 +137,7 @@ export class Interpreter {
 
   private fail(node: ts.Node, what: string, instead?: string): never {
     const msg = `${where(this.frame.unit, node)}: ${what}`;
-    throw new SpecError(instead ? `${msg}; ${instead}` : `${msg} (${SUBSET})`);
+    throw new SpecError(instead ? `${msg}; ${instead}` : `${msg} (${SUBSET_SUMMARY})`);
   }
 
   private outside(node: ts.Node, construct: string, instead: string): never {
@@ -693,7 +657,7 @@ export class Interpreter {
       opts.push({ c: true, v: undefined });
       return this.located(node, () => this.firstOf(opts));
     }
-    this.outside(node, `${keyText(key)} of the result of filter`, 'use .length, [k], .some or .every of a filter, or count with reduce');
+    this.outside(node, `${keyText(key)} of the result of filter`, FILTERED_READS);
   }
 
   /** The value of the first option whose condition holds (the last option's condition must be true). */
@@ -1035,53 +999,16 @@ export class Interpreter {
       this.outside(
         node,
         `a call of ${fn.name || 'a library function'} with state-dependent arguments`,
-        'define the helper in the spec or under models/ (it is then inlined), or use array methods every/some/map/filter/reduce/includes/indexOf/find',
+        LIBRARY_CALL_HINT,
       );
     return Reflect.apply(fn as Function, thisArg, args);
   }
 
+  /** A library function the table models (./library.ts), if it models this call. */
   private hostIntrinsic(fn: Function, args: SVal[], node: ts.Node): { done: boolean; value?: SVal } {
-    const alg = this.alg;
-    const done = (value: SVal) => ({ done: true, value });
-    if (fn === Math.min || fn === Math.max) {
-      if (isConcrete(args)) return { done: false };
-      const ints = args as (number | SymInt)[];
-      let acc: SVal = ints[0];
-      for (const x of ints.slice(1)) {
-        const less = this.arith('<', x, acc, node) as BoolLike;
-        acc = alg.merge(fn === Math.min ? less : alg.not(less), x, acc);
-      }
-      return done(acc);
-    }
-    if (fn === Math.abs && args[0] instanceof SymInt) {
-      const x = args[0];
-      return done(alg.merge(new SymBool(alg.cmp('<', x.e, alg.num(0))), this.arith('-', 0, x, node), x));
-    }
-    if ((fn === Math.floor || fn === Math.trunc || fn === Math.ceil || fn === Math.round) && args[0] instanceof SymInt) return done(args[0]);
-    if (fn === Boolean) return done(alg.truthy(args[0]));
-    if (fn === Number && args[0] instanceof SymBool) return done(alg.merge(args[0], 1, 0));
-    if (fn === Number && args[0] instanceof SymInt) return done(args[0]);
-    if (fn === Array) return done(this.fresh(new Array(args[0] as number).fill(undefined)));
-    if (fn === Array.isArray) return done(Array.isArray(args[0]));
-    if (fn === Array.from) {
-      const src = args[0];
-      const cb = args[1];
-      let items: SVal[];
-      if (Array.isArray(src)) items = [...src];
-      else if (src && typeof src === 'object' && !isSym(src) && typeof (src as any).length === 'number')
-        items = new Array((src as any).length).fill(undefined);
-      else this.outside(node, `Array.from of ${describe(src)}`, 'use Array.from({ length: N }, f) with a constant N');
-      if (cb !== undefined) items = items.map((v, i) => this.callValue(cb, [v, i], node, undefined));
-      return done(this.fresh(items));
-    }
-    if (fn === Object.keys || fn === Object.values || fn === Object.entries) {
-      const o = this.materialize(args[0], node);
-      if (typeof o !== 'object' || o === null || isSym(o)) this.outside(node, `${fn.name} of ${describe(o)}`, 'use it on records');
-      const r = fn === Object.keys ? Object.keys(o) : fn === Object.values ? Object.values(o) : Object.entries(o).map((kv) => this.fresh(kv));
-      return done(this.fresh(r));
-    }
-    if (fn === Object.freeze) return done(args[0]);
-    return { done: false };
+    const entry = libraryFunction(fn);
+    const value = entry ? entry.apply(this.library, args, node) : AS_JAVASCRIPT;
+    return value === AS_JAVASCRIPT ? { done: false } : { done: true, value };
   }
 
   private method(recv: SVal, name: string, args: SVal[], node: ts.Node): SVal {
@@ -1121,83 +1048,18 @@ export class Interpreter {
     return { found, hits };
   }
 
+  /** An array method the table models (./library.ts), if it models this call. */
   private arrayMethod(arr: SVal[] | Filtered, name: string, args: SVal[], node: ts.Node): { done: boolean; value?: SVal } {
-    const alg = this.alg;
-    const done = (value: SVal) => ({ done: true, value });
-    const cb = (f: SVal, ...a: SVal[]) => this.callValue(f, a, node, undefined);
+    let value: SVal | typeof AS_JAVASCRIPT;
     if (arr instanceof Filtered) {
-      // The callback sees the element's index in the filtered array: how many passed before it.
-      const items = arr.items.map((it, j) => ({ c: it.c, v: it.v, i: alg.count(arr.items.slice(0, j).map((x) => x.c)) }));
-      switch (name) {
-        case 'some':
-          return done(this.shortCircuit(items, true, (it) => cb(args[0], it.v, it.i)).found);
-        case 'every':
-          return done(alg.not(this.shortCircuit(items, false, (it) => cb(args[0], it.v, it.i)).found));
-      }
-      this.outside(node, `.${name}() on the result of filter`, 'use .length, [k], .some or .every of a filter, or count with reduce');
+      const entry = filteredMethod(name);
+      if (!entry) this.outside(node, `.${name}() on the result of filter`, FILTERED_READS);
+      value = entry.apply(this.library, arr, args, node);
+    } else {
+      const entry = arrayMethod(name);
+      value = entry ? entry.apply(this.library, arr, args, node) : AS_JAVASCRIPT;
     }
-    const all = arr.map((v, i) => ({ c: true as BoolLike, v, i }));
-    switch (name) {
-      case 'every':
-        return done(alg.not(this.shortCircuit(all, false, (it) => cb(args[0], it.v, it.i, arr)).found));
-      case 'some':
-        return done(this.shortCircuit(all, true, (it) => cb(args[0], it.v, it.i, arr)).found);
-      case 'map':
-        return done(this.fresh(arr.map((v, i) => cb(args[0], v, i, arr))));
-      case 'forEach':
-        arr.forEach((v, i) => cb(args[0], v, i, arr));
-        return done(undefined);
-      case 'filter':
-        return done(new Filtered(arr.map((v, i) => ({ c: alg.truthy(cb(args[0], v, i, arr)), v }))));
-      case 'reduce': {
-        let acc: SVal;
-        let start = 0;
-        if (args.length >= 2) acc = args[1];
-        else {
-          acc = arr[0];
-          start = 1;
-        }
-        for (let i = start; i < arr.length; i++) acc = cb(args[0], acc, arr[i], i, arr);
-        return done(acc);
-      }
-      case 'includes':
-        return done(alg.or(...arr.map((v) => alg.eq(v, args[0]))));
-      case 'indexOf': {
-        let acc: SVal = -1;
-        for (let i = arr.length - 1; i >= 0; i--) acc = alg.merge(alg.eq(arr[i], args[0]), i, acc);
-        return done(acc);
-      }
-      case 'findIndex':
-      case 'find': {
-        const { hits } = this.shortCircuit(all, true, (it) => cb(args[0], it.v, it.i, arr));
-        return done(this.firstOf([...hits.map((h, i) => ({ c: h, v: name === 'find' ? arr[i] : i })), { c: true, v: name === 'find' ? undefined : -1 }]));
-      }
-      case 'fill': {
-        const [v, from = 0, to = arr.length] = args as [SVal, number?, number?];
-        if (typeof from !== 'number' || typeof to !== 'number') this.outside(node, 'fill with state-dependent bounds', 'use constant bounds');
-        for (let i = from; i < to; i++) this.setProp(arr, i, v, this.frame.alive, node);
-        return done(arr);
-      }
-      case 'push':
-        if (this.frame.alive !== true) this.outside(node, 'push under a state-dependent condition', 'build arrays of constant length');
-        if (!this.writable.has(arr)) this.fail(node, 'push onto the state or a constant', 'arrays of the state have a fixed length');
-        return done(arr.push(...args));
-      case 'entries':
-        return done(this.fresh(arr.map((v, i) => this.fresh([i, v]))));
-      case 'keys':
-        return done(this.fresh(arr.map((_, i) => i)));
-      case 'values':
-      case 'slice':
-      case 'concat':
-      case 'flat':
-        if (!isConcrete(args)) this.outside(node, `.${name}() with state-dependent arguments`, 'use constant arguments');
-        if (name === 'values') return done(this.fresh([...arr]));
-        return done(this.fresh((arr as any)[name](...args)));
-      case 'at':
-        if (typeof args[0] !== 'number') return { done: false };
-        return done(arr.at(args[0]));
-    }
-    return { done: false };
+    return value === AS_JAVASCRIPT ? { done: false } : { done: true, value };
   }
 }
 

@@ -4,10 +4,10 @@
 // same code runs in the coordinator (before the workers are up) and in each
 // worker, on a model each built from the same spec file and variant.
 //
-// The checks mirror the single-threaded engine's (explore.ts): guards must
-// return booleans, sampled states run each transition twice (determinism)
-// and are re-encoded after their transitions (no writes into s), every
-// error names the spec, variant, action and state.
+// The checks are the single-threaded engine's: guards must return booleans,
+// the spec hygiene checks (determinism on sampled states, no writes into s)
+// are the same code (../hygiene.ts), every error names the spec, variant,
+// action and state.
 
 import type { BuiltModel } from '../../spec/spec.ts';
 import type { PropertyEntry } from '../../spec/model.ts';
@@ -17,11 +17,11 @@ import { throwSiteLine } from '../../spec/throw-site.ts';
 import { codecFor, ValueRangeError, type Codec } from '../../state/codec.ts';
 import { symmetryFor, type Symmetry } from '../../state/symmetry.ts';
 import { CTL, hashWords, type SharedStore } from './shared-store.ts';
+import { SpecHygiene } from '../hygiene.ts';
+import { errText } from '../property-tracker.ts';
 
 /** Frontier states claimed at a time. */
 export const CHUNK = 64;
-const fullyCheckedStates = 2000;
-const sampleEvery = 61;
 
 /** A property found by this thread: state idx (and for action properties, the step out of it). */
 export interface Hit {
@@ -54,8 +54,6 @@ export interface LevelReport {
   limited?: 'max-depth' | 'max-states';
 }
 
-const errText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-
 export class Expander {
   readonly codec: Codec;
   private readonly W: number;
@@ -64,7 +62,7 @@ export class Expander {
   private readonly decodeS: (w: Uint32Array, off: number) => void;
   private readonly decodeN: (w: Uint32Array, off: number) => void;
   private readonly next: Uint32Array;
-  private readonly again: Uint32Array;
+  private readonly hygiene: SpecHygiene;
   private readonly transitions: readonly Transition[];
   /** always, sometimes, transition properties, in model order; deadlock is props.length. */
   readonly props: readonly PropertyEntry[];
@@ -91,7 +89,6 @@ export class Expander {
     this.decodeS = this.codec.bindDecoder(this.S);
     this.decodeN = this.codec.bindDecoder(this.N);
     this.next = new Uint32Array(this.W);
-    this.again = new Uint32Array(this.W);
     this.transitions = built.transitions;
     this.props = model.properties;
     this.stateProps = [];
@@ -101,6 +98,7 @@ export class Expander {
       else if (p.kind === 'always' || p.kind === 'sometimes') this.stateProps.push(i);
     });
     this.where = `spec ${built.spec.name}, variant ${built.variant}`;
+    this.hygiene = new SpecHygiene(this.codec, this.transitions, this.where, this.S, this.decodeS, this.N, this.decodeN);
   }
 
   /** Checks the state properties of a new state (decoded in o); records hits. */
@@ -187,7 +185,8 @@ export class Expander {
     const words = store.words;
     const base = cur * W;
     this.decodeS(words, base);
-    const sample = cur < fullyCheckedStates || cur % sampleEvery === 0;
+    const hygiene = this.hygiene;
+    const sample = hygiene.sampled(cur);
     let enabled = 0;
     let tr: Transition | undefined;
     let phase = 'guard';
@@ -208,8 +207,8 @@ export class Expander {
         this.codec.encode(N, next, 0);
         report.generated++;
         if (sample) {
-          this.unchanged(base);
-          this.sameTwice(tr, base);
+          hygiene.unchanged(words, base);
+          hygiene.sameTwice(tr, words, base, next);
         }
         phase = 'property';
         for (const p of this.actionProps) {
@@ -236,7 +235,7 @@ export class Expander {
       }
       tr = undefined;
       phase = 'state';
-      this.unchanged(base);
+      hygiene.unchanged(words, base);
       const dl = this.props.length;
       if (enabled === 0 && this.checkDeadlock && this.found[dl] === 0) {
         phase = 'terminal';
@@ -248,62 +247,6 @@ export class Expander {
     } catch (e) {
       throw this.runtimeError(e, cur, tr, phase);
     }
-  }
-
-  private sameTwice(t: Transition, base: number): void {
-    const { S, N, W, next, again } = this;
-    if (!t.enabled(S))
-      throw new SpecError(`${this.where}: ${t.label} is not deterministic: its guard gave true, then false, in the same state`);
-    this.decodeN(this.store.words, base);
-    t.fire(S, N);
-    this.codec.encode(N, again, 0);
-    for (let k = 0; k < W; k++)
-      if (again[k] !== next[k])
-        throw new SpecError(
-          `${this.where}: ${t.label} is not deterministic: two runs from the same state gave different successors` +
-            `\n  state: ${this.show(this.codec.snapshot(this.store.words, base))}` +
-            `\n  first:  ${this.show(this.codec.snapshot(next, 0))}\n  second: ${this.show(this.codec.snapshot(again, 0))}`,
-        );
-    this.decodeN(next, 0);
-  }
-
-  /** s must be as stored: a guard or apply that wrote into s is named. */
-  private unchanged(base: number): void {
-    const words = this.store.words;
-    let same = true;
-    try {
-      this.codec.encode(this.S, this.again, 0);
-      for (let k = 0; k < this.W; k++) if (this.again[k] !== words[base + k]) same = false;
-    } catch {
-      same = false;
-    }
-    if (!same) this.blameWriter(base);
-  }
-
-  private blameWriter(base: number): never {
-    const { S, N, W, again } = this;
-    const words = this.store.words;
-    const state = this.show(this.codec.snapshot(words, base));
-    for (const t of this.transitions) {
-      this.decodeS(words, base);
-      let changed: string | undefined;
-      try {
-        if (t.enabled(S)) {
-          this.decodeN(words, base);
-          t.fire(S, N);
-        }
-        this.codec.encode(S, again, 0);
-        for (let k = 0; k < W; k++) if (again[k] !== words[base + k]) changed = '';
-      } catch (e) {
-        if (!(e instanceof ValueRangeError)) throw e;
-        changed = ` (${e.message})`;
-      }
-      if (changed !== undefined)
-        throw new SpecError(
-          `${this.where}: ${t.label} modified the current state s${changed}; write the next state n instead\n  state: ${state}`,
-        );
-    }
-    throw new SpecError(`${this.where}: the current state was modified during exploration (write only n)`);
   }
 
   private runtimeError(e: unknown, idx: number, tr: Transition | undefined, phase: string): Error {

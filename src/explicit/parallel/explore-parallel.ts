@@ -30,7 +30,7 @@ import type { ExploreOptions, ExploreProgress } from '../explore.ts';
 import type { StateStore } from '../state-store.ts';
 import { buildTrace } from '../trace.ts';
 import { layoutOf } from '../../state/layout.ts';
-import { concreteTrace } from './concrete-trace.ts';
+import { concreteTrace } from '../concrete-trace.ts';
 import { CTL, SharedStore } from './shared-store.ts';
 import { CHUNK, Expander, type Hit, type LevelReport, type LevelTask } from './expander.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-main.ts';

@@ -7,10 +7,10 @@
 // guarantees one exists (the stored transition, renamed). The result has the
 // same length and is an execution of the model: replay confirms it.
 
-import type { BuiltModel } from '../../spec/spec.ts';
-import type { Trace, TraceStep } from '../../spec/results.ts';
-import type { Codec } from '../../state/codec.ts';
-import type { Symmetry } from '../../state/symmetry.ts';
+import type { BuiltModel } from '../spec/spec.ts';
+import type { Trace, TraceStep } from '../spec/results.ts';
+import type { Codec } from '../state/codec.ts';
+import type { Symmetry } from '../state/symmetry.ts';
 
 export function concreteTrace(
   built: BuiltModel,
