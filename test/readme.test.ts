@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './support/cli.ts';
+import { findSpec } from '../src/cli/discover.ts';
+import { explore } from '../src/explicit/explore.ts';
+import { DEFAULT_DEPTH } from '../src/symbolic/bmc.ts';
 
 interface Command {
   readonly line: number;
@@ -88,5 +91,31 @@ describe('README commands exit 0', () => {
       },
       all ? 900_000 : 90_000,
     );
+  }
+});
+
+// The README's BMC examples are too slow for npm test (above), but the depth
+// they give can be checked cheaply against the explicit engine, the
+// independent truth: a counterexample longer than --depth (P3 needs 9 steps
+// where an example said --depth 8) makes the example exit 3, not 0.
+describe('README BMC examples: --depth covers every counterexample the explicit engine finds', () => {
+  const bmc = commands.filter((c) => / --engine bmc\b/.test(c.text) && !/<[^>]+>/.test(c.text));
+  it('there are BMC examples to check', () => expect(bmc.length).toBeGreaterThan(0));
+  for (const c of bmc) {
+    it(`README.md:${c.line}: ${c.text}`, async () => {
+      const args = c.text.replace(/^npm run check\b/, '').trim().split(/\s+/).filter((a) => a && a !== '--');
+      const opt = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+      const depth = Number(opt('--depth') ?? DEFAULT_DEPTH);
+      const found = await findSpec(args[0]!, join(ROOT, 'specs'), ROOT);
+      const variants = opt('--variant') ? [opt('--variant')!] : found.spec.variants;
+      for (const v of variants) {
+        // A bounded run: the examples' specs are small; a big one is not this test's business.
+        const ex = await explore(found.spec.build(v), { maxStates: 50_000 });
+        if (ex.status !== 'complete') continue;
+        for (const p of ex.properties)
+          if (p.trace && p.trace.kind !== 'witness')
+            expect(p.trace.steps.length, `${found.spec.name}/${v}/${p.property}: its shortest counterexample vs --depth ${depth}`).toBeLessThanOrEqual(depth);
+      }
+    });
   }
 });

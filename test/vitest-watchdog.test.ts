@@ -1,7 +1,8 @@
 // npm test must never hang: a test file whose thread is blocked for ever
 // (where vitest's own timeouts cannot fire) is killed after its budget and
-// fails, and the other files still run and pass. Runs vitest on two fixture
-// files with a 2 s budget.
+// fails, as is one that spins for ever (after its budget of CPU time), and
+// the other files still run and pass. Runs vitest on three fixture files
+// with a 2 s budget.
 
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -9,7 +10,7 @@ import { expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-it('a blocked test file is killed and fails; the other file passes; the run ends', async () => {
+it('a blocked and a spinning test file are killed and fail; the other file passes; the run ends', async () => {
   // Without VITEST* variables the nested run behaves as a fresh `npm test`.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')));
   const child = spawn(
@@ -24,8 +25,11 @@ it('a blocked test file is killed and fails; the other file passes; the run ends
   const hung = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const code = await new Promise<number | null>((r) => child.on('close', r));
   clearTimeout(hung);
+  // Which rule fires first (idle, CPU time, four times the budget) depends on
+  // how busy the machine is; that one does is what matters.
   expect(out, out).toMatch(/watchdog: \S*blocked\.fixture\.ts used its 2 s budget/);
+  expect(out, out).toMatch(/watchdog: \S*spinning\.fixture\.ts used its 2 s budget/);
   expect(out, out).toMatch(/fine\.fixture\.ts/);
-  expect(out, out).toMatch(/Test Files +1 passed \(2\)/);
+  expect(out, out).toMatch(/Test Files .*1 passed \(3\)/);
   expect(code, out).toBe(1);
 }, 90_000);
