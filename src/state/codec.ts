@@ -6,6 +6,7 @@ import type { Domain, RecordType, Type } from '../spec/schema.ts';
 import { describeType, DomainSet } from '../spec/schema.ts';
 import { UserError } from '../spec/errors.ts';
 import { layoutOf, type Layout, type Leaf } from './layout.ts';
+import { matchType } from '../spec/schema-fold.ts';
 
 /** A value that does not fit its declared type, or a state of the wrong shape. */
 export class ValueRangeError extends UserError {
@@ -136,23 +137,32 @@ function encodeLeaf(l: Leaf, i: number): string {
   return `v = ${access('o', l.path)}; ${packValue(l, i)} w${l.word} |= x << ${l.shift};`;
 }
 
+/**
+ * JavaScript for the value of a scalar leaf (index i) whose packed bits are
+ * the expression x. Containers and optionals never reach here: the caller
+ * unwraps them, and the fold names every kind, so a new one is a compile
+ * error here too.
+ */
+function scalarCode(t: Type, x: string, i: number): string {
+  const notScalar = (u: Type): never => {
+    throw new Error(`unreachable: ${u.kind} is not a scalar leaf`);
+  };
+  return matchType<string>(t, {
+    bool: () => `${x} !== 0`,
+    int: (u) => (u.min === 0 ? x : `${x} + ${u.min}`),
+    ref: () => x,
+    enum: () => `E${i}[${x}]`,
+    optional: notScalar,
+    set: notScalar,
+    array: notScalar,
+    record: notScalar,
+  });
+}
+
 /** The value of leaf l (index i) whose packed bits are in the variable r. */
 function valueOf(l: Leaf, i: number, r: string): string {
   const t = l.type;
-  const scalar = (tt: Type, x: string): string => {
-    switch (tt.kind) {
-      case 'bool':
-        return `${x} !== 0`;
-      case 'int':
-        return tt.min === 0 ? x : `${x} + ${tt.min}`;
-      case 'ref':
-        return x;
-      case 'enum':
-        return `E${i}[${x}]`;
-      default:
-        throw new Error(`unreachable: ${tt.kind}`);
-    }
-  };
+  const scalar = (tt: Type, x: string): string => scalarCode(tt, x, i);
   if (t.kind === 'set') throw new Error('unreachable: set');
   return t.kind === 'optional' ? `(${r} === 0 ? null : ${scalar(t.inner, `(${r} - 1)`)})` : `(${scalar(t, r)})`;
 }
@@ -162,20 +172,7 @@ function decodeLeaf(l: Leaf, i: number, base: string): string {
   const t = l.type;
   // The set object itself is the container's (restored by a bound decoder).
   if (t.kind === 'set') return `${access(base, l.path)}.bits = ${raw};`;
-  const scalar = (tt: Type, x: string): string => {
-    switch (tt.kind) {
-      case 'bool':
-        return `${x} !== 0`;
-      case 'int':
-        return tt.min === 0 ? x : `${x} + ${tt.min}`;
-      case 'ref':
-        return x;
-      case 'enum':
-        return `E${i}[${x}]`;
-      default:
-        throw new Error(`unreachable: ${tt.kind}`);
-    }
-  };
+  const scalar = (tt: Type, x: string): string => scalarCode(tt, x, i);
   const value = t.kind === 'optional' ? `(x = ${raw}) === 0 ? null : ${scalar(t.inner, '(x - 1)')}` : scalar(t, raw);
   return `${access(base, l.path)} = ${value};`;
 }
