@@ -16,5 +16,10 @@ export default defineConfig({
     // kills nothing else.
     pool: 'forks',
     isolate: true,
+    // vitest's default is one fork per core minus one: a single fork on a
+    // 2-core machine, so the suite ran file after file while the CPU-light
+    // files (the watchdog's, the CLI's spawned runs, the browser's) waited
+    // for nothing. Two forks overlap them with the CPU-bound ones.
+    poolOptions: { forks: { minForks: 1, maxForks: 2 } },
   },
 });
