@@ -112,6 +112,17 @@ export function pinnedIsExclusive(s: ROState, sc: Scenario): boolean {
  * cannot see this state; P7 and P12 are checked whenever the PTL is free.
  * (Lockless gup_fast can see it: that is B4, checked by P5/P6/P13.)
  */
+/** Witness: both processes have written a page of their own (parent and child data exist). */
+export function bothWrote(s: ROState): boolean {
+  let parent = false;
+  let child = false;
+  for (let p = 0; p < s.page.length; p++) {
+    parent = parent || s.page[p].data === 'parent';
+    child = child || s.page[p].data === 'child';
+  }
+  return parent && child;
+}
+
 export function forkHoldsPtl(s: ROState): boolean {
   return s.fork.pc === 'copy';
 }

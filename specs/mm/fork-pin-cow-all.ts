@@ -11,7 +11,7 @@
 import { spec } from '../../src/index.ts';
 import { KERNELS, KERNEL_DOCS } from '../../models/mm/kernels.ts';
 import { forkPinModel, scenario } from '../../models/mm/fork-pin-model.ts';
-import { PROP, allHold, type PropId } from '../../models/mm/properties.ts';
+import { PROP, allHold, bothWrote, type PropId } from '../../models/mm/properties.ts';
 import { INDUCTIVE_PIN_EXCLUSIVE, INDUCTIVE_REFCOUNTS, addInductivePinExclusive, addInductiveRefcounts } from '../../models/mm/inductive.ts';
 import { CHILD, PARENT } from '../../models/mm/state.ts';
 
@@ -45,15 +45,7 @@ export default spec({
     addInductiveRefcounts(m, SC);
     addInductivePinExclusive(m, SC, k);
     m.sometimes('both-references-held', (s) => s.gup[0].held && s.gup[1].held);
-    m.sometimes('both-write-while-pinned', (s) => {
-      let parent = false;
-      let child = false;
-      for (let p = 0; p < s.page.length; p++) {
-        parent = parent || s.page[p].data === 'parent';
-        child = child || s.page[p].data === 'child';
-      }
-      return parent && child && s.gup[0].held;
-    });
+    m.sometimes('both-write-while-pinned', (s) => bothWrote(s) && s.gup[0].held);
     m.sometimes('gup-fast-grabs-inside-fork', (s) => s.gup[0].grabbed && s.mm[PARENT].mmapW);
     return m;
   },

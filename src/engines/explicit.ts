@@ -1,7 +1,20 @@
 // The explicit engine: breadth-first search of every reachable state.
 
 import { explore, type ExploreOptions } from '../explicit/explore.ts';
-import type { Engine } from './engine.ts';
+import type { Engine, EngineContext, EngineOptions } from './engine.ts';
+
+/** The options every explicit search takes the same way: limits, deadlock, symmetry, progress, interrupt. */
+export function searchLimits(o: EngineOptions, ctx: EngineContext) {
+  return {
+    maxStates: o.maxStates as number | undefined,
+    maxDepth: o.maxDepth as number | undefined,
+    maxMemoryMB: o.maxMemory as number | undefined,
+    deadlock: o.deadlock === false ? false : undefined,
+    symmetry: o.symmetry === true,
+    onProgress: ctx.onProgress,
+    signal: ctx.signal,
+  };
+}
 
 export const explicitEngine: Engine = {
   name: 'explicit',
@@ -23,13 +36,7 @@ export const explicitEngine: Engine = {
   ],
   run: (built, o, ctx) =>
     explore(built, {
-      maxStates: o.maxStates as number | undefined,
-      maxDepth: o.maxDepth as number | undefined,
-      maxMemoryMB: o.maxMemory as number | undefined,
-      deadlock: o.deadlock === false ? false : undefined,
-      onProgress: ctx.onProgress,
-      signal: ctx.signal,
+      ...searchLimits(o, ctx),
       onTransition: o.onTransition as ExploreOptions['onTransition'],
-      symmetry: o.symmetry === true,
     }),
 };

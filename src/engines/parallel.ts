@@ -6,7 +6,7 @@
 
 import { availableParallelism } from 'node:os';
 import type { Engine } from './engine.ts';
-import { explicitEngine } from './explicit.ts';
+import { explicitEngine, searchLimits } from './explicit.ts';
 
 export const parallelEngine: Engine = {
   name: 'parallel',
@@ -22,13 +22,7 @@ export const parallelEngine: Engine = {
   // Imported when this engine runs: the default engine's start-up does not pay for it.
   run: async (built, o, ctx) =>
     (await import('../explicit/parallel/explore-parallel.ts')).exploreParallel(built, {
+      ...searchLimits(o, ctx),
       workers: (o.workers as number | undefined) ?? availableParallelism(),
-      symmetry: o.symmetry === true,
-      maxStates: o.maxStates as number | undefined,
-      maxDepth: o.maxDepth as number | undefined,
-      maxMemoryMB: o.maxMemory as number | undefined,
-      deadlock: o.deadlock === false ? false : undefined,
-      onProgress: ctx.onProgress,
-      signal: ctx.signal,
     }),
 };

@@ -15,9 +15,8 @@
 
 import { spec } from '../../../src/index.ts';
 import { DE_KERNELS, DE_KERNEL_DOCS } from '../../../models/mm/device-kernels.ts';
-import { scenario } from '../../../models/mm/fork-pin-model.ts';
-import { forkPinModel } from '../../../models/mm/fork-pin-model.ts';
-import { P11_FINISHES, PROP, addDriverProgress, allHold, type PropId } from '../../../models/mm/properties.ts';
+import { forkPinModel, scenario } from '../../../models/mm/fork-pin-model.ts';
+import { P11_FINISHES, PROP, addDriverProgress, allHold, bothWrote, type PropId } from '../../../models/mm/properties.ts';
 import { PARENT } from '../../../models/mm/state.ts';
 
 const SC = scenario(
@@ -46,15 +45,7 @@ export default spec({
     m.sometimes('pinned-and-exclusive-entry', (s) => s.gup[0].held && s.pte[PARENT].dx, {
       doc: 'a R/W pin and a device-exclusive entry on the same page (GUP took the pin before the driver)',
     });
-    m.sometimes('both-wrote', (s) => {
-      let parent = false;
-      let child = false;
-      for (let p = 0; p < s.page.length; p++) {
-        parent = parent || s.page[p].data === 'parent';
-        child = child || s.page[p].data === 'child';
-      }
-      return parent && child;
-    });
+    m.sometimes('both-wrote', (s) => bothWrote(s));
     return m;
   },
   expect: {

@@ -14,7 +14,7 @@
 import { spec } from '../../../src/index.ts';
 import { DE_KERNELS, DE_KERNEL_DOCS } from '../../../models/mm/device-kernels.ts';
 import { forkPinModel, scenario } from '../../../models/mm/fork-pin-model.ts';
-import { P11_FINISHES, PROP, addDriverProgress, allHold, type PropId } from '../../../models/mm/properties.ts';
+import { P11_FINISHES, PROP, addDriverProgress, allHold, bothWrote, type PropId } from '../../../models/mm/properties.ts';
 import { PARENT } from '../../../models/mm/state.ts';
 
 const SC = scenario(3, [], {
@@ -51,15 +51,7 @@ export default spec({
     m.sometimes('fork-fails-on-locked-folio', (s) => s.fork.failed && s.forked, {
       doc: 'try_restore_exclusive_pte found the folio locked (the driver holds it): fork returned -ENOMEM',
     });
-    m.sometimes('both-wrote', (s) => {
-      let parent = false;
-      let child = false;
-      for (let p = 0; p < s.page.length; p++) {
-        parent = parent || s.page[p].data === 'parent';
-        child = child || s.page[p].data === 'child';
-      }
-      return parent && child;
-    });
+    m.sometimes('both-wrote', (s) => bothWrote(s));
     return m;
   },
   expect: {
