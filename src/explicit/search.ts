@@ -108,8 +108,8 @@ export async function breadthFirstSearch(
     if (e instanceof TracedSpecError) return e;
     const err = translate(e, idx);
     if (!(err instanceof SpecError) || idx < 0 || idx >= store.count) return err;
-    const trace = lim.reduction
-      ? lim.reduction.traceTo(idx, 'violation', 'spec-error')
+    const trace = reduction
+      ? reduction.traceTo(idx, 'violation', 'spec-error')
       : buildTrace(store, codec, transitions, idx, 'violation', 'spec-error');
     return new TracedSpecError(err.message, trace, built);
   };

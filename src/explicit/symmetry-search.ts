@@ -42,7 +42,8 @@ export function symmetryReduction(built: BuiltModel, codec: Codec, store: Visite
   return {
     symmetry,
     canonical(w) {
-      scratch.set(w.subarray(0, scratch.length));
+      // A copy word by word: a subarray view would allocate per successor.
+      for (let k = 0; k < scratch.length; k++) scratch[k] = w[k]!;
       symmetry.canonicalize(scratch);
       return scratch;
     },

@@ -162,9 +162,8 @@ function scalarCode(t: Type, x: string, i: number): string {
 /** The value of leaf l (index i) whose packed bits are in the variable r. */
 function valueOf(l: Leaf, i: number, r: string): string {
   const t = l.type;
-  const scalar = (tt: Type, x: string): string => scalarCode(tt, x, i);
   if (t.kind === 'set') throw new Error('unreachable: set');
-  return t.kind === 'optional' ? `(${r} === 0 ? null : ${scalar(t.inner, `(${r} - 1)`)})` : `(${scalar(t, r)})`;
+  return t.kind === 'optional' ? `(${r} === 0 ? null : ${scalarCode(t.inner, `(${r} - 1)`, i)})` : `(${scalarCode(t, r, i)})`;
 }
 
 function decodeLeaf(l: Leaf, i: number, base: string): string {
@@ -172,9 +171,7 @@ function decodeLeaf(l: Leaf, i: number, base: string): string {
   const t = l.type;
   // The set object itself is the container's (restored by a bound decoder).
   if (t.kind === 'set') return `${access(base, l.path)}.bits = ${raw};`;
-  const scalar = (tt: Type, x: string): string => scalarCode(tt, x, i);
-  const value = t.kind === 'optional' ? `(x = ${raw}) === 0 ? null : ${scalar(t.inner, '(x - 1)')}` : scalar(t, raw);
-  return `${access(base, l.path)} = ${value};`;
+  return `x = ${raw}; ${access(base, l.path)} = ${valueOf(l, i, 'x')};`;
 }
 
 function enumTables(leaves: readonly Leaf[]): { names: string[]; values: unknown[] } {
@@ -448,7 +445,8 @@ function compileCodec(schema: RecordType): Codec {
   // a compile of the whole function.
   const warmUp = (factory: NonNullable<typeof successorFactory>): void => {
     const o = sealDeep(defaultValue(schema));
-    const enc = factory(o, bindDecoder(o), refsOf(o).refs, refsOf(o).sets);
+    const { refs, sets } = refsOf(o);
+    const enc = factory(o, bindDecoder(o), refs, sets);
     const base = new Uint32Array(words);
     const w = new Uint32Array(words);
     const next = new Uint32Array(words);

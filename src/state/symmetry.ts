@@ -18,6 +18,7 @@
 
 import type { Domain, RecordType, Type } from '../spec/schema.ts';
 import { layoutOf } from './layout.ts';
+import { matchType, typesIn } from '../spec/schema-fold.ts';
 
 export interface Symmetry {
   /** Symmetric domains the schema uses. */
@@ -50,17 +51,23 @@ function permutations(n: number): number[][] {
   return out;
 }
 
+/** The domains a schema uses (refs, sets, domain-indexed arrays); the fold makes a new kind say which it uses. */
 function usedDomains(root: Type): Domain[] {
+  const none = (): undefined => undefined;
   const seen = new Set<Domain>();
-  const walk = (t: Type): void => {
-    if (t.kind === 'record') for (const ft of Object.values(t.fields as Record<string, Type>)) walk(ft);
-    else if (t.kind === 'array') {
-      if (t.index) seen.add(t.index);
-      walk(t.elem as Type);
-    } else if (t.kind === 'ref' || t.kind === 'set') seen.add(t.domain);
-    else if (t.kind === 'optional') walk(t.inner as Type);
-  };
-  walk(root);
+  for (const t of typesIn(root)) {
+    const d = matchType<Domain | undefined>(t, {
+      bool: none,
+      int: none,
+      enum: none,
+      ref: (u) => u.domain,
+      set: (u) => u.domain,
+      array: (u) => u.index,
+      optional: none,
+      record: none,
+    });
+    if (d) seen.add(d);
+  }
   return [...seen];
 }
 
