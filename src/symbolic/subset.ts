@@ -129,7 +129,7 @@ export const OUTSIDE = {
   floorDivision: { doc: '`Math.floor(a / c)` with a state-dependent or non-positive `c`', instead: 'divide by a positive integer constant' },
   remainder: { doc: '`%` by a state-dependent or non-positive divisor', instead: 'divide by a positive constant' },
   stateString: { doc: 'string concatenation or templates with state-dependent parts', instead: 'build strings from constants only' },
-  stringMember: { doc: 'fields and methods of a state-dependent string', instead: 'compare enum values with ===' },
+  stringMember: { doc: 'fields of a state-dependent string (`.length`, ...)', instead: 'compare enum values with ===' },
   primitiveMethod: { doc: 'methods of state-dependent numbers, booleans and strings', instead: 'compare values with === and use arithmetic' },
   libraryCall: { doc: 'calls of library functions (`String(x)`, `new Map()`, ...) with state-dependent arguments', instead: LIBRARY_CALL_HINT },
   stateArguments: { doc: 'array methods such as `slice` and `concat` with state-dependent arguments', instead: 'use constant arguments' },
