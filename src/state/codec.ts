@@ -364,6 +364,9 @@ function compileCodec(schema: RecordType): Codec {
         const update = `n${l.word} = (n${l.word} & ${keep(l)}) | (x << ${l.shift}); D[nd++] = ${i};`;
         if (l.type.kind === 'set')
           return `v = ${at(l.path)}; if (v !== T${setIndex.get(i)} || v.bits !== ${raw(l)}) { ${packValue(l, i)} ${update} }`;
+        // A bool is its bit: one mask, no shift (most leaves of message-set specs).
+        if (l.type.kind === 'bool')
+          return `v = ${at(l.path)}; if (v !== ((c${l.word} & ${(1 << l.shift) | 0}) !== 0)) { ${packValue(l, i)} ${update} }`;
         return `v = ${at(l.path)}; r = ${raw(l)}; if (v !== ${valueOf(l, i, 'r')}) { ${packValue(l, i)} ${update} }`;
       })
       .join('\n');
