@@ -50,9 +50,6 @@ export interface PropertyFootprint {
   /** Leaves its predicate (or its error condition) reads, in s and, for
    *  transition properties, in s'. */
   readonly reads: ReadonlySet<number>;
-  /** Transition properties: it holds, without error, on every step that
-   *  leaves all of its reads unchanged (P(s, s) for all in-range s). */
-  readonly holdsOnStutter: boolean;
 }
 
 export interface Footprints {
@@ -152,33 +149,61 @@ export async function footprintsOfSystem(sys: SymSystem): Promise<Footprints> {
     return !!th?.def.steps[label]?.either;
   };
 
-  const properties: PropertyFootprint[] = [];
+  const properties: PropertyFootprint[] = sys.props.map((p) => ({ name: p.entry.name, kind: p.entry.kind, reads: leaves.of(p.holds, p.error) }));
+
+  // What the properties observe, in two ways.
+  // Labels, state predicates over X: always and sometimes predicates and
+  // their error conditions, and the conjuncts of a transition property
+  // that read s' only (P14's "a pin implies MMF_HAS_PINNED in s'"), over
+  // X: such a conjunct fails on a step into a state where it is false.
+  // A transition that may change a label is visible.
+  // Events: the other conjuncts of a transition property (and its error)
+  // fail on a particular step: a transition on which one may fail is
+  // visible, and what the failure reads counts as its reads (the failure
+  // is a transition of its own, in the proof's terms; see por.ts).
+  const labels: ZBool[] = [];
+  const events: ZBool[] = [];
+  const x2Leaf = new Set(sys.X2.map((x) => x.id()));
+  const toX = sys.X2.map((x2, i) => [x2, sys.X[i]!] as [ZExpr, ZExpr]);
   for (const p of sys.props) {
-    const reads = leaves.of(p.holds, p.error);
-    let holdsOnStutter = true;
-    if (p.entry.kind === 'transition') {
-      const pairs = sys.X2.map((x2, i) => [x2, sys.X[i]!] as [ZExpr, ZExpr]);
-      const onStutter = z.substitute(z.Or(z.Not(p.holds), p.error), ...pairs) as ZBool;
-      holdsOnStutter = !(await possible(onStutter));
+    if (p.entry.kind !== 'transition') {
+      labels.push(p.holds, p.error);
+      continue;
     }
-    properties.push({ name: p.entry.name, kind: p.entry.kind, reads, holdsOnStutter });
+    const holds = await simplify(z, p.holds);
+    const conjuncts = z.isAnd(holds) ? (holds.children() as ZBool[]) : [holds];
+    for (const c of [...conjuncts, z.Not(p.error)]) {
+      if (onlyOver(c, x2Leaf, new Set(sys.X.map((x) => x.id())))) labels.push(z.substitute(c, ...toX) as ZBool);
+      else events.push(c);
+    }
   }
-  // What the properties observe: the value and error of each state
-  // predicate (its atomic propositions), and the leaves transition
-  // properties read. A transition that writes none of the leaves a state
-  // predicate reads cannot change it; one that does is asked of Z3.
-  const statePreds = sys.props.filter((p) => p.entry.kind !== 'transition');
-  const stateLeaves = leaves.of(...statePreds.flatMap((p) => [p.holds, p.error]));
-  const stepLeaves = leaves.of(...sys.props.filter((p) => p.entry.kind === 'transition').flatMap((p) => [p.holds, p.error]));
-  const changesObserved = async (st: SymSystem['trans'][number], writes: ReadonlySet<number>): Promise<boolean> => {
-    if ([...writes].some((j) => stepLeaves.has(j))) return true;
-    if (![...writes].some((j) => stateLeaves.has(j))) return false;
+  const labelLeaves = leaves.of(...labels);
+  const changesLabel = async (st: SymSystem['trans'][number], writes: ReadonlySet<number>): Promise<boolean> => {
+    if (![...writes].some((j) => labelLeaves.has(j))) return false;
     const after = sys.X.map((x, i) => [x, st.next[i]!] as [ZExpr, ZExpr]);
-    const changed = statePreds.flatMap((p) => [p.holds, p.error].map((c) => z.Xor(c, z.substitute(c, ...after) as ZBool)));
-    return possible(z.And(st.guard, z.Or(...changed)));
+    return possible(z.And(st.guard, z.Or(...labels.map((c) => z.Xor(c, z.substitute(c, ...after) as ZBool)))));
+  };
+  /** Where a step of st fails some event conjunct (over X). */
+  const failsOn = (st: SymSystem['trans'][number]): ZBool => {
+    const toNext = sys.X2.map((x2, i) => [x2, st.next[i]!] as [ZExpr, ZExpr]);
+    return z.And(st.guard, z.Or(...events.map((c) => z.Not(z.substitute(c, ...toNext) as ZBool))));
   };
 
   const coupled = optionalGroups(enc.leaves.map((l) => ({ path: l.path, isNullFlag: !!l.isNullFlag })));
+  // The encoding re-canonicalises every optional it copies: the inner
+  // leaf's term is ite(null flag, default, leaf), the leaf itself in every
+  // in-range state. Such a term (one per optional leaf, shared by all
+  // transitions) is asked of Z3 once.
+  const canonicalCopy = new Map<number, boolean>();
+  const unchanged = async (term: ZExpr, j: number): Promise<boolean> => {
+    const x = sys.X[j]!;
+    if (term.eqIdentity(x)) return true;
+    const kids = (term as unknown as { children(): ZExpr[] }).children?.() ?? [];
+    if (kids.length !== 3 || !kids[2]!.eqIdentity(x) || !coupled[j]!.some((f) => kids[0]!.eqIdentity(sys.X[f]!))) return false;
+    let r = canonicalCopy.get(term.id());
+    if (r === undefined) canonicalCopy.set(term.id(), (r = !(await possible(z.Not(term.eq(x))))));
+    return r;
+  };
   const transitions: (TransitionFootprint | undefined)[] = [];
   for (const st of sys.trans) {
     const t = st.t;
@@ -187,9 +212,7 @@ export async function footprintsOfSystem(sys: SymSystem): Promise<Footprints> {
       continue;
     }
     const writes = new Set<number>();
-    st.next.forEach((term, j) => {
-      if (!term.eqIdentity(sys.X[j]!)) writes.add(j);
-    });
+    for (let j = 0; j < st.next.length; j++) if (!(await unchanged(st.next[j]!, j))) writes.add(j);
     const guardErr = guardErrorOf.get(t.label);
     const err = z.Or(st.throws, z.And(st.guard, z.Not(enc.range(st.next))), ...(guardErr ? [guardErr] : []));
     const mayErr = await possible(err);
@@ -204,7 +227,16 @@ export async function footprintsOfSystem(sys: SymSystem): Promise<Footprints> {
       for (const l of leaves.of(st.throws, ...(guardErr ? [guardErr] : []))) reads.add(l);
       for (const j of writes) for (const l of coupled[j] ?? []) reads.add(l);
     }
-    transitions.push({ guardReads, reads, writes, mayErr, visible: mayErr || (await changesObserved(st, writes)) });
+    let visible = mayErr;
+    if (!visible && events.length) {
+      const fails = failsOn(st);
+      if (await possible(fails)) {
+        visible = true;
+        for (const l of leaves.of(fails)) reads.add(l);
+      }
+    }
+    visible ||= await changesLabel(st, writes);
+    transitions.push({ guardReads, reads, writes, mayErr, visible });
   }
 
   return { leaves: enc.leaves.map((l) => l.path), transitions, properties };
@@ -224,4 +256,23 @@ export function optionalGroups(leaves: readonly { readonly path: string; readonl
     for (let j = f; j < e; j++) for (let k = f; k < e; k++) out[j]!.push(k);
   });
   return out;
+}
+
+/** Whether term e mentions constants in `only` and none in `not` (a walk of its DAG). */
+function onlyOver(e: ZExpr, only: ReadonlySet<number>, not: ReadonlySet<number>): boolean {
+  const seen = new Set<number>();
+  let any = false;
+  const walk = (x: ZExpr): boolean => {
+    const id = x.id();
+    if (seen.has(id)) return true;
+    seen.add(id);
+    if (not.has(id)) return false;
+    if (only.has(id)) {
+      any = true;
+      return true;
+    }
+    const kids = (x as unknown as { children(): ZExpr[] }).children?.() ?? [];
+    return kids.every(walk);
+  };
+  return walk(e) && any;
 }
