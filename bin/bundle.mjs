@@ -177,6 +177,21 @@ export async function cliBundle() {
   return { main: pathToFileURL(m.outputs.main).href, index: pathToFileURL(m.outputs.index).href };
 }
 
+// Small CommonJS packages every run loads: bundled, so Node compiles them in
+// the bundle instead of starting its CommonJS loader for each (~30 ms).
+const BUNDLED_PACKAGES = new Set(['commander', 'picocolors']);
+const bundleSomePackages = {
+  name: 'mmcheck-bundled-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (BUNDLED_PACKAGES.has(args.path) || !args.importer.startsWith(ROOT)) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+// Bundled CommonJS requires Node's built-in modules through `require`.
+const REQUIRE = "import{createRequire as __mmcheckRequire}from'node:module';const require=__mmcheckRequire(import.meta.url);";
+
 async function buildCli(manifestPath) {
   // Before anything is read: an input changed after this is within RACY_NS.
   const builtNs = BigInt(Date.now()) * 1_000_000n;
@@ -187,7 +202,9 @@ async function buildCli(manifestPath) {
     splitting: true,
     outdir: tmpOut,
     chunkNames: 'chunk-[hash]',
-    plugins: [readInputs(hashes)],
+    packages: undefined,
+    banner: { js: REQUIRE },
+    plugins: [bundleSomePackages, readInputs(hashes)],
   });
   const inputs = inputsOf(r.metafile, hashes);
   // Frames in the bundle are mmcheck's own code: named under src/ (which
