@@ -38,13 +38,13 @@ describe('translation validation', () => {
     expect(() => validateTranslation(sys)).toThrow(/the guard of reset/);
   });
 
-  test('a successor leaf off by one is named with the field', async () => {
+  test('a successor leaf off by five is named with the field and both values (signed)', async () => {
     const sys = await broken((s) => ({
       trans: s.trans.map((t, i) =>
-        i === 0 ? { ...t, next: t.next.map((x, j) => (j === 0 ? (x as any).add(s.enc.alg.num(1)) : x)) } : t,
+        i === 0 ? { ...t, next: t.next.map((x, j) => (j === 0 ? (x as any).sub(s.enc.alg.num(5)) : x)) } : t,
       ),
     }));
-    expect(() => validateTranslation(sys)).toThrow(/field c\[0\] is 1 in JavaScript/);
+    expect(() => validateTranslation(sys)).toThrow(/field c\[0\] is 1 in JavaScript, -4 in the translation/);
   });
 
   test('a state property that is wrong in one reachable state is named', async () => {
