@@ -22,6 +22,7 @@ import { decodeAct, decodeState, replay } from './trace.ts';
 import { checkMaybe, type ZBool } from './z3.ts';
 import { consecution, over, type Cti } from './consecution.ts';
 import { infer } from './infer.ts';
+import { outOfRange } from './ranges.ts';
 import type { SymbolicOptions } from './index.ts';
 import type { Model as ZModel } from 'z3-solver';
 
@@ -181,6 +182,8 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   };
 
   const ctis = new Map<string, { cti: Cti; sys: SymSystem; bounds?: boolean } | 'unknown'>();
+  /** Properties whose CTI is an error of the spec (see ctiErrs), with their answer if BMC finds nothing. */
+  const erring = new Map<string, () => PropertyResult>();
   /** What a counterexample to induction covers. */
   const ctiCoverage = (r: { bounds?: boolean }, k: number, of: 'property' | 'declared-invariant'): Extract<Coverage, { kind: 'not-inductive' }> =>
     ({ kind: 'not-inductive', k, of: r.bounds ? 'declared-bounds' : of });
@@ -202,7 +205,11 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
           if (m === undefined) proven(p.entry.name, inductive(1, r.ints, [name]));
         }
       } else if (r === 'unknown') results.set(name, timedOut(name));
-      else results.set(name, undecided({ name, kind: 'always' }, ctiCoverage(r, 1, 'declared-invariant'), ctiTrace(r.sys, r.cti, name)));
+      else {
+        const answer = () => undecided({ name, kind: 'always' }, ctiCoverage(r, 1, 'declared-invariant'), ctiTrace(r.sys, r.cti, name));
+        if (r.bounds || ctiErrs(r.sys, r.cti)) erring.set(name, answer);
+        else results.set(name, answer());
+      }
     }
   }
 
@@ -287,15 +294,29 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
         break;
       }
     }
-    if (ctis.has(name))
-      results.set(
-        name,
-        r === 'unknown' ? timedOut(name) : undecided({ name, kind: 'always' }, ctiCoverage(r, K, 'property'), ctiTrace(r.sys, r.cti, name)),
-      );
+    if (ctis.has(name)) {
+      if (r === 'unknown') results.set(name, timedOut(name));
+      else {
+        const answer = () => undecided({ name, kind: 'always' }, ctiCoverage(r, K, 'property'), ctiTrace(r.sys, r.cti, name));
+        if (r.bounds || ctiErrs(r.sys, r.cti)) erring.set(name, answer);
+        else results.set(name, answer());
+      }
+    }
+  }
+
+  // A CTI that is an error of the spec (a throw, a write out of range) may
+  // be a reachable one, which the explicit engine reports as a spec error:
+  // BMC looks for it (reportError throws the same SpecError BMC gives), or
+  // for a violation of the property, before the CTI is the answer.
+  const witnessDepth = opts.depth ?? DEFAULT_DEPTH;
+  // (The CTI's trace is made only after that: replaying a throw raises the spec error, as a CTI's.)
+  if (erring.size > 0) {
+    const b = await bmc(bounded, witnessDepth, solverSeconds, new Set(erring.keys()), { deadlock: false, timeoutMs });
+    for (const r of b.results) if (r.verdict !== 'unknown') results.set(r.property, r);
+    for (const [name, answer] of erring) if (!results.has(name)) results.set(name, answer());
   }
 
   const out: PropertyResult[] = [];
-  const witnessDepth = opts.depth ?? DEFAULT_DEPTH;
   let witnessSearch: Map<string, PropertyResult> | undefined;
   const sometimes = bounded.props.filter((p) => p.entry.kind === 'sometimes' && wanted(p.entry.name)).map((p) => p.entry.name);
   if (sometimes.length) {
@@ -316,6 +337,36 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     out.push(d.result);
   }
   return { results: out, depth: K, limit };
+}
+
+/**
+ * Whether a CTI's state or successor is an error of the spec in JavaScript:
+ * a state property throws or is not a boolean, a guard throws or is not a
+ * boolean, an enabled transition throws or writes a value out of the
+ * system's ranges. (The spec's own functions decide, not the translation.)
+ */
+export function ctiErrs(sys: SymSystem, c: Cti): boolean {
+  const { built } = sys;
+  const errs = (s: unknown): boolean => {
+    try {
+      for (const p of built.properties) {
+        if (p.kind === 'transition') continue;
+        if (typeof (p.pred as (x: unknown) => unknown)(s) !== 'boolean') return true;
+      }
+      for (const t of built.transitions) {
+        const en: unknown = t.enabled(s as never);
+        if (typeof en !== 'boolean') return true;
+        if (!en) continue;
+        const n = structuredClone(s);
+        t.fire(s as never, n as never);
+        if (outOfRange(sys.enc.schema, n, sys.enc.unboundedInts)) return true;
+      }
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  return errs(c.state) || errs(c.next);
 }
 
 /**
