@@ -34,6 +34,14 @@ export interface StepQuery {
   readonly post: ZBool;
   /** Also a failure: some transition from the state throws (over X; sys.transThrow). */
   readonly throwsToo?: boolean;
+  /**
+   * One query over the disjunction of the transitions' failures instead of
+   * one per transition. Faster when Post is small (the declared ranges
+   * alone: 0.3 CPU s against 2 on kernel model II, bit-vectors); far slower
+   * when Post is an invariant (Z3 must then refute every transition's
+   * successor in one search).
+   */
+  readonly joint?: boolean;
 }
 
 /**
@@ -55,13 +63,27 @@ export async function consecution(sys: SymSystem, q: StepQuery, sat: Sat): Promi
       return { state: decodeState(sys, m, sys.X), act: Math.max(0, i), next: decodeState(sys, m, t.next) };
     }
   }
+  const fails = sys.trans.map((t) =>
+    z.isFalse(t.guard) ? undefined : z.And(t.guard, z.Not(z.And(over(sys, q.post, t.next), over(sys, sys.enc.range(sys.X), t.next)))),
+  );
+  const cti = (m: ZModel<'main'>, i: number): Cti => ({ state: decodeState(sys, m, sys.X), act: i, next: decodeState(sys, m, sys.trans[i]!.next) });
+  if (q.joint) {
+    const some = fails.filter((f): f is ZBool => f !== undefined);
+    if (some.length === 0) return unknown ? 'unknown' : undefined;
+    const m = await sat(sys, z.And(pre, z.Or(...some)));
+    if (m === 'unknown') return 'unknown';
+    if (!m) return unknown ? 'unknown' : undefined;
+    // The model satisfies some transition's failure: the first such names the CTI.
+    const i = fails.findIndex((f) => f !== undefined && z.isTrue(m.eval(f, true)));
+    if (i < 0) throw new Error('internal error: a model of a joint consecution query satisfies no transition failure');
+    return cti(m, i);
+  }
   for (let i = 0; i < sys.trans.length; i++) {
-    const t = sys.trans[i]!;
-    if (z.isFalse(t.guard)) continue;
-    const bad = z.Not(z.And(over(sys, q.post, t.next), over(sys, sys.enc.range(sys.X), t.next)));
-    const m = await sat(sys, z.And(pre, t.guard, bad));
+    const f = fails[i];
+    if (!f) continue;
+    const m = await sat(sys, z.And(pre, f));
     if (m === 'unknown') unknown = true;
-    else if (m) return { state: decodeState(sys, m, sys.X), act: i, next: decodeState(sys, m, t.next) };
+    else if (m) return cti(m, i);
   }
   return unknown ? 'unknown' : undefined;
 }

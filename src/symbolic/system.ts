@@ -15,7 +15,7 @@ import { Interpreter } from './interpret.ts';
 import { EncodingError, StateEncoding } from './encode.ts';
 import { Algebra, StringTable, SymBool, SymOpt, WidthError, bitsFor, type BoolLike, type SVal } from './values.ts';
 import { outOfRange } from './ranges.ts';
-import type { Solver } from 'z3-solver';
+import type { Solver, Tactic } from 'z3-solver';
 import { simplify, z3, type Z3, type ZBool, type ZExpr, type ZInt } from './z3.ts';
 
 export interface SymTransition {
@@ -372,6 +372,30 @@ function setField(obj: SVal, key: string, v: SVal, label: string): void {
  * Z3's incremental SAT solver (bit-blasting), orders of magnitude faster on
  * these unrollings than the default SMT core; unbounded ints need the latter.
  */
+/**
+ * Unbounded ints: the preprocessing of a one-off query before Z3's SMT core.
+ * ctx-simplify is what the default QF_LIA pipeline lacks: it rewrites each
+ * conjunct of an invariant under the others, which settles most of a
+ * consecution query before any search. On the kernel proofs (each query
+ * Range and I and a transition's guard and not I') it takes 40% less CPU
+ * than the default solver (bench/symbolic.ts).
+ */
+const UNBOUNDED_QUERY_TACTICS = ['simplify', 'propagate-values', 'ctx-simplify', 'solve-eqs', 'simplify', 'smt'];
+
+/**
+ * A solver for one query (asserted, checked once, dropped): bit-vectors as in
+ * newSolver, unbounded ints through UNBOUNDED_QUERY_TACTICS. Not for
+ * incremental use (push/pop, assumptions): a tactic solver starts over on
+ * each check.
+ */
+export function querySolver(sys: SymSystem, timeoutMs?: number): Solver<'main'> {
+  if (sys.enc.alg.bits) return newSolver(sys, timeoutMs);
+  const z = sys.z;
+  const s = z.AndThen(...(UNBOUNDED_QUERY_TACTICS.map((t) => new z.Tactic(t)) as [Tactic<'main'>, Tactic<'main'>])).solver();
+  if (timeoutMs) s.set('timeout', Math.max(1, Math.round(timeoutMs)));
+  return s;
+}
+
 export function newSolver(sys: SymSystem, timeoutMs?: number): Solver<'main'> {
   const s = sys.enc.alg.bits ? new sys.z.Solver('QF_BV') : new sys.z.Solver();
   // Every query has a limit: the solver then answers 'unknown', and the run ends as unknown (exit 3).

@@ -58,7 +58,13 @@ export function validateTranslation(sys: SymSystem, maxStates = VALIDATE_STATES)
   const boolOf = (m: ZModel<'main'>, f: ZBool) => z.isTrue(m.eval(f, true));
   const expect = (f: ZBool, js: boolean): ZBool => (js ? f : z.Not(f));
   /** A leaf's value as a number where it is one (a bit-vector is shown signed, as the encoding means it). */
-  const shown = (e: ZExpr): string => (z.isBitVecVal(e) ? String(e.asSignedValue()) : e.toString());
+  const shown = (e: ZExpr): string => {
+    if (!z.isBitVecVal(e)) return e.toString();
+    // Two's complement by hand: asSignedValue() of z3-solver 5.2 returns the unsigned value.
+    const w = BigInt(e.sort.size());
+    const v = e.value();
+    return String(v >= 1n << (w - 1n) ? v - (1n << w) : v);
+  };
   while (frontier.length > 0 && stats.states < maxStates) {
     const next: unknown[] = [];
     for (const s of frontier) {
