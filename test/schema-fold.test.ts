@@ -160,12 +160,14 @@ describe('a new schema kind', () => {
     // childTypes, leavesOf; layout.ts valueCount; encode.ts collect, tree,
     // range, leafRange, defaults, terms, decode, supportedKinds; ranges.ts
     // outOfRange; system.ts bitWidth; itf.ts encodeValue, decodeValue;
-    // candidates.ts leafValues; symmetry.ts usedDomains, renameValue.
+    // candidates.ts leafValues; symmetry.ts usedDomains, renameValue;
+    // infer-linear.ts (its walk over leaf kinds).
     expect(perFile).toEqual({
       'src/spec/schema.ts': 3,
       'src/spec/schema-fold.ts': 4,
       'src/state/layout.ts': 1,
       'src/symbolic/encode.ts': 8,
+      'src/symbolic/infer-linear.ts': 1,
       'src/symbolic/ranges.ts': 1,
       'src/symbolic/system.ts': 1,
       'src/report/itf.ts': 2,
