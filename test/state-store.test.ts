@@ -31,6 +31,32 @@ describe('StateStore', () => {
     expect(store.has(Uint32Array.from([99, 99, 99]))).toBe(false);
   });
 
+  it('stores one-word states (the word is the slot tag) once, across growths', () => {
+    const store = new StateStore(1, 10, 2); // tiny start: many table growths, each re-hashing from the slot's word
+    const ref = new Map<number, number>();
+    const s = new Uint32Array(1);
+    let seed = 7;
+    for (let i = 0; i < 50000; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      // Large words (sign bit set) and small ones, many repeats.
+      s[0] = i % 3 === 0 ? (0xfffff000 + (seed >>> 20)) >>> 0 : (seed >>> 8) % 20000;
+      const idx = store.add(s, 0, 0);
+      const known = ref.get(s[0]!);
+      if (known !== undefined) expect(idx).toBe(-1);
+      else {
+        expect(idx).toBe(ref.size);
+        ref.set(s[0]!, idx);
+      }
+    }
+    expect(store.count).toBe(ref.size);
+    for (const [word, idx] of ref) {
+      expect(store.words[idx]).toBe(word);
+      expect(store.indexOf(Uint32Array.of(word))).toBe(idx);
+    }
+    expect(store.has(Uint32Array.of(123456789))).toBe(false);
+    expect(store.indexOf(Uint32Array.of(0xffffefff))).toBe(-1);
+  });
+
   it('keeps parents and transition ids through growth', () => {
     const store = new StateStore(1, 70000, 2);
     for (let i = 0; i < 5000; i++) store.add(Uint32Array.of(i * 7919), i - 1, 65536 + i);

@@ -13,6 +13,11 @@
 //  - growth moves (index, hash) pairs into the doubled table without
 //    reading a single state or hashing again.
 // The pair shares one cache line, so the tag costs no extra miss.
+//
+// A one-word state is its own tag: the slot holds the state word itself
+// instead of its hash, so a probe that finds the state (most successors of
+// a BFS are states already stored) decides without reading the arena at
+// all, and growth recomputes the hash from the word in the slot.
 
 const EMPTY = 0; // table slots hold index + 1
 
@@ -76,7 +81,7 @@ export class StateStore implements VisitedStates {
   words: Uint32Array;
   parents: Uint32Array;
   actions: Uint16Array | Uint32Array;
-  /** Slot k: table[2k] = index + 1 (0: empty), table[2k+1] = hash. */
+  /** Slot k: table[2k] = index + 1 (0: empty), table[2k+1] = hash (one-word states: the word). */
   private table: Uint32Array;
   /** Slots - 1 (slots are a power of two). */
   private mask: number;
@@ -104,11 +109,15 @@ export class StateStore implements VisitedStates {
   }
 
   has(s: Uint32Array): boolean {
-    return this.table[this.probe(s, hashWords(s, 0, this.stateWords)) << 1] !== EMPTY;
+    return this.table[this.find(s, hashWords(s, 0, this.stateWords)) << 1] !== EMPTY;
   }
 
   indexOf(s: Uint32Array): number {
-    return this.table[this.probe(s, hashWords(s, 0, this.stateWords)) << 1]! - 1;
+    return this.table[this.find(s, hashWords(s, 0, this.stateWords)) << 1]! - 1;
+  }
+
+  private find(s: Uint32Array, h: number): number {
+    return this.stateWords === 1 ? this.probeWord(s[0]!, h) : this.probe(s, h);
   }
 
   put(s: Uint32Array, parent: number, action: number): number {
@@ -120,20 +129,20 @@ export class StateStore implements VisitedStates {
    * if it was already stored.
    */
   add(s: Uint32Array, parent: number, action: number): number {
-    const h = hashWords(s, 0, this.stateWords);
-    const slot = this.probe(s, h);
+    const W = this.stateWords;
+    const h = hashWords(s, 0, W);
+    const slot = W === 1 ? this.probeWord(s[0]!, h) : this.probe(s, h);
     const table = this.table;
     if (table[slot << 1] !== EMPTY) return -1;
     const idx = this.count;
     if (idx === this.capacity) this.growArena();
-    const W = this.stateWords;
     const words = this.words;
     const base = idx * W;
     for (let k = 0; k < W; k++) words[base + k] = s[k]!;
     this.parents[idx] = parent;
     this.actions[idx] = action;
     table[slot << 1] = idx + 1;
-    table[(slot << 1) + 1] = h;
+    table[(slot << 1) + 1] = W === 1 ? s[0]! : h;
     this.count = idx + 1;
     // Grow at 3/4 full: linear probing degrades fast beyond that.
     if (this.count * 4 > (this.mask + 1) * 3) this.growTable();
@@ -160,6 +169,18 @@ export class StateStore implements VisitedStates {
     }
   }
 
+  /** probe for one-word states, whose slots hold the word itself: no arena read. */
+  private probeWord(word: number, h: number): number {
+    const table = this.table;
+    const mask = this.mask;
+    let slot = h & mask;
+    for (;;) {
+      const e = table[slot << 1]!;
+      if (e === EMPTY || table[(slot << 1) + 1] === word) return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+
   /** Grows by 1.5x: keeps peak memory (and bytes/state) lower than doubling. */
   private growArena(): void {
     const cap = Math.ceil(this.capacity * 1.5);
@@ -179,7 +200,8 @@ export class StateStore implements VisitedStates {
 
   /**
    * Doubles the table, moving each (index, hash) pair by its stored hash: no
-   * state is read or hashed again. Walking the old table in slot order
+   * state is read or hashed again (a one-word state is hashed again from
+   * the word in its slot, which is as cheap and reads no arena). Walking the old table in slot order
    * writes the new one nearly in order too (slot i lands near i or i + old
    * size), so growth streams through memory.
    */
@@ -188,14 +210,21 @@ export class StateStore implements VisitedStates {
     const slots = (this.mask + 1) * 2;
     const table = allocate(() => new Uint32Array(slots * 2), slots * 8);
     const mask = slots - 1;
+    const wordKeys = this.stateWords === 1;
+    const one = new Uint32Array(1);
     for (let i = 0; i < old.length; i += 2) {
       const e = old[i]!;
       if (e === EMPTY) continue;
-      const h = old[i + 1]!;
+      const key = old[i + 1]!;
+      let h = key;
+      if (wordKeys) {
+        one[0] = key;
+        h = hashWords(one, 0, 1);
+      }
       let slot = h & mask;
       while (table[slot << 1] !== EMPTY) slot = (slot + 1) & mask;
       table[slot << 1] = e;
-      table[(slot << 1) + 1] = h;
+      table[(slot << 1) + 1] = key;
     }
     this.table = table;
     this.mask = mask;
