@@ -24,8 +24,9 @@
 //     leave a range, a guard that is not a boolean) in some in-range
 //     state, or on which another conjunct of a transition property may
 //     fail, is never ample, and what the failure reads counts as its
-//     reads; a state where the failure happens is then expanded fully
-//     (the failing step is never ample), so the engine sees it.
+//     reads. (In the proof the failure is a step of its own that sets a
+//     flag only the observation reads: visible, so taken only from a
+//     fully expanded state, where the engine runs the failing step.)
 // C3  The BFS cycle proviso: s is expanded fully when an ample successor
 //     is already stored at an index <= s's (expanded already, or s
 //     itself). So a state expanded with an ample set has every successor
