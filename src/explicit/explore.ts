@@ -102,7 +102,6 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     livenessBytes = r.peakBytes;
   }
   const properties = tracker.results({
-    complete,
     initialsComplete: out.initialsComplete,
     coverage,
     deadlock: checkDeadlock,
