@@ -5,6 +5,8 @@
 // ample set, and whether --por applied (and why not); exits 1 on any
 // verdict that differs, any reduced trace that does not replay, or more
 // states with --por than without. .ci/run runs it after `npm run check`.
+// Then bench/por-workers.ts, a model made for the reduction, whose
+// unreduced count is checked against its closed form (K + 2)^N.
 //
 //   npx tsx bench/por.ts                 # every spec
 //   npx tsx bench/por.ts lost-update b4-gup-fast-fork
@@ -13,10 +15,12 @@ import { join, resolve } from 'node:path';
 import { discoverSpecs } from '../src/cli/discover.ts';
 import { disposeZ3 } from '../src/symbolic/index.ts';
 import { comparePor } from './por-compare.ts';
+import workers from './por-workers.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const names = process.argv.slice(2);
-const found = (await discoverSpecs(join(root, 'specs'), root)).filter((f) => names.length === 0 || names.includes(f.spec.name));
+const all = [...(await discoverSpecs(join(root, 'specs'), root)).map((f) => f.spec), workers];
+const found = all.filter((sp) => names.length === 0 || names.includes(sp.name)).map((spec) => ({ spec }));
 if (names.length && found.length === 0) {
   console.error(`no spec named ${names.join(', ')} in specs/`);
   process.exit(2);
@@ -42,7 +46,12 @@ for (const { spec } of found) {
     const ample = c.por.partialOrder ? `${n(c.por.partialOrder.reduced)}` : '-';
     console.log(`${name} ${n(full.distinct).padStart(8)} -> ${n(por.distinct).padStart(7)} (-${pct}%) ${n(full.generated).padStart(7)} -> ${n(por.generated)}  ${ample}  ${s.toFixed(1)} s`);
     if (!c.por.partialOrder) console.log(`    not reduced: ${c.por.method.replace(/^.*--por: /, '').replace(/\)$/, '')}`);
-    for (const p of c.problems) {
+    const problems = [...c.problems];
+    if (spec === workers) {
+      const [, N, K] = (/^n(\d+)-k(\d+)$/.exec(v) ?? []).map(Number) as [unknown, number, number];
+      if (full.distinct !== (K + 2) ** N) problems.push(`${full.distinct} states unreduced, not (K + 2)^N = ${(K + 2) ** N}`);
+    }
+    for (const p of problems) {
       failed++;
       console.log(`    MISMATCH ${p}`);
     }

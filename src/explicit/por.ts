@@ -19,12 +19,14 @@
 // C2  Invisibility. No ample transition changes what the properties
 //     observe, from any in-range state where it is enabled (asked of Z3):
 //     the value (or error) of an always or sometimes predicate, or of a
-//     conjunct of a transition property that reads s' only. A transition
-//     on which another conjunct of a transition property may fail is
-//     never ample either: that failure is an event, as errors are. An error of the spec
-//     (a throw, a value out of range, a guard that is not a boolean) is a
-//     visible event: a transition that may err in some in-range state is
-//     never ample, and the leaves its error condition reads are its reads.
+//     conjunct of a transition property that reads s' only (a label of
+//     the state). Failures are events: a transition that may err (throw,
+//     leave a range, a guard that is not a boolean) in some in-range
+//     state, or on which another conjunct of a transition property may
+//     fail, is never ample, and what the failure reads counts as its
+//     reads. (In the proof the failure is a step of its own that sets a
+//     flag only the observation reads: visible, so taken only from a
+//     fully expanded state, where the engine runs the failing step.)
 // C3  The BFS cycle proviso: s is expanded fully when an ample successor
 //     is already stored at an index <= s's (expanded already, or s
 //     itself). So a state expanded with an ample set has every successor

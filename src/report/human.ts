@@ -90,7 +90,9 @@ export function variantReport(o: VariantOutcome, c: Colors, opts: HumanOptions):
   const vdoc = built.spec.variantDoc(built.variant);
   lines.push(c.bold(`${built.spec.name} / ${built.variant}`));
   if (vdoc) lines.push(...indentWrap(vdoc, 2));
-  lines.push(...indentWrap(`bounds: ${built.bounds}; engine: ${run.engine}`, 2, LINE_WIDTH, 4));
+  // The explicit engine names its method only when it is not plain BFS (--por).
+  const how = run.engine === 'explicit' && run.method !== 'breadth-first search' ? ` (${run.method})` : '';
+  lines.push(...indentWrap(`bounds: ${built.bounds}; engine: ${run.engine}${how}`, 2, LINE_WIDTH, 4));
   // Rows stay within 80 columns for mail: the expectation is named only when
   // it was not met, and what a verdict covers moves to its own line if long.
   const w = Math.min(32, Math.max(8, ...rows.map((r) => r.result.property.length)));

@@ -181,6 +181,8 @@ function stepName(t: Transition): string {
 
 function traceSummary(kind: Trace['kind'], n: number, how: string): string {
   const steps = `${n} step${n === 1 ? '' : 's'}`;
+  // Under --por (src/explicit/por.ts) a trace is an execution, not always a shortest one.
+  if (how.includes('partial-order reduction:') && kind !== 'cti') return `${steps}, a ${kind === 'witness' ? 'witness' : 'counterexample'} (${how})`;
   switch (kind) {
     case 'violation':
     case 'deadlock':
