@@ -20,6 +20,7 @@ import type { Type } from '../spec/schema.ts';
 import { matchType } from '../spec/schema-fold.ts';
 import type { SymSystem } from './system.ts';
 import type { ZBool, ZInt } from './z3.ts';
+import { linearCandidates } from './infer-linear.ts';
 
 export interface Candidate {
   /** What it says, for the user (leaf paths and values). */
@@ -38,8 +39,12 @@ export interface GenerateOptions {
   readonly maxStates?: number;
   /** At most this many generated candidates (default 3,000). */
   readonly maxCandidates?: number;
-  /** Leaves with more distinct sampled values get no atoms (default 8). */
+  /** Int and ref leaves with more distinct sampled values get no atoms (default 8). */
   readonly maxValues?: number;
+  /** Enum leaves (program counters) with more get none (default 64). */
+  readonly maxEnumValues?: number;
+  /** At most this many linear-relation candidates (infer-linear.ts; default 600, 0: none). */
+  readonly maxLinear?: number;
 }
 
 /** The leaf values of a concrete state, in the encoding's leaf order (defaults under null, as the encoding fixes them). */
@@ -106,6 +111,7 @@ export function generateCandidates(sys: SymSystem, opts: GenerateOptions = {}): 
   const maxStates = opts.maxStates ?? 20_000;
   const maxCandidates = opts.maxCandidates ?? 3_000;
   const maxValues = opts.maxValues ?? 8;
+  const maxEnumValues = opts.maxEnumValues ?? 64;
   const { enc, z, X } = sys;
   const alg = enc.alg;
   const states = sampleStates(sys.built, maxStates).map((s) => leafValues(enc.schema, s));
@@ -128,7 +134,7 @@ export function generateCandidates(sys: SymSystem, opts: GenerateOptions = {}): 
       const v = states[i]![j]!;
       let b = values.get(v);
       if (!b) {
-        if (values.size >= maxValues) tooMany = true;
+        if (values.size >= (leaf.type.kind === 'enum' ? maxEnumValues : maxValues)) tooMany = true;
         else values.set(v, (b = new Uint32Array(words)));
       }
       if (b) b[i >>> 5]! |= 1 << (i & 31);
@@ -168,6 +174,8 @@ export function generateCandidates(sys: SymSystem, opts: GenerateOptions = {}): 
     if (hi < leaf.type.max || enc.unboundedInts) out.push({ name: `${leaf.path} <= ${hi}`, term: alg.cmp('<=', x, alg.num(hi)) });
     if (lo > leaf.type.min) out.push({ name: `${leaf.path} >= ${lo}`, term: alg.cmp('>=', x, alg.num(lo)) });
   });
+  // Linear relations (counts: refcount = mappings + references), before the many binary ones.
+  for (const c of linearCandidates(sys, states, { maxCandidates: Math.max(0, Math.min(opts.maxLinear ?? 600, maxCandidates - out.length)) })) out.push(c);
   const constant = new Set<number>();
   for (const atoms of atomsOf)
     for (const a of atoms) {

@@ -22,6 +22,8 @@ import { checkMaybe } from './z3.ts';
 export interface InferOptions {
   /** Generated candidates at most (0: only the properties' conjuncts). */
   readonly maxCandidates?: number;
+  /** Linear-relation candidates at most (infer-linear.ts; 0: none). */
+  readonly maxLinear?: number;
   readonly timeoutMs?: number;
   readonly solverSeconds: number[];
 }
@@ -53,7 +55,7 @@ interface Pool {
   readonly mandatory: ZBool;
 }
 
-function pool(sys: SymSystem, targets: readonly string[], maxCandidates: number): Pool {
+function pool(sys: SymSystem, targets: readonly string[], maxCandidates: number, maxLinear?: number): Pool {
   const z = sys.z;
   const cands: HoudiniCandidate[] = [];
   const of = new Map<string, number[]>();
@@ -69,7 +71,7 @@ function pool(sys: SymSystem, targets: readonly string[], maxCandidates: number)
     of.set(name, idx);
     errs.push(p.error);
   }
-  if (maxCandidates > 0) for (const c of generateCandidates(sys, { maxCandidates })) cands.push(c);
+  if (maxCandidates > 0) for (const c of generateCandidates(sys, { maxCandidates, ...(maxLinear === undefined ? {} : { maxLinear }) })) cands.push(c);
   return { cands, of, mandatory: z.Not(z.Or(...errs, z.Bool.val(false))) };
 }
 
@@ -94,7 +96,7 @@ export async function infer(
   const pools = new Map<SymSystem, Pool>();
   const poolOf = (sys: SymSystem) => {
     let p = pools.get(sys);
-    if (!p) pools.set(sys, (p = pool(sys, targets, maxCandidates)));
+    if (!p) pools.set(sys, (p = pool(sys, targets, maxCandidates, opts.maxLinear)));
     return p;
   };
 
