@@ -196,6 +196,15 @@ it('bundled: an edited or deleted file of src/ is never run from a stale CLI bun
   expect(gone.stderr).toContain('text.ts');
 }, 120_000);
 
+it('bundled: the symbolic front end loads the user\'s modules (--por reduces)', async () => {
+  const args = ['check', 'lost-update', '--variant', 'racy', '--por', '--json', '--quiet', '--out', join(WORK, 'out')];
+  const r = await mmcheck(args);
+  expect(r.code, r.stderr).toBe(0);
+  // 37 states without --por, which is what a run gives when the footprints
+  // cannot be computed (the front end cannot import the spec's modules).
+  expect(distinct(r.stdout)).toBeLessThan(37);
+}, 120_000);
+
 it('bundled: a file changed within the build\'s clock tick is compared by content', async () => {
   // @ts-expect-error: plain JavaScript, no declarations
   const { fingerprint, unchanged } = await import('../bin/bundle.mjs');
