@@ -100,6 +100,13 @@ function writeAtomic(path, text) {
   renameSync(tmp, path);
 }
 
+// The one module of src/ that imports .ts files itself at run time: the
+// symbolic front end (symbolic engines, --por) loads the user's modules. In
+// the bundled CLI, evaluating it first registers the module hooks
+// (./use-bundles.mjs), with src/index.ts bound to the bundle's chunk.
+const IMPORTS_TS = join(ROOT, 'src', 'symbolic', 'instrument.ts');
+const NEED_TS_HOOKS = "globalThis[Symbol.for('mmcheck.needTsHooks')]?.();\n";
+
 const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
 
 /**
@@ -115,8 +122,9 @@ function readInputs(hashes) {
     setup(build) {
       build.onLoad({ filter: /\.([cm]?[jt]s|json)$/ }, (args) => {
         const loader = LOADERS[args.path.slice(args.path.lastIndexOf('.'))];
-        const text = readFileSync(args.path, 'utf8');
-        hashes.set(args.path, sha1(text));
+        const read = readFileSync(args.path, 'utf8');
+        hashes.set(args.path, sha1(read));
+        const text = args.path === IMPORTS_TS ? NEED_TS_HOOKS + read : read;
         if (!text.includes('import.meta')) return { contents: text, loader };
         const lit = (x) => JSON.stringify(x);
         return {

@@ -26,6 +26,7 @@ import type { BuiltModel } from '../../spec/spec.ts';
 import { DEADLOCK_PROPERTY } from '../../spec/model.ts';
 import type { Coverage, Limit, PropertyResult, RunResult, RunStatus, SearchStats, Trace } from '../../spec/results.ts';
 import { SpecError } from '../../spec/errors.ts';
+import { DEADLOCK_SUBJECT, decidingTraceKind, searchResult, undecided } from '../../spec/property-result.ts';
 import type { ExploreOptions, ExploreProgress } from '../explore.ts';
 import type { StateStore } from '../state-store.ts';
 import { buildTrace } from '../trace.ts';
@@ -248,31 +249,15 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
     }
     return buildTrace(view, local.codec, built.transitions, h.idx, kind, name, step);
   };
+  // Verdicts through the one result assembler every engine uses.
   const results: PropertyResult[] = props.map((p, i): PropertyResult => {
     // Temporal properties need the liveness pass over the whole graph
     // (src/explicit/liveness.ts), which this engine does not run.
     if (p.kind !== 'always' && p.kind !== 'sometimes' && p.kind !== 'transition')
-      return {
-        property: p.name,
-        kind: p.kind,
-        verdict: 'unknown',
-        coverage: { kind: 'not-checked', reason: `${p.kind} properties are not checked by the parallel engine (use --engine explicit)` },
-      };
-    const trace = traceOf(i, p.name, p.kind === 'sometimes' ? 'witness' : 'violation');
-    const hit = !!trace;
-    const verdict = p.kind === 'sometimes' ? (hit ? 'holds' : complete ? 'violated' : 'unknown') : hit ? 'violated' : complete ? 'holds' : 'unknown';
-    return { property: p.name, kind: p.kind, verdict, trace, coverage: trace ? { kind: 'trace', steps: trace.steps.length } : coverage };
+      return undecided(p, { kind: 'not-checked', reason: `${p.kind} properties are not checked by the parallel engine (use --engine explicit)` });
+    return searchResult(p, traceOf(i, p.name, decidingTraceKind(p.kind)), coverage);
   });
-  if (checkDeadlock) {
-    const trace = traceOf(props.length, DEADLOCK_PROPERTY, 'deadlock');
-    results.push({
-      property: DEADLOCK_PROPERTY,
-      kind: 'deadlock',
-      verdict: trace ? 'violated' : complete ? 'holds' : 'unknown',
-      trace,
-      coverage: trace ? { kind: 'trace', steps: trace.steps.length } : coverage,
-    });
-  }
+  if (checkDeadlock) results.push(searchResult(DEADLOCK_SUBJECT, traceOf(props.length, DEADLOCK_PROPERTY, 'deadlock'), coverage));
   return {
     spec: built.spec.name,
     variant: built.variant,
