@@ -1,9 +1,27 @@
 #!/usr/bin/env node
-// The mmcheck command. The CLI is TypeScript: register mmcheck's own module
-// hooks in this process (no child process, so signals and exit codes need no
-// relaying; bin/ts-hooks.mjs says why not tsx) and run src/cli/main.ts, which
-// reads process.argv itself.
+// The mmcheck command. The CLI is TypeScript, run in this process (no child
+// process, so signals and exit codes need no relaying).
+//
+// Fast path: a cached bundle of the CLI (./bundle.mjs), plain JavaScript
+// that loads without module hooks, and a cached bundle of each spec. Start-up
+// is most of a small spec's run, and Node's hook thread with one module
+// load per source file was most of that.
+//
+// Through mmcheck's own module hooks (./register-ts.mjs, one transform per
+// file) instead: with --debug (stack traces of src/ as it is written), with
+// MMCHECK_BUNDLE=0, or when the CLI bundle cannot be built, so that an
+// error in src/ reads as it always has.
 
-import './register-ts.mjs';
+const bundled =
+  process.env.MMCHECK_BUNDLE !== '0' && !process.argv.includes('--debug')
+    ? await (await import('./bundle.mjs')).cliBundle()
+    : undefined;
 
-await import('../src/cli/main.ts');
+if (bundled) {
+  const { useBundles } = await import('./use-bundles.mjs');
+  useBundles(bundled);
+  await import(bundled.main);
+} else {
+  await import('./register-ts.mjs');
+  await import('../src/cli/main.ts');
+}

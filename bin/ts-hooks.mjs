@@ -36,10 +36,13 @@ function esbuildVersion() {
 const KEY_PREFIX = `${FORMAT}\0${esbuildVersion()}\0${process.versions.node}\0`;
 const OWN_SRC = join(ROOT, 'src') + sep;
 let mapOwn = true;
+// URL -> URL: the bundled CLI's src/index.ts is its bundle chunk (./use-bundles.mjs).
+let redirect = {};
 
-/** From register(): { mapOwn } says whether src/ gets source maps. */
+/** From register(): { mapOwn } says whether src/ gets source maps; { redirect } what to load instead. */
 export function initialize(data) {
   if (data && typeof data.mapOwn === 'boolean') mapOwn = data.mapOwn;
+  if (data && data.redirect) redirect = data.redirect;
 }
 
 let esbuild;
@@ -97,6 +100,12 @@ export async function load(url, context, nextLoad) {
 // NodeNext convention), and `./x` without an extension. Tried only after
 // Node's own resolution failed, so correct specifiers cost nothing.
 export async function resolve(specifier, context, nextResolve) {
+  const r = await resolveTs(specifier, context, nextResolve);
+  const to = redirect[r.url];
+  return to === undefined ? r : { url: to, format: 'module', shortCircuit: true };
+}
+
+async function resolveTs(specifier, context, nextResolve) {
   try {
     return await nextResolve(specifier, context);
   } catch (e) {

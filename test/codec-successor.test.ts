@@ -153,6 +153,37 @@ describe('successor encoder', () => {
     expect(n).toEqual(codec.snapshot(w, 0));
   });
 
+  it('packs bool leaves by their bit, the top bit of a word included', () => {
+    // 40 bools: word 0 holds 32 (the last at bit 31, the sign bit of a
+    // 32-bit mask), word 1 the rest. pack tests each one with a mask.
+    const flags = codecFor(record({ f: array(bool(), 40) }));
+    expect(flags.layout.leaves[31]!.shift).toBe(31);
+    const n = flags.create();
+    const enc = flags.bindSuccessor(n);
+    const r = rng(11);
+    const w = new Uint32Array(flags.words);
+    const next = new Uint32Array(flags.words);
+    const full = new Uint32Array(flags.words);
+    let changed = 0;
+    for (let state = 0; state < 200; state++) {
+      flags.encode({ f: Array.from({ length: 40 }, (_, i) => (i === 31 ? state % 2 === 0 : r() < 0.5)) }, w, 0);
+      enc.load(w, 0);
+      for (const i of [31, 0, 30, 32, 39, Math.floor(r() * 40)]) {
+        n.f[i] = !n.f[i];
+        flags.encode(n, full, 0);
+        enc.pack(w, 0, next);
+        expect([...next]).toEqual([...full]);
+        if (next[0] !== w[0] || next[1] !== w[1]) changed++;
+        enc.reset(w, 0);
+        expect(n).toEqual(flags.snapshot(w, 0));
+        n.f[i] = 1; // not a boolean
+        expect(() => enc.pack(w, 0, next)).toThrow(ValueRangeError);
+        enc.reset(w, 0);
+      }
+    }
+    expect(changed).toBe(200 * 6);
+  });
+
   it('refuses a second pack before reset', () => {
     const n = codec.create();
     const enc = codec.bindSuccessor(n);

@@ -90,6 +90,30 @@ describe('a spec error found during the search: its trace as text and ITF, and -
     expect(rep.stdout.replace(/\n {2}/g, ' ')).toContain('flip is not deterministic');
   });
 
+  it('a write into s (two steps deep): the replay re-checks writes into s, not only determinism', async () => {
+    const out = tmp();
+    const r = await check(`${FIX}/writes-into-s.ts`, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('step modified the current state s; write the next state n instead');
+    expect(r.stderr).toContain('The shortest trace to the state where it happened (2 steps):');
+    const file = join(out, 'writes-into-s/only/spec-error.json');
+    const rep = await check('--replay', file);
+    expect(rep.code, rep.stderr).toBe(0);
+    const said = rep.stdout.replace(/\n {2}/g, ' ');
+    // Without the check, the second run of step (which reads the s the first
+    // run overwrote) made this "not deterministic": the right verdict for
+    // the wrong reason.
+    expect(said).toContain('reproduces: a spec error happens in the last state (after step 2): step modified the current state s');
+    expect(said).not.toContain('deterministic');
+    // One step short (x = 1): no write into s happens there.
+    const itf = JSON.parse(readFileSync(file, 'utf8'));
+    itf.states.pop();
+    writeFileSync(join(out, 'short.json'), JSON.stringify(itf));
+    const short = await check('--replay', join(out, 'short.json'));
+    expect(short.code).toBe(1);
+    expect(short.stdout).toContain('does not reproduce: no spec error happens in the last state (after step 1)');
+  });
+
   it('an unwritable --out: the error and its trace are still printed, the write failure named', async () => {
     const file = join(tmp(), 'a-file');
     writeFileSync(file, '');

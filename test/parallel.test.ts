@@ -57,6 +57,25 @@ describe('parallel engine (2 workers) equals the one-thread engine', () => {
     }, 60_000);
   }
 
+  it('classic/lost-update.ts racy under symmetry: counts, verdicts and trace lengths as one thread', async () => {
+    const file = specFile('classic/lost-update.ts');
+    const spec = (await import(file)).default as Spec<any>;
+    const one = await explore(spec.build('racy'), { symmetry: true });
+    // TLC's SYMMETRY counts (docs/performance.md): 21 distinct, 32 generated, depth 9.
+    expect([one.stats.distinct, one.stats.generated, one.stats.depth]).toEqual([21, 32, 9]);
+    const built = spec.build('racy');
+    const par = await exploreParallel(built, { workers: 2, specFile: file, awaitWorkers: true, capacity: 8, symmetry: true });
+    expect(summary(par)).toEqual(summary(one));
+    for (const p of par.properties) if (p.trace) replayTrace(built, p.trace);
+  }, 60_000);
+
+  it('a spec that is not deterministic is a spec error, as with one thread', async () => {
+    const file = fileURLToPath(new URL('./fixtures/specs/nondeterministic.ts', import.meta.url));
+    const spec = (await import(file)).default as Spec<any>;
+    const par = exploreParallel(spec.build('only'), { workers: 1, specFile: file });
+    await expect(par).rejects.toThrow(/flip is not deterministic/);
+  }, 60_000);
+
   it('limits: max-depth and max-states end the run as incomplete', async () => {
     const file = specFile('classic/counters.ts');
     const spec = (await import(file)).default as Spec<any>;

@@ -84,6 +84,8 @@ describe('schema fold', () => {
       'c[0]', 'c[1]', 'c[2]', 'e', 'b', 'owner', 'holders', 'per[parent].x', 'per[parent].y', 'per[child].x', 'per[child].y',
     ]);
     expect(leaves[8]!.path).toEqual(['per', 0, 'y']);
+    expect(leaves[8]!.indexedBy).toEqual([undefined, Proc, undefined]);
+    expect(leaves[1]!.indexedBy).toEqual([undefined, undefined]);
     expect(indexedName(leaves[8]!.path)).toBe('per[0].y');
     expect(layoutOf(schema).leaves.map((l) => [l.name, l.path, l.type])).toEqual(leaves.map((l) => [l.name, l.path, l.type]));
   });
@@ -127,6 +129,7 @@ describe('a new schema kind', () => {
       'src/symbolic/system.ts',
       'src/report/itf.ts',
       'src/symbolic/candidates.ts',
+      'src/state/symmetry.ts',
     ];
     const config = ts.readConfigFile(resolve(root, 'tsconfig.json'), ts.sys.readFile).config;
     const options = ts.parseJsonConfigFileContent(config, ts.sys, root).options;
@@ -157,7 +160,7 @@ describe('a new schema kind', () => {
     // childTypes, leavesOf; layout.ts valueCount; encode.ts collect, tree,
     // range, leafRange, defaults, terms, decode, supportedKinds; ranges.ts
     // outOfRange; system.ts bitWidth; itf.ts encodeValue, decodeValue;
-    // candidates.ts leafValues.
+    // candidates.ts leafValues; symmetry.ts usedDomains, renameValue.
     expect(perFile).toEqual({
       'src/spec/schema.ts': 3,
       'src/spec/schema-fold.ts': 4,
@@ -167,6 +170,7 @@ describe('a new schema kind', () => {
       'src/symbolic/system.ts': 1,
       'src/report/itf.ts': 2,
       'src/symbolic/candidates.ts': 1,
+      'src/state/symmetry.ts': 2,
     });
   }, 60_000);
 });

@@ -3,10 +3,10 @@
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Spec } from '../spec/spec.ts';
 import { SpecError } from '../spec/errors.ts';
 import { UsageError } from './errors.ts';
+import { importUserModule } from './user-modules.ts';
 
 export interface FoundSpec {
   readonly spec: Spec<any>;
@@ -44,7 +44,7 @@ export function specFiles(dir: string): string[] {
 export async function loadSpecFile(file: string, root: string): Promise<Spec<any> | undefined> {
   let mod: { default?: unknown };
   try {
-    mod = await import(pathToFileURL(file).href);
+    mod = (await importUserModule(file)) as { default?: unknown };
   } catch (e) {
     const err = e as Error;
     const frame = String(err?.stack ?? '')

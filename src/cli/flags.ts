@@ -54,12 +54,14 @@ export function traceOutput(engine: Engine, f: CheckFlags, specArg: string | und
     if (f.out) throw new UsageError('--update-goldens writes the golden counterexamples/; it takes no --out');
     if (f.witness) throw new UsageError('--update-goldens writes counterexamples only; witnesses are not golden (drop --witness)');
     if (f.symmetry) throw new UsageError('--update-goldens: golden traces come from the unreduced search (drop --symmetry)');
+    if (f.por) throw new UsageError('--update-goldens: golden traces come from the unreduced search (drop --por)');
   }
   if (f.dumpGraph !== undefined) {
     if (!engine.visitsTransitions)
       throw new UsageError(`--dump-graph needs an engine that visits states (--engine ${ENGINES.filter((e) => e.visitsTransitions).map((e) => e.name).join(', ')})`);
     if (specArg === undefined) throw new UsageError('--dump-graph needs a spec and one variant: mmcheck check <spec> --variant <name> --dump-graph <file.dot>');
     if (f.symmetry) throw new UsageError('--dump-graph draws the unreduced graph (drop --symmetry)');
+    if (f.por) throw new UsageError('--dump-graph draws the unreduced graph (drop --por)');
   }
   const outDir = f.updateGoldens ? join(root, GOLDEN_DIR) : f.out ? resolve(f.out) : join(root, DEFAULT_OUT);
   return { outDir, writers: f.updateGoldens ? TRACE_WRITERS.filter((w) => w.golden) : TRACE_WRITERS };

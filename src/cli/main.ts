@@ -26,6 +26,7 @@ import { refuseTypeErrors, splitByTypes } from './typecheck.ts';
 import { describeFailure, EXIT, UsageError } from './errors.ts';
 import { progressLine, type Progress } from './progress.ts';
 import { checkSpec, selectVariants, type RunOptions } from './run.ts';
+import { needTsHooks } from './user-modules.ts';
 import { DEFAULT_OUT, GOLDEN_DIR, makeDir } from './trace-files.ts';
 import { engineOptionsOf, traceOutput, type CheckFlags } from './flags.ts';
 
@@ -105,6 +106,8 @@ async function check(specArg: string | undefined, f: CheckFlags): Promise<number
   const engine = engineNamed(f.engine);
   if (!engine) throw new UsageError(`unknown engine '${f.engine}' (${ENGINES.map((e) => e.name).join(', ')})`);
   const engineOpts = engineOptionsOf(engine, f);
+  // The symbolic engines import the user's modules themselves (as .ts).
+  if (engine.name !== 'explicit' && engine.name !== 'parallel') needTsHooks();
   if (f.watch === true) {
     const files = specArg === undefined ? undefined : [(await findSpec(specArg, specsDir, ROOT)).file];
     const { checkArgsOf, watchSpecs } = await import('./watch.ts');

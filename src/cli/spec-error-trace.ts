@@ -75,8 +75,9 @@ const text = (e: unknown): string => (e instanceof Error ? `${e.name === 'Error'
  * search makes of a state, in its order: the state properties, the state
  * constraint, the terminal predicate, then per transition its guard (a
  * boolean), its apply, the successor's range, the same successor a second
- * time (determinism), and the step properties on that step. The first
- * failure is the error; undefined when there is none.
+ * time (determinism), and the step properties on that step; after each
+ * guard, apply and property, that it wrote nothing into the state it was
+ * given. The first failure is the error; undefined when there is none.
  */
 export function specErrorIn(built: BuiltModel, codec: Codec, last: unknown): string | undefined {
   const attempt = (what: string, f: () => unknown, want?: 'boolean'): unknown => {
@@ -90,11 +91,30 @@ export function specErrorIn(built: BuiltModel, codec: Codec, last: unknown): str
     if (want === 'boolean' && typeof r !== 'boolean') throw new Found(`${what} returned ${String(r)}, not a boolean`);
     return r;
   };
+  // Guards, applies and properties must only read the state they are given
+  // (src/explicit/hygiene.ts): the search reports a write into s as a spec
+  // error, so the replay re-encodes the last state after each of them.
+  const original = new Uint32Array(codec.words);
+  const now = new Uint32Array(codec.words);
+  codec.encode(last, original, 0);
+  const readOnly = (what: string, state: unknown, fixed: Uint32Array): void => {
+    let same = true;
+    try {
+      codec.encode(state, now, 0);
+      same = now.every((w, k) => w === fixed[k]);
+    } catch {
+      same = false;
+    }
+    if (!same) throw new Found(what);
+  };
+  const sWritten = (label: string): string => `${label} modified the current state s; write the next state n instead`;
+  const propertyWrote = 'a property modified the state it was given; properties must only read their arguments';
   try {
     for (const p of built.properties)
       if (p.kind !== 'transition') {
         attempt(`property ${p.name}`, () => (p.pred as (s: unknown) => unknown)(last), 'boolean');
         if (p.to) attempt(`property ${p.name}`, () => p.to!(last), 'boolean');
+        readOnly(propertyWrote, last, original);
       }
     const constraint = built.model.constraintPred as ((s: unknown) => unknown) | undefined;
     if (constraint && attempt('the state constraint', () => constraint(last), 'boolean') === false) return undefined;
@@ -102,17 +122,23 @@ export function specErrorIn(built: BuiltModel, codec: Codec, last: unknown): str
     const words = new Uint32Array(codec.words);
     const again = new Uint32Array(codec.words);
     for (const t of built.transitions) {
-      if (attempt(`the guard of ${t.label}`, () => t.enabled(last), 'boolean') !== true) continue;
+      const enabled = attempt(`the guard of ${t.label}`, () => t.enabled(last), 'boolean');
+      readOnly(sWritten(t.label), last, original);
+      if (enabled !== true) continue;
       const next = codec.clone(last);
       attempt(t.label, () => t.fire(last, next));
+      readOnly(sWritten(t.label), last, original);
       attempt(t.label, () => codec.encode(next, words, 0));
       const second = codec.clone(last);
       attempt(t.label, () => t.fire(last, second));
       attempt(t.label, () => codec.encode(second, again, 0));
       if (words.some((w, k) => w !== again[k])) throw new Found(`${t.label} is not deterministic: two runs gave different successors`);
       for (const p of built.properties)
-        if (p.kind === 'transition')
+        if (p.kind === 'transition') {
           attempt(`property ${p.name}`, () => (p.pred as (s: unknown, n: unknown) => unknown)(last, next), 'boolean');
+          readOnly(propertyWrote, last, original);
+          readOnly(propertyWrote, next, words);
+        }
     }
   } catch (e) {
     if (e instanceof Found) return e.message;

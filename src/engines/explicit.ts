@@ -33,10 +33,18 @@ export const explicitEngine: Engine = {
       description: 'store one state per orbit of the domains declared symmetric (temporal properties: not checked)',
       value: { kind: 'switch' },
     },
+    {
+      key: 'por',
+      flag: '--por',
+      description: 'partial-order reduction: fewer interleavings of independent thread steps (safety only; traces not always shortest)',
+      value: { kind: 'switch' },
+    },
   ],
   run: (built, o, ctx) =>
     explore(built, {
       ...searchLimits(o, ctx),
       onTransition: o.onTransition as ExploreOptions['onTransition'],
+      // The symbolic front end (ts-morph, Z3) is loaded only for --por.
+      por: o.por === true ? async (b) => (await import('../symbolic/footprint.ts')).footprintsOf(b) : undefined,
     }),
 };

@@ -16,6 +16,9 @@ import { CoverageCounter, type ActionCoverage } from './coverage.ts';
 import { breadthFirstSearch, type ExploreProgress } from './search.ts';
 import { checkTemporal } from './liveness.ts';
 import { symmetryReduction, temporalNotChecked } from './symmetry-search.ts';
+import { planPartialOrder, porMethod, type PorPlan, type PorStats } from './por.ts';
+import type { FootprintResult } from '../symbolic/footprint.ts';
+import { SpecError } from '../spec/errors.ts';
 
 export type { ExploreProgress } from './search.ts';
 export type { ActionCoverage } from './coverage.ts';
@@ -37,11 +40,18 @@ export interface ExploreOptions {
   onTransition?: (s: unknown, t: Transition, n: unknown) => void;
   /** Store one state per orbit of the domains declared symmetric (symmetry-search.ts). */
   symmetry?: boolean;
+  /** Partial-order reduction (por.ts) with these footprints (the symbolic
+   *  front end's, src/symbolic/footprint.ts, loaded by the caller). */
+  por?: (built: BuiltModel) => Promise<FootprintResult>;
 }
 
 /** The explicit engine's result: the run plus per-action coverage (how often
  *  each action or thread step was enabled, and the states it found first). */
-export type ExplicitRunResult = RunResult<SearchStats> & { readonly actionCoverage: readonly ActionCoverage[] };
+export type ExplicitRunResult = RunResult<SearchStats> & {
+  readonly actionCoverage: readonly ActionCoverage[];
+  /** Under --por: how many states were expanded with an ample set only. */
+  readonly partialOrder?: PorStats;
+};
 
 function describeState(codec: Codec, s: unknown): string {
   try {
@@ -64,6 +74,9 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
   const tracker = new PropertyTracker(model.properties, where, (s) => describeState(codec, s));
   const actions = new CoverageCounter(transitions);
   const reduction = opts.symmetry ? symmetryReduction(built, codec, store) : undefined;
+  if (opts.por && opts.symmetry) throw new SpecError('--por and --symmetry cannot be combined (use one reduction at a time)');
+  const plan: PorPlan | undefined = opts.por ? await planPartialOrder(built, opts.por) : undefined;
+  const partialOrder = plan && 'order' in plan ? plan.order : undefined;
   const out = await breadthFirstSearch(built, codec, store, tracker, actions, {
     maxStates: opts.maxStates ?? Infinity,
     maxDepth: opts.maxDepth ?? Infinity,
@@ -75,6 +88,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     signal: opts.signal,
     onTransition: opts.onTransition,
     reduction,
+    partialOrder,
   });
 
   const complete = out.status === 'complete';
@@ -88,7 +102,6 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     livenessBytes = r.peakBytes;
   }
   const properties = tracker.results({
-    complete,
     initialsComplete: out.initialsComplete,
     coverage,
     deadlock: checkDeadlock,
@@ -101,7 +114,7 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
     spec: built.spec.name,
     variant: built.variant,
     engine: 'explicit',
-    method: 'breadth-first search',
+    method: porMethod(plan),
     status: out.status,
     limit: out.limit,
     bounds: built.bounds,
@@ -121,5 +134,6 @@ export async function explore(built: BuiltModel, opts: ExploreOptions = {}): Pro
       stateWords: W,
     },
     actionCoverage: actions.summary(),
+    ...(partialOrder ? { partialOrder: partialOrder.stats } : {}),
   };
 }

@@ -27,6 +27,7 @@ import type { PropertyEntry } from '../spec/model.ts';
 import type { Coverage, PropertyResult, Trace, TraceStep } from '../spec/results.ts';
 import { SpecError } from '../spec/errors.ts';
 import { throwSiteLine } from '../spec/throw-site.ts';
+import { nothingFound, settledBy, undecided, type OpenCoverage } from '../spec/property-result.ts';
 import type { Codec } from '../state/codec.ts';
 import { NO_PARENT, type VisitedStates } from './state-store.ts';
 import { SuccessorGraph } from './successors.ts';
@@ -72,8 +73,7 @@ export async function checkTemporal(
   if (!opts.complete) {
     // A cycle search on a truncated graph proves nothing: states at the cut
     // have successors we never saw.
-    for (const p of props)
-      results.set(p.name, { property: p.name, kind: p.kind, verdict: 'unknown', coverage: opts.coverage });
+    for (const p of props) results.set(p.name, undecided(p, opts.coverage as OpenCoverage));
     return { results, peakBytes: 0 };
   }
   const graph = new SuccessorGraph(built, codec, store);
@@ -82,7 +82,7 @@ export async function checkTemporal(
   for (const p of props) {
     await new Promise((r) => setImmediate(r));
     if (opts.signal?.aborted) {
-      results.set(p.name, { property: p.name, kind: p.kind, verdict: 'unknown', coverage: { kind: 'limit', limit: { which: 'interrupted' } } });
+      results.set(p.name, undecided(p, { kind: 'limit', limit: { which: 'interrupted' } }));
       continue;
     }
     const r = checkOne(ctx, p);
@@ -90,19 +90,8 @@ export async function checkTemporal(
     results.set(
       p.name,
       r.trace
-        ? {
-            property: p.name,
-            kind: p.kind,
-            verdict: 'violated',
-            trace: r.trace,
-            coverage: { kind: 'trace', steps: r.trace.steps.length },
-          }
-        : {
-            property: p.name,
-            kind: p.kind,
-            verdict: 'holds',
-            coverage: { ...(opts.coverage as Extract<Coverage, { kind: 'exhaustive' }>), fairness: fairnessNote(built) },
-          },
+        ? settledBy(p, r.trace)
+        : nothingFound(p, { ...(opts.coverage as Extract<Coverage, { kind: 'exhaustive' }>), fairness: fairnessNote(built) }),
     );
   }
   return { results, peakBytes };

@@ -6,8 +6,15 @@
 // properties are not state properties: the liveness pass answers them.
 
 import type { PropertyEntry } from '../spec/model.ts';
-import { DEADLOCK_PROPERTY } from '../spec/model.ts';
+import { DEADLOCK_PROPERTY, isTemporal } from '../spec/model.ts';
 import type { Coverage, PropertyResult, Trace } from '../spec/results.ts';
+import {
+  DEADLOCK_SUBJECT,
+  decidingTraceKind,
+  nothingFound,
+  searchResult,
+  type ResultSubject,
+} from '../spec/property-result.ts';
 import { SpecError } from '../spec/errors.ts';
 import { throwSiteLine } from '../spec/throw-site.ts';
 
@@ -103,13 +110,13 @@ export class PropertyTracker {
 
   /**
    * The verdicts of the state and step properties (temporal ones are
-   * skipped: `temporal` supplies them) and deadlock freedom when checked.
-   * `complete`: the search covered every reachable state, so an open
-   * invariant holds and an open witness is unreachable; otherwise both are
-   * unknown. `coverage` says what the search covered.
+   * skipped: `temporal` supplies them) and deadlock freedom when checked,
+   * put together by src/spec/property-result.ts as every engine's are.
+   * `coverage` says what the search covered: exhaustive when it reached
+   * every reachable state (an open invariant holds, an open witness is
+   * unreachable), else the limit that stopped it (both are unknown).
    */
   results(opts: {
-    complete: boolean;
     /** Every initial state was checked: decides 'initially' even when the search was cut short. */
     initialsComplete: boolean;
     coverage: Coverage;
@@ -117,43 +124,23 @@ export class PropertyTracker {
     traceOf: (name: string, kind: Trace['kind'], at: Settled) => Trace;
     temporal: (p: PropertyEntry) => PropertyResult;
   }): PropertyResult[] {
-    const out: PropertyResult[] = [];
-    const traced = (name: string, kind: Trace['kind']): Trace | undefined => {
-      const at = this.settled.get(name);
-      return at && opts.traceOf(name, kind, at);
+    const traced = (p: ResultSubject): Trace | undefined => {
+      const at = this.settled.get(p.name);
+      return at && opts.traceOf(p.name, decidingTraceKind(p.kind), at);
     };
+    const out: PropertyResult[] = [];
     for (const p of this.properties) {
-      if (p.kind === 'eventually' || p.kind === 'leadsTo' || p.kind === 'infinitelyOften') {
+      if (isTemporal(p.kind)) {
         out.push(opts.temporal(p));
         continue;
       }
-      const witness = p.kind === 'sometimes';
-      const trace = traced(p.name, witness ? 'witness' : 'violation');
-      const verdict = trace ? (witness ? 'holds' : 'violated') : opts.complete ? (witness ? 'violated' : 'holds') : 'unknown';
+      const trace = traced(p);
       // 'initially' is settled by the initial states alone, whatever the search did.
-      const initiallyDone = p.kind === 'initially' && opts.initialsComplete;
-      out.push({
-        property: p.name,
-        kind: p.kind,
-        verdict: initiallyDone && !trace ? 'holds' : verdict,
-        trace,
-        coverage: trace
-          ? { kind: 'trace', steps: trace.steps.length }
-          : initiallyDone
-            ? { kind: 'exhaustive', states: this.initialCount, depth: 1 }
-            : opts.coverage,
-      });
+      if (!trace && p.kind === 'initially' && opts.initialsComplete)
+        out.push(nothingFound(p, { kind: 'exhaustive', states: this.initialCount, depth: 1 }));
+      else out.push(searchResult(p, trace, opts.coverage));
     }
-    if (opts.deadlock) {
-      const trace = traced(DEADLOCK_PROPERTY, 'deadlock');
-      out.push({
-        property: DEADLOCK_PROPERTY,
-        kind: 'deadlock',
-        verdict: trace ? 'violated' : opts.complete ? 'holds' : 'unknown',
-        trace,
-        coverage: trace ? { kind: 'trace', steps: trace.steps.length } : opts.coverage,
-      });
-    }
+    if (opts.deadlock) out.push(searchResult(DEADLOCK_SUBJECT, traced(DEADLOCK_SUBJECT), opts.coverage));
     return out;
   }
 }

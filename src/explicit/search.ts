@@ -20,6 +20,7 @@ import type { CoverageCounter } from './coverage.ts';
 import { buildTrace } from './trace.ts';
 import { TracedSpecError } from './errors.ts';
 import type { Reduction } from './symmetry-search.ts';
+import type { PartialOrder } from './por.ts';
 
 export interface ExploreProgress {
   readonly distinct: number;
@@ -43,6 +44,8 @@ export interface SearchLimits {
   readonly onTransition?: (s: unknown, t: Transition, n: unknown) => void;
   /** Symmetry reduction (symmetry-search.ts): states are stored under their canonical form. */
   readonly reduction?: Reduction;
+  /** Partial-order reduction (por.ts): ample sets with the BFS cycle proviso. */
+  readonly partialOrder?: PartialOrder;
 }
 
 export interface SearchOutcome {
@@ -92,6 +95,8 @@ export async function breadthFirstSearch(
   const covEnabled = coverage.enabled;
   const covDistinct = coverage.distinct;
   const reduction = lim.reduction;
+  const por = lim.partialOrder;
+  const T = transitions.length;
 
   let status: RunStatus = 'complete';
   let limit: Limit | undefined;
@@ -192,7 +197,17 @@ export async function breadthFirstSearch(
           if (typeof r !== 'boolean') throw new SpecError(`${where}: the state constraint returned ${String(r)}, not a boolean`);
           if (!r) continue;
         }
-        for (let t = 0; t < transitions.length; t++) {
+        // Under --por, pass one (k < T) takes only the ample transitions;
+        // pass two (k >= T) the others, if an ample successor was stored
+        // at an index <= cur (the cycle proviso C3, por.ts).
+        const ample = por?.ample(S);
+        let expandAll = false;
+        for (let k = 0; k < (ample ? 2 * T : T); k++) {
+          const t = k < T ? k : k - T;
+          if (k >= T && (!expandAll || ample![t])) {
+            if (!expandAll) break;
+            continue;
+          }
           tr = transitions[t]!;
           phase = 'guard';
           const en: unknown = tr.enabled(S);
@@ -200,8 +215,11 @@ export async function breadthFirstSearch(
             if (en === false) continue;
             throw new SpecError(`${where}: the guard of ${tr.label} returned ${String(en)}, not a boolean`);
           }
-          enabled++;
-          covEnabled[t]!++;
+          if (k < T) {
+            enabled++;
+            covEnabled[t]!++;
+            if (ample && !ample[t]) continue;
+          }
           phase = 'apply';
           succ.reset(words, base);
           tr.fire(S, N);
@@ -227,7 +245,10 @@ export async function breadthFirstSearch(
             continue;
           }
           const idx = store.put(key, cur, t);
-          if (idx < 0) continue;
+          if (idx < 0) {
+            if (ample && k < T && store.indexOf(key) <= cur) expandAll = true;
+            continue;
+          }
           covDistinct[t]!++;
           maxLevel = level + 1;
           try {
@@ -237,6 +258,10 @@ export async function breadthFirstSearch(
             throw traced(e, idx);
           }
           if (sample) hygiene.propertiesReadOnly(next);
+        }
+        if (ample) {
+          if (expandAll) por!.stats.proviso++;
+          else por!.stats.reduced++;
         }
         tr = undefined;
         phase = 'state';

@@ -19,6 +19,7 @@
 import type { PropertyEntry } from '../spec/model.ts';
 import type { PropertyResult, Trace } from '../spec/results.ts';
 import type { BuiltModel } from '../spec/spec.ts';
+import { undecided } from '../spec/property-result.ts';
 import type { Codec } from '../state/codec.ts';
 import { symmetryFor, type Symmetry } from '../state/symmetry.ts';
 import { concreteTrace } from './concrete-trace.ts';
@@ -57,13 +58,8 @@ export function symmetryReduction(built: BuiltModel, codec: Codec, store: Visite
 
 /** A temporal property's result when the search was reduced. */
 export function temporalNotChecked(p: PropertyEntry): PropertyResult {
-  return {
-    property: p.name,
-    kind: p.kind,
-    verdict: 'unknown',
-    coverage: {
-      kind: 'not-checked',
-      reason: `${p.kind} properties are not checked under symmetry reduction (fairness is lost in the quotient); run without --symmetry`,
-    },
-  };
+  return undecided(p, {
+    kind: 'not-checked',
+    reason: `${p.kind} properties are not checked under symmetry reduction (fairness is lost in the quotient); run without --symmetry`,
+  });
 }

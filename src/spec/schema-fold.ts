@@ -6,7 +6,7 @@
 // error, so the compiler lists every place to update. The generic walks
 // (childTypes, anyType, leavesOf) are written once here with the same check.
 
-import type { ArrayType, BoolType, EnumType, Fields, IntType, OptionalType, RecordType, RefType, SetType, Type } from './schema.ts';
+import type { ArrayType, BoolType, Domain, EnumType, Fields, IntType, OptionalType, RecordType, RefType, SetType, Type } from './schema.ts';
 
 /** The schema kinds: 'bool' | 'int' | ... */
 export type TypeKind = Type['kind'];
@@ -124,13 +124,15 @@ export interface SchemaLeaf {
   readonly type: Exclude<Type, { kind: 'record' | 'array' }>;
   readonly path: TypePath;
   readonly name: string;
+  /** Per step of `path`: the domain indexing that array, if any (undefined for a record field). */
+  readonly indexedBy: readonly (Domain | undefined)[];
 }
 
 /** The leaves of a type in schema order (records by field, arrays by index). */
 export function leavesOf(root: Type): SchemaLeaf[] {
   const out: SchemaLeaf[] = [];
-  const walk = (t: Type, path: TypePath, name: string): void => {
-    const leaf = (u: SchemaLeaf['type']): void => void out.push({ type: u, path, name });
+  const walk = (t: Type, path: TypePath, name: string, indexedBy: readonly (Domain | undefined)[]): void => {
+    const leaf = (u: SchemaLeaf['type']): void => void out.push({ type: u, path, name, indexedBy });
     matchType<void>(t, {
       bool: leaf,
       int: leaf,
@@ -139,14 +141,14 @@ export function leavesOf(root: Type): SchemaLeaf[] {
       set: leaf,
       optional: leaf,
       array: (a) => {
-        for (let i = 0; i < a.length; i++) walk(a.elem, [...path, i], `${name}[${a.index ? a.index.names[i] : i}]`);
+        for (let i = 0; i < a.length; i++) walk(a.elem, [...path, i], `${name}[${a.index ? a.index.names[i] : i}]`, [...indexedBy, a.index]);
       },
       record: (r) => {
-        for (const [k, f] of Object.entries(r.fields)) walk(f, [...path, k], name ? `${name}.${k}` : k);
+        for (const [k, f] of Object.entries(r.fields)) walk(f, [...path, k], name ? `${name}.${k}` : k, [...indexedBy, undefined]);
       },
     });
   };
-  walk(root, [], '');
+  walk(root, [], '', []);
   return out;
 }
 

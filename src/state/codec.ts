@@ -166,12 +166,13 @@ function valueOf(l: Leaf, i: number, r: string): string {
   return t.kind === 'optional' ? `(${r} === 0 ? null : ${scalarCode(t.inner, `(${r} - 1)`, i)})` : `(${scalarCode(t, r, i)})`;
 }
 
-function decodeLeaf(l: Leaf, i: number, base: string): string {
+/** Code that decodes leaf l (index i) into the place `target` (a JS lvalue). */
+function decodeLeaf(l: Leaf, i: number, target: string): string {
   const raw = `((w${l.word} >>> ${l.shift}) & ${2 ** l.bits - 1})`;
   const t = l.type;
   // The set object itself is the container's (restored by a bound decoder).
-  if (t.kind === 'set') return `${access(base, l.path)}.bits = ${raw};`;
-  return `x = ${raw}; ${access(base, l.path)} = ${valueOf(l, i, 'x')};`;
+  if (t.kind === 'set') return `${target}.bits = ${raw};`;
+  return `x = ${raw}; ${target} = ${valueOf(l, i, 'x')};`;
 }
 
 function enumTables(leaves: readonly Leaf[]): { names: string[]; values: unknown[] } {
@@ -279,7 +280,7 @@ function compileCodec(schema: RecordType): Codec {
 
   const enums = enumTables(leaves);
   const loadWords = `const ${wordNames.map((n, k) => `${n} = w[off + ${k}]`).join(', ')}; let x;`;
-  const decodeBody = leaves.map((l, i) => decodeLeaf(l, i, 'o')).join('\n');
+  const decodeBody = leaves.map((l, i) => decodeLeaf(l, i, access('o', l.path))).join('\n');
   const decodeTo = new Function(...enums.names, `return function decodeTo(w, off, o) { ${loadWords}\n${decodeBody} };`)(
     ...enums.values,
   ) as (w: Uint32Array, off: number, o: any) => void;
@@ -304,15 +305,15 @@ function compileCodec(schema: RecordType): Codec {
     refs: conts.map((c) => c.path.reduce((acc: any, p) => acc[p], o)),
     sets: setLeaves.map(({ l }) => l.path.reduce((acc: any, p) => acc[p], o)),
   });
-  const holder = (path: readonly (string | number)[]): string => {
+  const holder = (path: readonly (string | number)[], p: string): string => {
     if (path.length === 0) return 'o';
     const i = contIndex.get(JSON.stringify(path));
     if (i === undefined) throw new Error(`unreachable: no container at ${path.join('.')}`);
-    return `R${i}`;
+    return `${p}${i}`;
   };
   const key = (p: string | number): string => (typeof p === 'number' ? `[${p}]` : `[${JSON.stringify(p)}]`);
   /** A leaf or container of o, reached through its canonical parent. */
-  const at = (path: readonly (string | number)[]): string => holder(path.slice(0, -1)) + key(path[path.length - 1]!);
+  const at = (path: readonly (string | number)[], p = 'R'): string => holder(path.slice(0, -1), p) + key(path[path.length - 1]!);
   const unpackRefs = [
     ...conts.map((_, i) => `R${i} = refs[${i}]`),
     ...setLeaves.map((_, j) => `T${j} = sets[${j}]`),
@@ -323,20 +324,22 @@ function compileCodec(schema: RecordType): Codec {
   const bindDecoder = (o: any): ((w: Uint32Array, off: number) => void) => {
     if (!decoderFactory) {
       // Restores o's canonical containers and set objects (an action may
-      // have replaced them), then writes every leaf.
-      const restoreSets = setLeaves.map(({ l }, j) => `${access('o', l.path)} = T${j};`).join('\n');
+      // have replaced them), then writes every leaf. Parents come first, so
+      // each container and leaf is reached through its canonical parent
+      // (one load, in a local) instead of a walk from the root.
+      const restoreSets = setLeaves.map(({ l }, j) => `${at(l.path, 'L')} = T${j};`).join('\n');
       const restore = conts
         .map((c, i) => {
-          const parent = access('o', c.path.slice(0, -1));
-          const k = c.path[c.path.length - 1]!;
-          const set = `${parent}[${typeof k === 'number' ? k : JSON.stringify(k)}] = R${i};`;
-          return c.type.kind === 'array' ? `${set} if (R${i}.length !== ${c.type.length}) R${i}.length = ${c.type.length};` : set;
+          const set = `${at(c.path, 'L')} = L${i};`;
+          return c.type.kind === 'array' ? `${set} if (L${i}.length !== ${c.type.length}) L${i}.length = ${c.type.length};` : set;
         })
         .join('\n');
+      const locals = conts.length ? `const ${conts.map((_, i) => `L${i} = R${i}`).join(', ')};` : '';
+      const body = leaves.map((l, i) => decodeLeaf(l, i, at(l.path, 'L'))).join('\n');
       decoderFactory = new Function(
         ...enums.names,
         `return function bind(o, refs, sets) { ${refDecl}
-          return function decodeBound(w, off) { ${loadWords}\n${restore}\n${restoreSets}\n${decodeBody} }; };`,
+          return function decodeBound(w, off) { ${loadWords} ${locals}\n${restore}\n${restoreSets}\n${body} }; };`,
       )(...enums.values);
     }
     const { refs, sets } = refsOf(o);
@@ -354,19 +357,34 @@ function compileCodec(schema: RecordType): Codec {
   };
 
   const compileSuccessorFactory = () => {
-    const moved = conts
-      .map((c, i) => `${at(c.path)} !== R${i}` + (c.type.kind === 'array' ? ` || R${i}.length !== ${c.type.length}` : ''))
-      .join(' ||\n');
+    const movedTest = (c: (typeof conts)[number], i: number): string =>
+      `${at(c.path, 'L')} !== L${i}` + (c.type.kind === 'array' ? ` || L${i}.length !== ${c.type.length}` : '');
     const raw = (l: Leaf): string => `((c${l.word} >>> ${l.shift}) & ${2 ** l.bits - 1})`;
     const keep = (l: Leaf): number => ~((2 ** l.bits - 1) * 2 ** l.shift) | 0;
-    const packChanged = leaves
-      .map((l, i) => {
-        const update = `n${l.word} = (n${l.word} & ${keep(l)}) | (x << ${l.shift}); D[nd++] = ${i};`;
-        if (l.type.kind === 'set')
-          return `v = ${at(l.path)}; if (v !== T${setIndex.get(i)} || v.bits !== ${raw(l)}) { ${packValue(l, i)} ${update} }`;
-        return `v = ${at(l.path)}; r = ${raw(l)}; if (v !== ${valueOf(l, i, 'r')}) { ${packValue(l, i)} ${update} }`;
-      })
-      .join('\n');
+    const packLeaf = (l: Leaf, i: number): string => {
+      const update = `n${l.word} = (n${l.word} & ${keep(l)}) | (x << ${l.shift}); D[nd++] = ${i};`;
+      if (l.type.kind === 'set')
+        return `v = ${at(l.path, 'L')}; if (v !== T${setIndex.get(i)} || v.bits !== ${raw(l)}) { ${packValue(l, i)} ${update} }`;
+      // A bool is its bit: one mask, no shift (most leaves of message-set specs).
+      if (l.type.kind === 'bool')
+        return `v = ${at(l.path, 'L')}; if (v !== ((c${l.word} & ${(1 << l.shift) | 0}) !== 0)) { ${packValue(l, i)} ${update} }`;
+      return `v = ${at(l.path, 'L')}; r = ${raw(l)}; if (v !== ${valueOf(l, i, 'r')}) { ${packValue(l, i)} ${update} }`;
+    };
+    // Each container is checked (not replaced, length kept) just before
+    // its own leaves are compared, so the loads of one container sit
+    // together; parents come first, so a child is reached only through a
+    // parent already checked. A replaced container sends pack to the slow
+    // path: what was compared before it is discarded.
+    const parentOf = (l: Leaf): number => (l.path.length === 1 ? -1 : contIndex.get(JSON.stringify(l.path.slice(0, -1)))!);
+    const leavesUnder = (ci: number): string =>
+      leaves
+        .map((l, i) => (parentOf(l) === ci ? packLeaf(l, i) : ''))
+        .filter(Boolean)
+        .join('\n');
+    const packChanged = [
+      leavesUnder(-1),
+      ...conts.map((c, ci) => `if (${movedTest(c, ci)}) { encode(o, next, 0); return; }\n${leavesUnder(ci)}`),
+    ].join('\n');
     const restoreLeaf = (l: Leaf, i: number): string => {
       if (l.type.kind === 'set') {
         const j = setIndex.get(i)!;
@@ -414,7 +432,7 @@ function compileCodec(schema: RecordType): Codec {
           let ${wordNames.map((_, k) => `n${k} = c${k}`).join(', ')}; let v, x, r;
           // A throw (a value out of range) may leave writes unexamined: undo all on reset.
           slow = true;
-          if (${moved || 'false'}) { encode(o, next, 0); return; }
+          ${conts.length ? `const ${conts.map((_, i) => `L${i} = R${i}`).join(', ')};` : ''}
           ${packChanged}
           slow = false;
           ${wordNames.map((_, k) => `next[${k}] = n${k};`).join(' ')}

@@ -18,7 +18,7 @@
 
 import type { Domain, RecordType, Type } from '../spec/schema.ts';
 import { layoutOf } from './layout.ts';
-import { matchType, typesIn } from '../spec/schema-fold.ts';
+import { leavesOf, matchType, typesIn } from '../spec/schema-fold.ts';
 
 export interface Symmetry {
   /** Symmetric domains the schema uses. */
@@ -29,18 +29,45 @@ export interface Symmetry {
   canonicalize(w: Uint32Array): void;
 }
 
-/** Leaf paths with, for each array step, the domain indexing it (if any). */
-function leafInfo(root: Type): { path: (string | number)[]; steps: (Domain | undefined)[]; type: Type }[] {
-  const out: { path: (string | number)[]; steps: (Domain | undefined)[]; type: Type }[] = [];
-  const walk = (t: Type, path: (string | number)[], steps: (Domain | undefined)[]): void => {
-    if (t.kind === 'record') {
-      for (const [k, ft] of Object.entries(t.fields as Record<string, Type>)) walk(ft, [...path, k], [...steps, undefined]);
-    } else if (t.kind === 'array') {
-      for (let i = 0; i < t.length; i++) walk(t.elem as Type, [...path, i], [...steps, t.index]);
-    } else out.push({ path, steps, type: t });
+/** A renaming: per symmetric domain, where each element goes. */
+type Renaming = ReadonlyMap<Domain, readonly number[]>;
+
+/**
+ * How a renaming maps a leaf's raw value (its index among the leaf's
+ * values): a lookup table, code over the raw value, or nothing. The fold's
+ * case table makes a new schema kind say how its values are renamed.
+ */
+type ValueRenaming = { readonly table: number[] } | { readonly code: (raw: string) => string } | undefined;
+
+function renameValue(t: Type, perm: Renaming): ValueRenaming {
+  const none = (): undefined => undefined;
+  const notLeaf = (u: Type): never => {
+    throw new Error(`internal: symmetry: ${u.kind} is not a leaf`);
   };
-  walk(root, [], []);
-  return out;
+  return matchType<ValueRenaming>(t, {
+    bool: none,
+    int: none,
+    enum: none,
+    // A ref's raw value is its element.
+    ref: (u) => {
+      const p = perm.get(u.domain);
+      return p && { table: p.slice() };
+    },
+    // A set is a bit per element: element i's bit moves to bit p[i].
+    set: (u) => {
+      const p = perm.get(u.domain);
+      return p && { code: (raw) => `(${p.map((to, i) => `(((${raw} >>> ${i}) & 1) << ${to})`).join(' | ')})` };
+    },
+    // Raw 0 is null, v + 1 the inner value v.
+    optional: (u) => {
+      const inner = renameValue(u.inner, perm);
+      if (!inner) return undefined;
+      if ('table' in inner) return { table: [0, ...inner.table.map((v) => v + 1)] };
+      return { code: (raw) => `(${raw} === 0 ? 0 : ${inner.code(`(${raw} - 1)`)} + 1)` };
+    },
+    array: notLeaf,
+    record: notLeaf,
+  });
 }
 
 function permutations(n: number): number[][] {
@@ -88,37 +115,29 @@ export function symmetryFor(schema: RecordType): Symmetry | undefined {
       throw new Error(`symmetry: the group of ${domains.map((x) => `${x.name} (${x.size})`).join(', ')} has more than ${MAX_GROUP} elements`);
   }
   const layout = layoutOf(schema);
-  const info = leafInfo(schema);
+  // The layout's leaves are the fold's, in the same order.
+  const info = leavesOf(schema);
   const leafAt = new Map(layout.leaves.map((l, i) => [l.path.map(String).join('\u0000'), i]));
   const W = layout.words;
 
-  const rename = (perm: Map<Domain, number[]>): ((w: Uint32Array, o: Uint32Array) => void) => {
+  const rename = (perm: Renaming): ((w: Uint32Array, o: Uint32Array) => void) => {
     const maps: number[][] = [];
     const lines: string[] = [];
     for (let k = 0; k < W; k++) lines.push(`o[${k}] = 0;`);
     layout.leaves.forEach((l, i) => {
-      const { path, steps, type } = info[i]!;
+      const { path, indexedBy, type } = info[i]!;
       const to = path.map((p, j) => {
-        const d = steps[j];
+        const d = indexedBy[j];
         return d && perm.has(d) ? perm.get(d)![p as number]! : p;
       });
       const dst = layout.leaves[leafAt.get(to.map(String).join('\u0000'))!]!;
       const mask = 2 ** l.bits - 1;
       let x = `((w[${l.word}] >>> ${l.shift}) & ${mask})`;
-      const refTo = type.kind === 'ref' ? type.domain : type.kind === 'optional' && type.inner.kind === 'ref' ? type.inner.domain : undefined;
-      if (refTo && perm.has(refTo)) {
-        const p = perm.get(refTo)!;
-        // Raw values: a ref is its element; an optional ref is 0 for null, element + 1.
-        const map = type.kind === 'ref' ? p.slice() : [0, ...p.map((v) => v + 1)];
-        maps.push(map);
+      const value = renameValue(type, perm);
+      if (value && 'table' in value) {
+        maps.push(value.table);
         x = `M${maps.length - 1}[${x}]`;
-      }
-      if (type.kind === 'set' && perm.has(type.domain)) {
-        // A set is a bit per element: element i's bit moves to bit p[i].
-        const p = perm.get(type.domain)!;
-        const raw = x;
-        x = `(${p.map((to, i) => `(((${raw} >>> ${i}) & 1) << ${to})`).join(' | ')})`;
-      }
+      } else if (value) x = value.code(x);
       if (l.bits > 0) lines.push(`o[${dst.word}] |= ${x} << ${dst.shift};`);
     });
     return new Function(...maps.map((_, i) => `M${i}`), `return function rename(w, o) { ${lines.join('\n')} };`)(...maps) as (

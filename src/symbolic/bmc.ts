@@ -4,7 +4,8 @@
 // was unsatisfiable at every smaller depth, so the first counterexample found
 // has the minimal number of steps, the length BFS finds.
 
-import type { Limit, PropertyResult, Trace } from '../spec/results.ts';
+import type { Coverage, Limit, PropertyResult, Trace } from '../spec/results.ts';
+import { decidingTraceKind, searchResult, settledBy, type ResultSubject } from '../spec/property-result.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
 import { throwSiteLine } from '../spec/throw-site.ts';
@@ -88,9 +89,7 @@ export class Unrolling {
   }
 }
 
-interface Target {
-  readonly name: string;
-  readonly kind: PropertyResult['kind'];
+interface Target extends ResultSubject {
   /** What to look for at depth d (the bad state, or the witness), if checkable there. */
   readonly at: (u: Unrolling, d: number) => ZBool | undefined;
 }
@@ -165,17 +164,7 @@ export async function bmc(
       }
       if (z.isTrue(m.eval(err, true))) reportError(sys, u, m, d);
       const hits = rest.filter((g) => z.isTrue(m.eval(g.f, true)));
-      for (const g of hits) {
-        const witness = g.t.kind === 'sometimes';
-        const kind = witness ? 'witness' : g.t.kind === 'deadlock' ? 'deadlock' : 'violation';
-        found.set(g.t.name, {
-          property: g.t.name,
-          kind: g.t.kind,
-          verdict: witness ? 'holds' : 'violated',
-          trace: u.trace(m, d, kind, g.t.name),
-          coverage: { kind: 'trace', steps: d },
-        });
-      }
+      for (const g of hits) found.set(g.t.name, settledBy(g.t, u.trace(m, d, decidingTraceKind(g.t.kind), g.t.name)));
       rest = rest.filter((g) => !hits.includes(g));
     }
     if (found.size === targets.length) break;
@@ -193,25 +182,15 @@ export async function bmc(
     // Runs are longer than the depth asked for: what was not found is unknown.
     if (d >= depth) break;
   }
-  const results = targets.map(
-    (t) =>
-      found.get(t.name) ??
-      (exhausted
-        ? {
-            property: t.name,
-            kind: t.kind,
-            verdict: t.kind === 'sometimes' ? ('violated' as const) : ('holds' as const),
-            coverage: { kind: 'exhaustive' as const, depth: d },
-          }
-        : {
-            property: t.name,
-            kind: t.kind,
-            // Runs longer than the depth were not looked at: like a depth limit in
-            // the explicit engine, this is incomplete, not a proof.
-            verdict: 'unknown' as const,
-            coverage: limit ? { kind: 'limit' as const, limit } : { kind: 'bounded' as const, depth: d },
-          }),
-  );
+  // No run is longer than d: nothing found is decided. Otherwise runs longer
+  // than the depth were not looked at: like a depth limit in the explicit
+  // engine, that is incomplete, not a proof.
+  const coverage: Coverage = exhausted
+    ? { kind: 'exhaustive', depth: d }
+    : limit
+      ? { kind: 'limit', limit }
+      : { kind: 'bounded', depth: d };
+  const results = targets.map((t) => found.get(t.name) ?? searchResult(t, undefined, coverage));
   return { results, depthReached: d, complete: exhausted, limit };
 }
 

@@ -4,6 +4,7 @@
 import type { BuiltModel } from '../spec/spec.ts';
 import type { RunResult, SolverStats, PropertyResult } from '../spec/results.ts';
 import { SpecError } from '../spec/errors.ts';
+import { undecided } from '../spec/property-result.ts';
 import type { Type } from '../spec/schema.ts';
 import { anyType } from '../spec/schema-fold.ts';
 import { ENGINES, engineNamed } from '../engines/registry.ts';
@@ -70,12 +71,7 @@ export async function checkSymbolic(full: BuiltModel, opts: SymbolicOptions): Pr
       validateTranslation(await symbolicSystem(built, { unboundedInts: true }), states);
   }
   for (const p of skipped)
-    properties.push({
-      property: p.name,
-      kind: p.kind,
-      verdict: 'unknown',
-      coverage: { kind: 'not-checked', reason: `${p.kind} properties are not checked by the symbolic engines` },
-    });
+    properties.push(undecided(p, { kind: 'not-checked', reason: `${p.kind} properties are not checked by the symbolic engines` }));
   const seconds = (performance.now() - t0) / 1000;
   const stats: SolverStats = { kind: 'solver', depth, seconds, solverSeconds, peakRssBytes: process.memoryUsage().rss };
   return {

@@ -15,6 +15,7 @@ import type { BuiltModel } from '../spec/spec.ts';
 import type { Coverage, IntMode, Limit, PropertyResult, Trace } from '../spec/results.ts';
 import { DEADLOCK_PROPERTY } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
+import { DEADLOCK_SUBJECT, nothingFound, settledBy, undecided } from '../spec/property-result.ts';
 import { newSolver, symbolicSystem, type SymSystem } from './system.ts';
 import { DEFAULT_DEPTH, Unrolling, bmc, reportError, timeoutLimit } from './bmc.ts';
 import { decodeAct, decodeState, replay } from './trace.ts';
@@ -103,12 +104,8 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     if (m === 'unknown' && ms === timeoutMs) limit = timeoutLimit(timeoutMs);
     return m;
   };
-  const timedOut = (name: string, kind: PropertyResult['kind'] = 'always'): PropertyResult => ({
-    property: name,
-    kind,
-    verdict: 'unknown',
-    coverage: { kind: 'limit', limit: timeoutLimit(timeoutMs) },
-  });
+  const timedOut = (name: string, kind: PropertyResult['kind'] = 'always'): PropertyResult =>
+    undecided({ name, kind }, { kind: 'limit', limit: timeoutLimit(timeoutMs) });
 
   if (opts.invariant !== undefined) {
     const p = bounded.props.find((q) => q.entry.name === opts.invariant);
@@ -130,14 +127,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   for (const p of always) {
     const m = await sat(bounded, z.And(bounded.init, z.Not(p.holds)));
     if (m === 'unknown') results.set(p.entry.name, timedOut(p.entry.name));
-    else if (m)
-      results.set(p.entry.name, {
-        property: p.entry.name,
-        kind: 'always',
-        verdict: 'violated',
-        trace: replay(bounded, 'violation', p.entry.name, [decodeState(bounded, m, bounded.X)], []),
-        coverage: { kind: 'trace', steps: 0 },
-      });
+    else if (m) results.set(p.entry.name, settledBy(p.entry, replay(bounded, 'violation', p.entry.name, [decodeState(bounded, m, bounded.X)], [])));
   }
 
   /** Invariants proven so far, used as lemmas; unbounded: proven for the unbounded system too. */
@@ -149,7 +139,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
   let strongest: Strongest | undefined;
   const holdsAll = (names: readonly string[]) => (sys: SymSystem) => invariant(sys, names).holds;
   const proven = (name: string, coverage: Inductive) => {
-    results.set(name, { property: name, kind: 'always', verdict: 'holds', coverage });
+    results.set(name, nothingFound({ name, kind: 'always' }, coverage));
     lemmas.push({ name, unbounded: coverage.ints === 'unbounded' });
   };
 
@@ -192,7 +182,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
 
   const ctis = new Map<string, { cti: Cti; sys: SymSystem; bounds?: boolean } | 'unknown'>();
   /** What a counterexample to induction covers. */
-  const ctiCoverage = (r: { bounds?: boolean }, k: number, of: 'property' | 'declared-invariant'): Coverage =>
+  const ctiCoverage = (r: { bounds?: boolean }, k: number, of: 'property' | 'declared-invariant'): Extract<Coverage, { kind: 'not-inductive' }> =>
     ({ kind: 'not-inductive', k, of: r.bounds ? 'declared-bounds' : of });
   /** How many lemmas there were when a property's CTI was found. */
   const lemmasAt = new Map<string, number>();
@@ -212,14 +202,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
           if (m === undefined) proven(p.entry.name, inductive(1, r.ints, [name]));
         }
       } else if (r === 'unknown') results.set(name, timedOut(name));
-      else
-        results.set(name, {
-          property: name,
-          kind: 'always',
-          verdict: 'unknown',
-          trace: ctiTrace(r.sys, r.cti, name),
-          coverage: ctiCoverage(r, 1, 'declared-invariant'),
-        });
+      else results.set(name, undecided({ name, kind: 'always' }, ctiCoverage(r, 1, 'declared-invariant'), ctiTrace(r.sys, r.cti, name)));
     }
   }
 
@@ -234,14 +217,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
       if (ok) proven(name, inductive(1, ok.ints, ok.by));
       else if (r.unknown) results.set(name, timedOut(name));
       else {
-        const trace = r.failed.get(name);
-        results.set(name, {
-          property: name,
-          kind: 'always',
-          verdict: 'unknown',
-          ...(trace ? { trace } : {}),
-          coverage: { kind: 'not-inductive', k: 1, of: 'property' },
-        });
+        results.set(name, undecided({ name, kind: 'always' }, { kind: 'not-inductive', k: 1, of: 'property' }, r.failed.get(name)));
       }
     }
     if (r.invariant && r.proven.size > 0)
@@ -314,15 +290,7 @@ export async function induction(built: BuiltModel, opts: SymbolicOptions, solver
     if (ctis.has(name))
       results.set(
         name,
-        r === 'unknown'
-          ? timedOut(name)
-          : {
-              property: name,
-              kind: 'always',
-              verdict: 'unknown',
-              trace: ctiTrace(r.sys, r.cti, name),
-              coverage: ctiCoverage(r, K, 'property'),
-            },
+        r === 'unknown' ? timedOut(name) : undecided({ name, kind: 'always' }, ctiCoverage(r, K, 'property'), ctiTrace(r.sys, r.cti, name)),
       );
   }
 
@@ -387,15 +355,10 @@ async function transitionProperty(
   const inv = strongest ? strongest.inv(sys) : z.Bool.val(true);
   // A step property that throws on a step is an error, not a verdict: the error terms count as a violation here.
   const m = await sat(sys, z.And(sys.enc.range(sys.X), inv, sys.next, z.Or(z.Not(holds), error)));
-  if (m === 'unknown') return { property: name, kind: 'transition', verdict: 'unknown', coverage: { kind: 'limit', limit: timeoutLimit(undefined) } };
-  if (!m) return { property: name, kind: 'transition', verdict: 'holds', coverage: inductive(1, strongest?.ints ?? 'bounded', strongest?.by) };
-  return {
-    property: name,
-    kind: 'transition',
-    verdict: 'unknown',
-    trace: cti(sys, m, name),
-    coverage: { kind: 'not-inductive', k: 1, of: 'step' },
-  };
+  const step = { name, kind: 'transition' } as const;
+  if (m === 'unknown') return undecided(step, { kind: 'limit', limit: timeoutLimit(undefined) });
+  if (!m) return nothingFound(step, inductive(1, strongest?.ints ?? 'bounded', strongest?.by));
+  return undecided(step, { kind: 'not-inductive', k: 1, of: 'step' }, cti(sys, m, name));
 }
 
 async function deadlockFreedom(
@@ -410,20 +373,10 @@ async function deadlockFreedom(
   const inv = strongest ? strongest.inv(sys) : z.Bool.val(true);
   const m = await sat(sys, z.And(sys.enc.range(sys.X), inv, sys.deadlock));
   if (m === undefined)
-    return {
-      result: { property: DEADLOCK_PROPERTY, kind: 'deadlock', verdict: 'holds', coverage: inductive(1, strongest?.ints ?? 'bounded', strongest?.by) },
-    };
+    return { result: nothingFound(DEADLOCK_SUBJECT, inductive(1, strongest?.ints ?? 'bounded', strongest?.by)) };
   const r = await bmc(sys, depth, solverSeconds, new Set([DEADLOCK_PROPERTY]), { deadlock: true, timeoutMs });
   const b = r.results[0]!;
   if (b.verdict === 'violated') return { result: b };
-  return {
-    result: {
-      property: DEADLOCK_PROPERTY,
-      kind: 'deadlock',
-      verdict: 'unknown',
-      // The proven invariants admit a deadlocked state; BMC found none within the depth.
-      coverage: r.limit ? { kind: 'limit', limit: r.limit } : { kind: 'bounded', depth },
-    },
-    limit: r.limit,
-  };
+  // The proven invariants admit a deadlocked state; BMC found none within the depth.
+  return { result: undecided(DEADLOCK_SUBJECT, r.limit ? { kind: 'limit', limit: r.limit } : { kind: 'bounded', depth }), limit: r.limit };
 }

@@ -6,6 +6,7 @@
 // arguments it is outside the modelling subset.
 
 import type { ts } from 'ts-morph';
+import type { OutsideKey } from './subset.ts';
 import { Filtered, SymBool, SymInt, describe, isSym, type Algebra, type BoolLike, type SVal } from './values.ts';
 
 /** What the evaluator offers the library (implemented by the Interpreter). */
@@ -36,8 +37,8 @@ export interface Evaluator {
   isConcrete(v: SVal): boolean;
   /** Whether the code may write to this object (it is not the current state or a constant). */
   isWritable(o: object): boolean;
-  /** An error: this construct is outside the modelling subset; `instead` says what to write. */
-  outside(node: ts.Node, construct: string, instead: string): never;
+  /** An error: this construct is outside the modelling subset; `which` is its entry in ./subset.ts's table (the doc line and the advice). */
+  outside(node: ts.Node, construct: string, which: OutsideKey): never;
   fail(node: ts.Node, what: string, instead?: string): never;
 }
 
@@ -84,7 +85,7 @@ const roundingOfInt: FunctionEntry['apply'] = (_ev, args) => (args[0] instanceof
 function objectListing(which: 'keys' | 'values' | 'entries'): FunctionEntry['apply'] {
   return (ev, args, node) => {
     const o = ev.materialize(args[0], node);
-    if (typeof o !== 'object' || o === null || isSym(o)) return ev.outside(node, `Object.${which} of ${describe(o)}`, 'use it on records');
+    if (typeof o !== 'object' || o === null || isSym(o)) return ev.outside(node, `Object.${which} of ${describe(o)}`, 'objectOfNonRecord');
     const r = which === 'keys' ? Object.keys(o) : which === 'values' ? Object.values(o) : Object.entries(o).map((kv) => ev.fresh(kv));
     return ev.fresh(r);
   };
@@ -131,7 +132,7 @@ export const LIBRARY_FUNCTIONS: readonly FunctionEntry[] = [
       if (Array.isArray(src)) items = [...src];
       else if (src && typeof src === 'object' && !isSym(src) && typeof (src as { length?: unknown }).length === 'number')
         items = new Array((src as { length: number }).length).fill(undefined);
-      else return ev.outside(node, `Array.from of ${describe(src)}`, 'use Array.from({ length: N }, f) with a constant N');
+      else return ev.outside(node, `Array.from of ${describe(src)}`, 'arrayFrom');
       if (cb !== undefined) items = items.map((v, i) => ev.call(cb, [v, i], node));
       return ev.fresh(items);
     },
@@ -165,7 +166,7 @@ function constantArgs(method: 'values' | 'slice' | 'concat' | 'flat', doc: strin
     method,
     doc,
     apply: (ev, arr, args, node) => {
-      if (!ev.isConcrete(args)) return ev.outside(node, `.${method}() with state-dependent arguments`, 'use constant arguments');
+      if (!ev.isConcrete(args)) return ev.outside(node, `.${method}() with state-dependent arguments`, 'stateArguments');
       if (method === 'values') return ev.fresh([...arr]);
       return ev.fresh((arr as any)[method](...args));
     },
@@ -246,7 +247,7 @@ export const ARRAY_METHODS: readonly MethodEntry<SVal[]>[] = [
     doc: 'writes v at the indexes from..to-1 (constants; default all)',
     apply: (ev, arr, args, node) => {
       const [v, from = 0, to = arr.length] = args as [SVal, number?, number?];
-      if (typeof from !== 'number' || typeof to !== 'number') return ev.outside(node, 'fill with state-dependent bounds', 'use constant bounds');
+      if (typeof from !== 'number' || typeof to !== 'number') return ev.outside(node, 'fill with state-dependent bounds', 'fillBounds');
       for (let i = from; i < to; i++) ev.setElem(arr, i, v, node);
       return arr;
     },
@@ -256,7 +257,7 @@ export const ARRAY_METHODS: readonly MethodEntry<SVal[]>[] = [
     method: 'push',
     doc: 'onto an array the code built, not under a state-dependent condition',
     apply: (ev, arr, args, node) => {
-      if (ev.alive !== true) return ev.outside(node, 'push under a state-dependent condition', 'build arrays of constant length');
+      if (ev.alive !== true) return ev.outside(node, 'push under a state-dependent condition', 'conditionalPush');
       if (!ev.isWritable(arr)) return ev.fail(node, 'push onto the state or a constant', 'arrays of the state have a fixed length');
       return arr.push(...args);
     },
@@ -297,7 +298,7 @@ export const FILTERED_METHODS: readonly MethodEntry<Filtered>[] = [
 ];
 
 /** What reads of a filter's result the subset takes: for messages (the evaluator reads .length and [k]). */
-export const FILTERED_READS = "use .length, [k], .some or .every of a filter, or count with reduce";
+export const FILTERED_READS = "use .length, [k] with a constant k, .some or .every of a filter, or count with reduce";
 
 /** The callback of a filtered array sees the element's index in it: how many passed before. */
 function filteredItems(ev: Evaluator, arr: Filtered) {

@@ -102,13 +102,20 @@ export class Algebra {
     readonly bits?: number,
   ) {}
 
+  /** Numerals made so far: the same few small numbers are asked for many thousand times. */
+  private readonly numerals = new Map<number, ZInt>();
+
   num(n: number): ZInt {
+    const known = this.numerals.get(n);
+    if (known) return known;
     if (!Number.isSafeInteger(n)) throw new MergeError(`the number ${n} is not an integer the symbolic engine can represent exactly`);
+    let v: ZInt;
     if (this.bits) {
       this.fits(n, n);
-      return this.z.BitVec.val(BigInt(n), this.bits) as unknown as ZInt;
-    }
-    return this.z.Int.val(n) as unknown as ZInt;
+      v = this.z.BitVec.val(BigInt(n), this.bits) as unknown as ZInt;
+    } else v = this.z.Int.val(n) as unknown as ZInt;
+    this.numerals.set(n, v);
+    return v;
   }
   /** Throws WidthError when [lo, hi] does not fit the width (unknown bounds are checked by overflow terms). */
   fits(lo: number, hi: number): void {

@@ -14,7 +14,7 @@ import type { PropertyEntry } from '../../spec/model.ts';
 import type { Transition } from '../../spec/transitions.ts';
 import { SpecError } from '../../spec/errors.ts';
 import { throwSiteLine } from '../../spec/throw-site.ts';
-import { codecFor, ValueRangeError, type Codec } from '../../state/codec.ts';
+import { codecFor, ValueRangeError, type Codec, type SuccessorEncoder } from '../../state/codec.ts';
 import { symmetryFor, type Symmetry } from '../../state/symmetry.ts';
 import { CTL, hashWords, type SharedStore } from './shared-store.ts';
 import { SpecHygiene } from '../hygiene.ts';
@@ -61,7 +61,11 @@ export class Expander {
   private readonly N: any;
   private readonly decodeS: (w: Uint32Array, off: number) => void;
   private readonly decodeN: (w: Uint32Array, off: number) => void;
+  /** N's successor encoder: per transition only the fields an action wrote are packed and undone. */
+  private readonly succ: SuccessorEncoder;
   private readonly next: Uint32Array;
+  /** Under symmetry: the canonical form of next, the store's key. */
+  private readonly key: Uint32Array;
   private readonly hygiene: SpecHygiene;
   private readonly transitions: readonly Transition[];
   /** always, sometimes, transition properties, in model order; deadlock is props.length. */
@@ -88,7 +92,9 @@ export class Expander {
     this.N = this.codec.create();
     this.decodeS = this.codec.bindDecoder(this.S);
     this.decodeN = this.codec.bindDecoder(this.N);
+    this.succ = this.codec.bindSuccessor(this.N);
     this.next = new Uint32Array(this.W);
+    this.key = new Uint32Array(this.W);
     this.transitions = built.transitions;
     this.props = model.properties;
     this.stateProps = [];
@@ -181,12 +187,16 @@ export class Expander {
   }
 
   private expand(cur: number, task: LevelTask, report: LevelReport): void {
-    const { W, S, N, next, transitions, store } = this;
+    const { W, S, N, next, transitions, store, succ } = this;
     const words = store.words;
     const base = cur * W;
     this.decodeS(words, base);
     const hygiene = this.hygiene;
     const sample = hygiene.sampled(cur);
+    // As in ../search.ts: incremental on most states; in full on sampled
+    // ones, where the checks below also catch a property that wrote into N.
+    if (sample) succ.loadAll(words, base);
+    else succ.load(words, base);
     let enabled = 0;
     let tr: Transition | undefined;
     let phase = 'guard';
@@ -201,12 +211,13 @@ export class Expander {
         }
         enabled++;
         phase = 'apply';
-        this.decodeN(words, base);
+        succ.reset(words, base);
         tr.fire(S, N);
         phase = 'encode';
-        this.codec.encode(N, next, 0);
+        succ.pack(words, base, next);
         report.generated++;
         if (sample) {
+          phase = 'apply';
           hygiene.unchanged(words, base);
           hygiene.sameTwice(tr, words, base, next);
         }
@@ -218,24 +229,33 @@ export class Expander {
             report.hits.push({ prop: p, idx: cur, steps: task.level, transition: t, next: Array.from(next) });
           }
         }
-        // Properties were judged on the successor itself (N); the store keeps its orbit's representative.
-        this.symmetry?.canonicalize(next);
-        const h = hashWords(next, 0, W);
+        if (sample && this.actionProps.length) hygiene.propertiesReadOnly(next);
+        // Properties were judged on the successor itself (N, next); the store keeps its orbit's representative.
+        let key = next;
+        if (this.symmetry) {
+          key = this.key;
+          key.set(next);
+          this.symmetry.canonicalize(key);
+        }
+        const h = hashWords(key, 0, W);
         // (maxStates is tested only when set: reading the shared count on every
         // successor would pull its cache line from the core inserting.)
         if (task.noInsert || (task.maxStates !== Infinity && store.count >= task.maxStates)) {
-          if (!store.has(next, h)) {
+          if (!store.has(key, h)) {
             report.limited = task.noInsert ? 'max-depth' : 'max-states';
             Atomics.store(store.ctl, CTL.stop, 1);
           }
           continue;
         }
-        const idx = store.insert(next, h, cur, t);
-        if (idx >= 0) this.checkState(idx, N, task.level, report.hits);
+        const idx = store.insert(key, h, cur, t);
+        if (idx >= 0) {
+          this.checkState(idx, N, task.level, report.hits);
+          if (sample) hygiene.propertiesReadOnly(next);
+        }
       }
       tr = undefined;
       phase = 'state';
-      hygiene.unchanged(words, base);
+      if (sample) hygiene.unchanged(words, base);
       const dl = this.props.length;
       if (enabled === 0 && this.checkDeadlock && this.found[dl] === 0) {
         phase = 'terminal';
