@@ -77,22 +77,31 @@ export function leafValues(schema: Type, state: unknown): LeafValue[] {
 
 /** Up to maxStates distinct states reachable from the initial ones, breadth first (the spec's own JavaScript). */
 export function sampleStates(built: BuiltModel, maxStates: number): unknown[] {
-  const seen = new Set<string>();
+  return sampleGraph(built, maxStates).states;
+}
+
+/** The sampled states and the steps between them (indices into states; at most MAX_EDGES). */
+export function sampleGraph(built: BuiltModel, maxStates: number): { states: unknown[]; edges: [number, number][] } {
+  const seen = new Map<string, number>();
   const out: unknown[] = [];
-  let frontier: unknown[] = [];
-  const add = (s: unknown) => {
+  const edges: [number, number][] = [];
+  let frontier: number[] = [];
+  const add = (s: unknown): number | undefined => {
     const k = JSON.stringify(s);
-    if (seen.has(k) || out.length >= maxStates) return;
-    seen.add(k);
+    const at = seen.get(k);
+    if (at !== undefined || out.length >= maxStates) return at;
+    seen.set(k, out.length);
     out.push(s);
-    frontier.push(s);
+    frontier.push(out.length - 1);
+    return out.length - 1;
   };
   for (const s of built.model.inits) add(s);
   while (frontier.length && out.length < maxStates) {
     const cur = frontier;
     frontier = [];
-    for (const s of cur)
+    for (const i of cur)
       for (const t of built.transitions) {
+        const s = out[i];
         let n: unknown;
         try {
           if (!t.enabled(s as never)) continue;
@@ -101,11 +110,15 @@ export function sampleStates(built: BuiltModel, maxStates: number): unknown[] {
         } catch {
           continue; // a spec error: the engines report it; the sample just stops there
         }
-        add(n);
+        const j = add(n);
+        if (j !== undefined && j !== i && edges.length < MAX_EDGES) edges.push([i, j]);
       }
   }
-  return out;
+  return { states: out, edges };
 }
+
+/** Sampled steps kept for infer-linear.ts (which leaves change together). */
+const MAX_EDGES = 200_000;
 
 export function generateCandidates(sys: SymSystem, opts: GenerateOptions = {}): Candidate[] {
   const maxStates = opts.maxStates ?? 20_000;
@@ -114,7 +127,8 @@ export function generateCandidates(sys: SymSystem, opts: GenerateOptions = {}): 
   const maxEnumValues = opts.maxEnumValues ?? 64;
   const { enc, z, X } = sys;
   const alg = enc.alg;
-  const states = sampleStates(sys.built, maxStates).map((s) => leafValues(enc.schema, s));
+  const graph = sampleGraph(sys.built, maxStates);
+  const states = graph.states.map((s) => leafValues(enc.schema, s));
   const n = states.length;
   if (n === 0) return [];
   const words = Math.ceil(n / 32);
@@ -175,7 +189,7 @@ export function generateCandidates(sys: SymSystem, opts: GenerateOptions = {}): 
     if (lo > leaf.type.min) out.push({ name: `${leaf.path} >= ${lo}`, term: alg.cmp('>=', x, alg.num(lo)) });
   });
   // Linear relations (counts: refcount = mappings + references), before the many binary ones.
-  for (const c of linearCandidates(sys, states, { maxCandidates: Math.max(0, Math.min(opts.maxLinear ?? 600, maxCandidates - out.length)) })) out.push(c);
+  for (const c of linearCandidates(sys, states, { edges: graph.edges, maxCandidates: Math.max(0, Math.min(opts.maxLinear ?? 600, maxCandidates - out.length)) })) out.push(c);
   const constant = new Set<number>();
   for (const atoms of atomsOf)
     for (const a of atoms) {

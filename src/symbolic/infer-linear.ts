@@ -30,7 +30,6 @@
 // a wrong proof. Output is deterministic (leaf order) and capped.
 
 import type { Type } from '../spec/schema.ts';
-import { matchType } from '../spec/schema-fold.ts';
 import type { SymSystem } from './system.ts';
 import type { ZBool, ZInt } from './z3.ts';
 
@@ -52,23 +51,14 @@ function places(schema: Type): LeafPlace[] {
   const out: LeafPlace[] = [];
   const walk = (t: Type, path: string, idx: LeafPlace['indices']): void => {
     const leaf = (p: string) => void out.push({ path: p, parent: path.replace(/(\.[^.[\]]+|\[\d+\])$/, ''), indices: idx });
-    matchType<void>(t, {
-      record: (r) => {
-        for (const [k, f] of Object.entries(r.fields)) walk(f, path ? `${path}.${k}` : k, idx);
-      },
-      array: (a) => {
-        for (let i = 0; i < a.length; i++) walk(a.elem, `${path}[${i}]`, a.index ? [...idx, { domain: a.index.name, i }] : idx);
-      },
-      optional: (o) => {
-        leaf(`${path}?null`);
-        walk(o.inner, path, idx);
-      },
-      bool: () => leaf(path),
-      int: () => leaf(path),
-      enum: () => leaf(path),
-      ref: () => leaf(path),
-      set: () => leaf(path),
-    });
+    // Only the composite kinds matter here; every other kind is one leaf (the encoding's order).
+    if (t.kind === 'record') for (const [k, f] of Object.entries(t.fields)) walk(f as Type, path ? `${path}.${k}` : k, idx);
+    else if (t.kind === 'array')
+      for (let i = 0; i < t.length; i++) walk(t.elem, `${path}[${i}]`, t.index ? [...idx, { domain: t.index.name, i }] : idx);
+    else if (t.kind === 'optional') {
+      leaf(`${path}?null`);
+      walk(t.inner, path, idx);
+    } else leaf(path);
   };
   walk(schema, '', []);
   return out;
@@ -80,6 +70,8 @@ interface Feature {
   /** Its value in sampled state s. */
   readonly at: (s: number) => 0 | 1;
   readonly term: () => ZBool;
+  /** The leaves it reads. */
+  readonly leaves: readonly number[];
 }
 
 export interface LinearOptions {
@@ -89,6 +81,8 @@ export interface LinearOptions {
   readonly maxControl?: number;
   /** Guarded fits per int leaf at most (default 3). */
   readonly maxGuards?: number;
+  /** Sampled steps (indices into the states): features of leaves that change with y are fitted first. */
+  readonly edges?: readonly (readonly [number, number])[];
 }
 
 /** |coefficient| and |constant| at most this (larger fits are noise, and must fit the bit-vector width). */
@@ -127,17 +121,20 @@ export function linearCandidates(sys: SymSystem, states: readonly LeafValue[][],
       name: `${base} === ${i}`,
       at: (s) => ((nf === undefined || val(s, nf) === false) && val(s, j) === i ? 1 : 0),
       term: () => (nf === undefined ? eqTerm(j, i) : z.And(z.Not(X[nf] as ZBool), eqTerm(j, i))),
+      leaves: nf === undefined ? [j] : [nf, j],
     };
   };
   const andFeature = (b: number, f: Feature): Feature => ({
     name: `${leaves[b]!.path} && ${f.name}`,
     at: (s) => (val(s, b) === true ? f.at(s) : 0),
     term: () => z.And(X[b] as ZBool, f.term()),
+    leaves: [b, ...f.leaves],
   });
   const atomFeature = (j: number, v: LeafValue): Feature => ({
     name: typeof v === 'boolean' ? (v ? '' : '!') + leaves[j]!.path : `${leaves[j]!.path} === ${JSON.stringify(v)}`,
     at: (s) => (val(s, j) === v ? 1 : 0),
     term: () => eqTerm(j, v),
+    leaves: [j],
   });
 
   // Control features: enum atoms seen in some but not all samples.
@@ -221,6 +218,26 @@ export function linearCandidates(sys: SymSystem, states: readonly LeafValue[][],
     });
   };
 
+  // Which leaves change in the sampled steps that change int leaf y: the count's causes (the thread that
+  // takes mmap_read_lock moves its own pc, not the others'). Fits over those features come first: among
+  // the many fits a small sample allows, that is the one that says why y changes.
+  const coChanging = new Map<number, Set<number>>();
+  for (const [a, b] of opts.edges ?? []) {
+    const changed: number[] = [];
+    for (let j = 0; j < leaves.length; j++) if (val(a, j) !== val(b, j)) changed.push(j);
+    for (const y of changed) {
+      if (!isInt(y)) continue;
+      let set = coChanging.get(y);
+      if (!set) coChanging.set(y, (set = new Set()));
+      for (const j of changed) set.add(j);
+    }
+  }
+  /** The features of leaves that change with y (none known: no narrowing). */
+  const causal = (j: number, fs: readonly Feature[]): Feature[] => {
+    const co = coChanging.get(j);
+    return co ? fs.filter((f) => f.leaves.some((l) => co.has(l))) : [];
+  };
+
   const all = Array.from({ length: n }, (_, s) => s);
   for (let j = 0; j < leaves.length; j++) {
     if (!isInt(j)) continue;
@@ -229,30 +246,41 @@ export function linearCandidates(sys: SymSystem, states: readonly LeafValue[][],
     const dom = place[j]!.indices;
     const refs = dom.length ? refsOf(dom[dom.length - 1]!.domain, dom[dom.length - 1]!.i) : [];
     let fitted = false;
-    for (const feats of [refs, control]) {
-      if (feats.length === 0) continue;
-      const f = fitLinear(all, feats, y);
-      if (f) {
-        equation(j, f, feats);
-        fitted = true;
-        break;
+    const tries = [causal(j, refs), refs, causal(j, control), control];
+    for (let k = 0; k < tries.length && !fitted; k++) {
+      const feats = tries[k]!;
+      if (feats.length === 0 || (k % 2 === 1 && feats.length === tries[k - 1]!.length)) continue;
+      // Both orders: the basic solution uses the earliest independent features, and which of "names page i"
+      // and "holds and names page i" a small sample tells apart from the other is luck; Houdini keeps what works.
+      for (const order of orders(feats)) {
+        const f = fitLinear(all, order, y);
+        if (f) {
+          equation(j, f, order);
+          fitted = true;
+        }
       }
     }
     if (fitted || refs.length === 0) continue;
-    // Guarded fits over the reference features.
+    // Guarded fits over the reference features (the causal ones first).
+    const causalRefs = causal(j, refs);
+    const guardFeats = causalRefs.length ? [...causalRefs, ...refs.filter((f) => !causalRefs.includes(f))] : refs;
     let used = 0;
     for (const g of guards) {
       if (used >= maxGuards || out.length >= maxCandidates) break;
       const yes = all.filter((s) => g.at(s) === 1);
       const no = all.filter((s) => g.at(s) === 0);
       if (yes.length === 0 || no.length === 0) continue;
-      const fy = fitLinear(yes, refs, y);
-      if (!fy) continue;
-      const fn = fitLinear(no, refs, y);
-      if (!fn) continue;
-      equation(j, fy, refs, g);
-      equation(j, fn, refs, g, true);
-      used++;
+      let any = false;
+      for (const order of orders(guardFeats)) {
+        const fy = fitLinear(yes, order, y);
+        if (!fy) continue;
+        const fn = fitLinear(no, order, y);
+        if (!fn) continue;
+        equation(j, fy, order, g);
+        equation(j, fn, order, g, true);
+        any = true;
+      }
+      if (any) used++;
     }
   }
 
@@ -304,6 +332,13 @@ export function linearCandidates(sys: SymSystem, states: readonly LeafValue[][],
       push(`${pa} <= ${pb}`, () => alg.cmp('<=', X[a] as ZInt, X[b] as ZInt));
   }
   return out;
+}
+
+/** The features as given, and with the products ([b && r === i]) before the plain ones. */
+function orders(fs: readonly Feature[]): Feature[][] {
+  const products = fs.filter((f) => f.leaves.length > 1 && f.name.includes(' && '));
+  if (products.length === 0 || products.length === fs.length) return [[...fs]];
+  return [[...fs], [...products, ...fs.filter((f) => !products.includes(f))]];
 }
 
 function nonConstant(f: Feature, n: number): boolean {
