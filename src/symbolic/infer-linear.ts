@@ -30,6 +30,7 @@
 // a wrong proof. Output is deterministic (leaf order) and capped.
 
 import type { Type } from '../spec/schema.ts';
+import { matchType } from '../spec/schema-fold.ts';
 import type { SymSystem } from './system.ts';
 import type { ZBool, ZInt } from './z3.ts';
 
@@ -51,14 +52,23 @@ function places(schema: Type): LeafPlace[] {
   const out: LeafPlace[] = [];
   const walk = (t: Type, path: string, idx: LeafPlace['indices']): void => {
     const leaf = (p: string) => void out.push({ path: p, parent: path.replace(/(\.[^.[\]]+|\[\d+\])$/, ''), indices: idx });
-    // Only the composite kinds matter here; every other kind is one leaf (the encoding's order).
-    if (t.kind === 'record') for (const [k, f] of Object.entries(t.fields)) walk(f as Type, path ? `${path}.${k}` : k, idx);
-    else if (t.kind === 'array')
-      for (let i = 0; i < t.length; i++) walk(t.elem, `${path}[${i}]`, t.index ? [...idx, { domain: t.index.name, i }] : idx);
-    else if (t.kind === 'optional') {
-      leaf(`${path}?null`);
-      walk(t.inner, path, idx);
-    } else leaf(path);
+    matchType<void>(t, {
+      record: (r) => {
+        for (const [k, f] of Object.entries(r.fields)) walk(f, path ? `${path}.${k}` : k, idx);
+      },
+      array: (a) => {
+        for (let i = 0; i < a.length; i++) walk(a.elem, `${path}[${i}]`, a.index ? [...idx, { domain: a.index.name, i }] : idx);
+      },
+      optional: (o) => {
+        leaf(`${path}?null`);
+        walk(o.inner, path, idx);
+      },
+      bool: () => leaf(path),
+      int: () => leaf(path),
+      enum: () => leaf(path),
+      ref: () => leaf(path),
+      set: () => leaf(path),
+    });
   };
   walk(schema, '', []);
   return out;
