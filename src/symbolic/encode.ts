@@ -10,7 +10,11 @@ import { matchType, typesIn } from '../spec/schema-fold.ts';
 import { Algebra, MergeError, SymBool, SymInt, SymOpt, SymStr, describe, type SVal } from './values.ts';
 import type { ZBool, ZExpr, ZInt } from './z3.ts';
 
-export interface Leaf {
+/**
+ * One Z3 variable of a state (named, not packed: the explicit engine's
+ * packed leaves are src/state/layout.ts's Leaf, with word and bit positions).
+ */
+export interface EncodedLeaf {
   readonly path: string;
   readonly type: Type;
   /** For the "is null" leaf of an optional. */
@@ -20,7 +24,7 @@ export interface Leaf {
 export class EncodingError extends Error {}
 
 export class StateEncoding {
-  readonly leaves: Leaf[] = [];
+  readonly leaves: EncodedLeaf[] = [];
 
   constructor(
     readonly schema: RecordType,
