@@ -10,7 +10,7 @@
 // taken when its run started, and rates are given per wall second and per
 // CPU second (user + system of the process that explored).
 //
-// BENCH_ONLY=startup,counters,paxos,liveness,kernel,kernel-rate,peers,symbolic
+// BENCH_ONLY=startup,counters,paxos,liveness,kernel,kernel-rate,peers,symbolic,infer
 // selects parts (default: all; kernel-rate is the fork-pin-cow-all line of
 // kernel alone).
 
@@ -207,5 +207,21 @@ if (want('symbolic') && existsSync(symbolicBench)) {
   const { runSymbolicBench } = await import(symbolicBench);
   console.log('');
   for (const l of await runSymbolicBench()) console.log(l);
+}
+// Proofs with no hand-written strengthening (--infer), per kernel property:
+// proven / CTI / unknown, CPU and wall seconds, queries. One variant per
+// spec (the current design, v5.19) keeps this to minutes; the whole sweep
+// is `npx tsx bench/infer-sweep.ts` (docs/kernel-induction.md).
+if (want('infer')) {
+  console.log('\n--infer on the kernel specs (v5.19; no hand-written strengthening)');
+  for (const spec of ['b0-', 'b2-', 'b4-', 'b5-']) {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench/infer-sweep.ts'), spec, 'v5.19'], {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    const rows = out.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| spec'));
+    for (const r of rows) console.log(r);
+  }
 }
 process.exit(mismatches ? 1 : 0);
