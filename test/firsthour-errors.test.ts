@@ -26,11 +26,23 @@ describe('a throw names its spec file:line in every engine', () => {
     ['parallel, a property', [`${FIX}/throwing-property.ts`, '--engine', 'parallel'], /property Small threw Error: property boom at two/, 'throwing-property.ts:16:28'],
     ['bmc, a property', [`${FIX}/throwing-property.ts`, '--engine', 'bmc'], /property Small threw property boom at two after step, step\n  in state: \{"x":2\}/, 'throwing-property.ts:16:28'],
     ['bmc, an action', [`${FIX}/throwing-action.ts`, '--engine', 'bmc'], /step throws after step, step: boom at two/, 'throwing-action.ts:13:30'],
+    // A counterexample to induction that is an error is first looked for
+    // in the reachable states (BMC to the witness depth): this throw is
+    // reachable, so induction reports it with its run, as BMC and BFS do.
+    [
+      'induction, an action that throws in a reachable state',
+      [`${FIX}/throwing-action.ts`, '--engine', 'induction'],
+      /step throws after step, step: boom at two/,
+      'throwing-action.ts:13:30',
+    ],
+    // Here the throw is at an odd x, which no run reaches but a
+    // counterexample to induction does, and BMC to the witness depth does
+    // not cover the 50 steps: the error stays that of a counterexample.
     [
       'induction, an action in a counterexample to induction',
-      [`${FIX}/throwing-action.ts`, '--engine', 'induction'],
-      /step threw boom at two\n  in a state of a counterexample to induction \(not necessarily reachable\)/,
-      'throwing-action.ts:13:30',
+      [`${FIX}/throwing-unreachable.ts`, '--engine', 'induction'],
+      /step threw odd x\n  in a state of a counterexample to induction \(not necessarily reachable\): \{"x":1\}/,
+      'throwing-unreachable.ts:16:34',
     ],
   ];
   for (const [what, args, message, site] of cases)
