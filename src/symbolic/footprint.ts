@@ -24,6 +24,7 @@ import type { BuiltModel } from '../spec/spec.ts';
 import type { PropertyEntry } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
 import { newSolver, symbolicSystem, type SymSystem } from './system.ts';
+import { LeafReader } from './slicing.ts';
 import { validateTranslation, VALIDATE_STATES } from './validate.ts';
 import { checkMaybe, simplify, type ZBool, type ZExpr } from './z3.ts';
 
@@ -69,37 +70,6 @@ const TRANSLATED = new Set(['always', 'sometimes', 'transition']);
 /** Per query: a transition whose error condition Z3 cannot decide in this time may err. */
 const QUERY_MS = 10_000;
 
-/** Leaf indices free in terms over X and X2 (X2's leaf i counts as leaf i). */
-class LeafSets {
-  private readonly leafOf = new Map<number, number>();
-  private readonly memo = new Map<number, readonly number[]>();
-
-  constructor(sys: SymSystem) {
-    sys.X.forEach((x, i) => this.leafOf.set(x.id(), i));
-    sys.X2.forEach((x, i) => this.leafOf.set(x.id(), i));
-  }
-
-  of(...terms: readonly ZExpr[]): Set<number> {
-    const out = new Set<number>();
-    for (const t of terms) for (const l of this.walk(t)) out.add(l);
-    return out;
-  }
-
-  private walk(e: ZExpr): readonly number[] {
-    const id = e.id();
-    const leaf = this.leafOf.get(id);
-    if (leaf !== undefined) return [leaf];
-    const known = this.memo.get(id);
-    if (known) return known;
-    const acc = new Set<number>();
-    const kids = (e as unknown as { children(): ZExpr[] }).children?.() ?? [];
-    for (const k of kids) for (const l of this.walk(k)) acc.add(l);
-    const r = [...acc];
-    this.memo.set(id, r);
-    return r;
-  }
-}
-
 /** The footprints of a built model's transitions and properties, or why there are none. */
 export async function footprintsOf(built: BuiltModel): Promise<FootprintResult> {
   const translated: BuiltModel = { ...built, properties: built.properties.filter((p) => TRANSLATED.has(p.kind)) };
@@ -121,7 +91,7 @@ export async function footprintsOf(built: BuiltModel): Promise<FootprintResult> 
 /** Footprints from a translated system (exported for tests). */
 export async function footprintsOfSystem(sys: SymSystem): Promise<Footprints> {
   const { z, enc, built } = sys;
-  const leaves = new LeafSets(sys);
+  const reader = new LeafReader(sys);
   const inRange = enc.range(sys.X);
   const solver = newSolver(sys, QUERY_MS);
   solver.add(inRange);
@@ -149,7 +119,7 @@ export async function footprintsOfSystem(sys: SymSystem): Promise<Footprints> {
     return !!th?.def.steps[label]?.either;
   };
 
-  const properties: PropertyFootprint[] = sys.props.map((p) => ({ name: p.entry.name, kind: p.entry.kind, reads: leaves.of(p.holds, p.error) }));
+  const properties: PropertyFootprint[] = sys.props.map((p) => ({ name: p.entry.name, kind: p.entry.kind, reads: reader.leaves(p.holds, p.error) }));
 
   // What the properties observe, in two ways.
   // Labels, state predicates over X: always and sometimes predicates and
@@ -177,7 +147,7 @@ export async function footprintsOfSystem(sys: SymSystem): Promise<Footprints> {
       else events.push(c);
     }
   }
-  const labelLeaves = leaves.of(...labels);
+  const labelLeaves = reader.leaves(...labels);
   const changesLabel = async (st: SymSystem['trans'][number], writes: ReadonlySet<number>): Promise<boolean> => {
     if (![...writes].some((j) => labelLeaves.has(j))) return false;
     const after = sys.X.map((x, i) => [x, st.next[i]!] as [ZExpr, ZExpr]);
@@ -216,15 +186,15 @@ export async function footprintsOfSystem(sys: SymSystem): Promise<Footprints> {
     const guardErr = guardErrorOf.get(t.label);
     const err = z.Or(st.throws, z.And(st.guard, z.Not(enc.range(st.next))), ...(guardErr ? [guardErr] : []));
     const mayErr = await possible(err);
-    const guardReads = leaves.of(st.guard);
+    const guardReads = reader.leaves(st.guard);
     const written = [...writes].map((j) => st.next[j]!);
-    const reads = leaves.of(st.guard, ...written);
+    const reads = reader.leaves(st.guard, ...written);
     // The error condition's reads: what the throw and guard errors read,
     // and the range check of the written leaves. (range(next) mentions
     // every leaf, but an unwritten one is in range in every stored state;
     // only an optional couples leaves: its null flag and its inner leaves.)
     if (mayErr) {
-      for (const l of leaves.of(st.throws, ...(guardErr ? [guardErr] : []))) reads.add(l);
+      for (const l of reader.leaves(st.throws, ...(guardErr ? [guardErr] : []))) reads.add(l);
       for (const j of writes) for (const l of coupled[j] ?? []) reads.add(l);
     }
     let visible = mayErr;
@@ -232,7 +202,7 @@ export async function footprintsOfSystem(sys: SymSystem): Promise<Footprints> {
       const fails = failsOn(st);
       if (await possible(fails)) {
         visible = true;
-        for (const l of leaves.of(fails)) reads.add(l);
+        for (const l of reader.leaves(fails)) reads.add(l);
       }
     }
     visible ||= await changesLabel(st, writes);

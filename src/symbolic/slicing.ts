@@ -20,13 +20,19 @@
 import type { SymSystem } from './system.ts';
 import type { ZExpr } from './z3.ts';
 
-/** Leaf indices read by some terms (memoised over the system's shared DAG). */
+/**
+ * Leaf indices read by some terms (memoised over the system's shared DAG):
+ * terms over the current state X and the next state X2, where X2's leaf i
+ * counts as leaf i (a transition property reads both). Used for the cones
+ * here and for partial-order reduction's footprints (footprint.ts).
+ */
 export class LeafReader {
   private readonly leafOf = new Map<number, number>();
   private readonly memo = new Map<number, readonly number[]>();
 
   constructor(sys: SymSystem) {
     sys.X.forEach((x, i) => this.leafOf.set(x.id(), i));
+    sys.X2.forEach((x, i) => this.leafOf.set(x.id(), i));
   }
 
   leaves(...terms: readonly ZExpr[]): Set<number> {
@@ -42,7 +48,6 @@ export class LeafReader {
     const known = this.memo.get(id);
     if (known) return known;
     const acc = new Set<number>();
-    // Iterative over children; deep nesting (long Or chains) would overflow a recursive walk.
     const kids = (e as unknown as { children(): ZExpr[] }).children?.() ?? [];
     for (const k of kids) for (const l of this.of(k)) acc.add(l);
     const r = [...acc];
