@@ -18,6 +18,7 @@
 //    the explicit engine is printed as DISAGREES and makes the bench exit 1.
 // Figures only: nothing here asserts a time.
 
+import { SpecError } from '../src/spec/errors.ts';
 import { fileURLToPath } from 'node:url';
 import type { Spec } from '../src/spec/spec.ts';
 import { checkSymbolic, disposeZ3 } from '../src/symbolic/index.ts';
@@ -98,9 +99,10 @@ export async function runSymbolicBench(): Promise<string[]> {
     const proofs: [string, string, string, string[]][] = [
       ['b2-rdma-fork', 'v5.19', 'inductive-pin-exclusive', ['P12-refcounts-exact']],
       ['b4-gup-fast-fork', 'v5.19', 'inductive-pin-exclusive', ['P6-pinned-is-exclusive']],
-      ['b2-rdma-fork', 'v5.19', 'infer', ['P12-refcounts-exact', 'P6-pinned-is-exclusive']],
-      ['b4-gup-fast-fork', 'v5.19', 'infer', ['P6-pinned-is-exclusive', 'P12-refcounts-exact']],
-      ['b4-gup-fast-fork', 'v5.19-no-wpseq', 'infer', ['P6-pinned-is-exclusive']],
+      // The --infer rows are bench/run.ts's 'infer' section: one child
+      // process per spec (bench/infer-sweep.ts). Here, after the rows above
+      // in the same Z3 context, b4's inference ran Z3's WebAssembly heap out
+      // of its 2 GB.
     ];
     for (const [file, variant, how, targets] of proofs) {
       const t1 = performance.now();
@@ -161,13 +163,21 @@ async function sweep(): Promise<string[]> {
   const t0 = performance.now();
   let runs = 0;
   const bad: string[] = [];
+  // A spec outside the modelling subset (coffee-can's `void`, the THP
+  // model) is listed, not a reason to stop the sweep.
+  const outside: string[] = [];
+  const cross = async (sp: Spec<any>, v: string, depth: number | undefined): Promise<void> => {
+    try {
+      bad.push(...(await crossCheck(sp.build(v), depth)));
+      runs++;
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      if (!outside.includes(sp.name)) outside.push(sp.name);
+    }
+  };
   for (const file of readdirSync(new URL('../specs/classic', import.meta.url)).filter((f) => f.endsWith('.ts')).sort()) {
     const sp = ((await import(`../specs/classic/${file}`)) as { default: Spec<any> }).default;
-    for (const v of sp.variants) {
-      const b = await crossCheck(sp.build(v), undefined);
-      bad.push(...b);
-      runs++;
-    }
+    for (const v of sp.variants) await cross(sp, v, undefined);
   }
   for (const file of readdirSync(new URL('../specs/mm', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.startsWith('fork-pin-cow-all')).sort()) {
     const sp = ((await import(`../specs/mm/${file}`)) as { default: Spec<any> }).default;
@@ -175,11 +185,11 @@ async function sweep(): Promise<string[]> {
       const ex = await explore(sp.build(v));
       const lengths = ex.properties.filter((p) => p.verdict === 'violated').map((p) => p.trace!.steps.length);
       if (lengths.length === 0) continue;
-      bad.push(...(await crossCheck(sp.build(v), Math.max(...lengths))));
-      runs++;
+      await cross(sp, v, Math.max(...lengths));
     }
   }
   out.push(`  cross-check sweep: ${runs} variants, BMC against BFS, ${sec((performance.now() - t0) / 1000)}`);
+  if (outside.length) out.push(`    outside the symbolic subset, not cross-checked: ${outside.join(', ')}`);
   for (const b of bad) out.push(`    DISAGREES ${b}`);
   if (bad.length) process.exitCode = 1;
   return out;
