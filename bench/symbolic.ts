@@ -183,7 +183,9 @@ async function sweep(): Promise<string[]> {
     const sp = ((await import(`../specs/mm/${file}`)) as { default: Spec<any> }).default;
     for (const v of sp.variants) {
       const ex = await explore(sp.build(v));
-      const lengths = ex.properties.filter((p) => p.verdict === 'violated').map((p) => p.trace!.steps.length);
+      // A temporal property's counterexample is a lasso (no finite trace), which
+      // BMC does not check.
+      const lengths = ex.properties.flatMap((p) => (p.verdict === 'violated' && p.trace ? [p.trace.steps.length] : []));
       if (lengths.length === 0) continue;
       await cross(sp, v, Math.max(...lengths));
     }
