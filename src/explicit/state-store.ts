@@ -109,19 +109,15 @@ export class StateStore implements VisitedStates {
   }
 
   has(s: Uint32Array): boolean {
-    return this.table[this.find(s, hashWords(s, 0, this.stateWords)) << 1] !== EMPTY;
+    return this.table[this.findAt(s, 0, hashWords(s, 0, this.stateWords)) << 1] !== EMPTY;
   }
 
   indexOf(s: Uint32Array): number {
-    return this.table[this.find(s, hashWords(s, 0, this.stateWords)) << 1]! - 1;
-  }
-
-  private find(s: Uint32Array, h: number): number {
-    return this.stateWords === 1 ? this.probeWord(s[0]!, h) : this.probe(s, h);
+    return this.table[this.findAt(s, 0, hashWords(s, 0, this.stateWords)) << 1]! - 1;
   }
 
   put(s: Uint32Array, parent: number, action: number): number {
-    return this.add(s, parent, action);
+    return this.putAt(s, 0, hashWords(s, 0, this.stateWords), parent, action);
   }
 
   /**
@@ -129,28 +125,67 @@ export class StateStore implements VisitedStates {
    * if it was already stored.
    */
   add(s: Uint32Array, parent: number, action: number): number {
+    return this.putAt(s, 0, hashWords(s, 0, this.stateWords), parent, action);
+  }
+
+  /** The hash putAt and hasAt expect for the state at s[off ..]. */
+  hashAt(s: Uint32Array, off: number): number {
+    return hashWords(s, off, this.stateWords);
+  }
+
+  /** has() for the state at s[off ..], whose hash (hashAt) is h. */
+  hasAt(s: Uint32Array, off: number, h: number): boolean {
+    return this.table[this.findAt(s, off, h) << 1] !== EMPTY;
+  }
+
+  private findAt(s: Uint32Array, off: number, h: number): number {
+    return this.stateWords === 1 ? this.probeWord(s[off]!, h) : this.probe(s, off, h);
+  }
+
+  /**
+   * Reads the table slot where each of the states with hashes h[0..m) would
+   * be looked up first. The loads are independent of each other, so the
+   * processor has them all in flight at once (memory-level parallelism);
+   * the lookups that follow (putAt) then find their slots in the cache
+   * instead of waiting for one random memory read after another. JavaScript
+   * has no prefetch instruction: this is one.
+   */
+  touch(h: Uint32Array, m: number): void {
+    const table = this.table;
+    const mask = this.mask;
+    let acc = 0;
+    for (let j = 0; j < m; j++) acc |= table[(h[j]! & mask) << 1]!;
+    this.touched = acc;
+  }
+  /** Keeps touch()'s loads observable, so the compiler cannot drop them. */
+  touched = 0;
+
+  /**
+   * add() for the state at s[off ..] whose hash (hashAt) is h: the search
+   * hashes a state's successors before it looks any of them up.
+   */
+  putAt(s: Uint32Array, off: number, h: number, parent: number, action: number): number {
     const W = this.stateWords;
-    const h = hashWords(s, 0, W);
-    const slot = W === 1 ? this.probeWord(s[0]!, h) : this.probe(s, h);
+    const slot = W === 1 ? this.probeWord(s[off]!, h) : this.probe(s, off, h);
     const table = this.table;
     if (table[slot << 1] !== EMPTY) return -1;
     const idx = this.count;
     if (idx === this.capacity) this.growArena();
     const words = this.words;
     const base = idx * W;
-    for (let k = 0; k < W; k++) words[base + k] = s[k]!;
+    for (let k = 0; k < W; k++) words[base + k] = s[off + k]!;
     this.parents[idx] = parent;
     this.actions[idx] = action;
     table[slot << 1] = idx + 1;
-    table[(slot << 1) + 1] = W === 1 ? s[0]! : h;
+    table[(slot << 1) + 1] = W === 1 ? s[off]! : h;
     this.count = idx + 1;
     // Grow at 3/4 full: linear probing degrades fast beyond that.
     if (this.count * 4 > (this.mask + 1) * 3) this.growTable();
     return idx;
   }
 
-  /** The slot holding s, or the empty slot where it belongs (linear probing). */
-  private probe(s: Uint32Array, h: number): number {
+  /** The slot holding the state at s[off ..], or the empty slot where it belongs (linear probing). */
+  private probe(s: Uint32Array, off: number, h: number): number {
     const W = this.stateWords;
     const words = this.words;
     const table = this.table;
@@ -162,7 +197,7 @@ export class StateStore implements VisitedStates {
       if (table[(slot << 1) + 1] === h) {
         const base = (e - 1) * W;
         let k = 0;
-        while (k < W && words[base + k] === s[k]) k++;
+        while (k < W && words[base + k] === s[off + k]) k++;
         if (k === W) return slot;
       }
       slot = (slot + 1) & mask;
