@@ -16,6 +16,7 @@
 // minutes, which is no hang.
 
 import { appendFileSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -54,24 +55,42 @@ setInterval(() => {
 }, 500);
 `;
 
+// Where this file's CPU time starts: here, before the test file is imported
+// (vitest runs the setup files again before each test file, also in a
+// process that runs several files one after another).
+const require = createRequire(import.meta.url);
+const cpuAtStart = process.cpuUsage();
+const childrenCpuAtStart = childrenCpuSeconds();
+let watchdog: Worker | undefined;
+
 beforeAll((suite) => {
   const file = (suite as { filepath?: string }).filepath ?? 'a test file';
   // unref: the watchdog never keeps a finished file's process alive.
-  new Worker(WATCHDOG, { eval: true, workerData: { file, budget: FILE_BUDGET_S } }).unref();
+  watchdog = new Worker(WATCHDOG, { eval: true, workerData: { file, budget: FILE_BUDGET_S } });
+  watchdog.unref();
 });
 
-// MMCHECK_TEST_CPU_LOG=<file>: each file appends its process's CPU seconds
-// (user + system, Z3's threads included) and those of the processes it
-// spawned (the CLI runs, a nested vitest), to
-// see where the suite's time goes on a machine too busy for wall-clock
-// figures to mean much.
-afterAll((suite) => {
+// MMCHECK_TEST_CPU_LOG=<file>: each file appends its CPU seconds (user +
+// system, Z3's threads included) and those of the processes it spawned (the
+// CLI runs, a nested vitest), to see where the suite's time goes on a
+// machine too busy for wall-clock figures to mean much.
+afterAll(async (suite) => {
+  // A process that runs the next file too must not keep this file's
+  // watchdog, which would judge the next file by this one's start.
+  await watchdog?.terminate();
+  // Nor its Z3: the next file gets a fresh context, as in a process of its
+  // own (a query aborted here would leave a shared one unusable).
+  if (Object.keys(require.cache).some((m) => m.includes('/node_modules/z3-solver/'))) {
+    const { disposeZ3 } = await import('../../src/symbolic/z3.ts');
+    await disposeZ3();
+  }
   const log = process.env.MMCHECK_TEST_CPU_LOG;
   if (!log) return;
-  const { user, system } = process.cpuUsage();
+  const { user, system } = process.cpuUsage(cpuAtStart);
   const file = (suite as { filepath?: string }).filepath ?? 'a test file';
   if (file.includes('/test/fixtures/')) return; // a nested run's fixture (vitest-watchdog.test.ts)
-  appendFileSync(log, `${((user + system) / 1e6).toFixed(2)}\t${childrenCpuSeconds().toFixed(2)}\t${file}\n`);
+  const children = childrenCpuSeconds() - childrenCpuAtStart;
+  appendFileSync(log, `${((user + system) / 1e6).toFixed(2)}\t${children.toFixed(2)}\t${process.pid}\t${file}\n`);
 });
 
 /**
