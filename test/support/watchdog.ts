@@ -75,15 +75,16 @@ beforeAll((suite) => {
 // CLI runs, a nested vitest), to see where the suite's time goes on a
 // machine too busy for wall-clock figures to mean much.
 afterAll(async (suite) => {
-  // A process that runs the next file too must not keep this file's
-  // watchdog, which would judge the next file by this one's start.
-  await watchdog?.terminate();
-  // Nor its Z3: the next file gets a fresh context, as in a process of its
-  // own (a query aborted here would leave a shared one unusable).
+  // A process that runs the next file too must not keep this file's Z3:
+  // the next file gets a fresh context, as in a process of its own (a query
+  // aborted here would leave a shared one unusable).
   if (Object.keys(require.cache).some((m) => m.includes('/node_modules/z3-solver/'))) {
     const { disposeZ3 } = await import('../../src/symbolic/z3.ts');
     await disposeZ3();
   }
+  // Nor this file's watchdog, which would judge the next file by this one's
+  // start. (Ended last: it still guards the disposal above.)
+  await watchdog?.terminate();
   const log = process.env.MMCHECK_TEST_CPU_LOG;
   if (!log) return;
   const { user, system } = process.cpuUsage(cpuAtStart);
