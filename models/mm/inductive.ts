@@ -21,9 +21,68 @@ export const INDUCTIVE_REFCOUNTS = 'inductive-refcounts';
 export const INDUCTIVE_PIN_EXCLUSIVE = 'inductive-pin-exclusive';
 export const INDUCTIVE_DEVICE_EXCLUSIVE = 'inductive-device-exclusive';
 
+/**
+ * The labels of the in-fault sub-path (fault.ts) under prefix p, spelt out
+ * once per prefix. The predicates below compare program counters with them
+ * in every state the explicit engine finds; building the eleven strings
+ * (and an array) anew at every comparison was most of the time the engine
+ * spent on the kernel specs. A table of constants, not a cache: it does not
+ * depend on any state, and the symbolic engine reads it as it reads any
+ * other constant of a model module.
+ */
+interface FaultPcs {
+  readonly all: readonly string[];
+  readonly copy: string;
+  readonly start: string;
+  readonly inv: string;
+  readonly relock: string;
+  readonly end: string;
+  readonly xLock: string;
+  readonly xStart: string;
+  readonly xInv: string;
+  readonly xRestore: string;
+  readonly xUnlock: string;
+  readonly xEnd: string;
+  /** faultBrackets' label sets: the COW bracket and the restore bracket, entered and past the callback. */
+  readonly cowInside: readonly string[];
+  readonly cowPost: readonly string[];
+  readonly xInside: readonly string[];
+  readonly xPost: readonly string[];
+}
+
+function spellFaultPcs(p: string): FaultPcs {
+  return {
+    all: faultLabels(p),
+    copy: `${p}Copy`,
+    start: `${p}Start`,
+    inv: `${p}Inv`,
+    relock: `${p}Relock`,
+    end: `${p}End`,
+    xLock: `${p}XLock`,
+    xStart: `${p}XStart`,
+    xInv: `${p}XInv`,
+    xRestore: `${p}XRestore`,
+    xUnlock: `${p}XUnlock`,
+    xEnd: `${p}XEnd`,
+    cowInside: [`${p}Inv`, `${p}Relock`, `${p}End`],
+    cowPost: [`${p}Relock`, `${p}End`],
+    xInside: [`${p}XInv`, `${p}XRestore`, `${p}XUnlock`, `${p}XEnd`],
+    xPost: [`${p}XRestore`, `${p}XUnlock`, `${p}XEnd`],
+  };
+}
+
+/** The prefixes of state.ts: the user store ('w'), slow GUP ('f'), the driver's GUP ('g'). */
+const FAULT_PCS: { readonly [prefix: string]: FaultPcs } = { w: spellFaultPcs('w'), f: spellFaultPcs('f'), g: spellFaultPcs('g') };
+
+function faultPcs(p: string): FaultPcs {
+  return FAULT_PCS[p] ?? spellFaultPcs(p);
+}
+
 /** A label of an in-fault sub-path (fault.ts) with prefix p. */
 function inFault(pc: string, p: string): boolean {
-  return faultLabels(p).some((l) => l === pc);
+  let found = false;
+  for (const l of faultPcs(p).all) found = found || pc === l;
+  return found;
 }
 
 /** Slow GUP steps that run with mmap_read_lock held (slowLock took it, slowUnlock drops it). */
@@ -92,12 +151,13 @@ function mmapWriters(s: ROState, m: number): number {
  * folio_try_get reference and, from the lock to the unlock, the folio lock.
  */
 function faultLocalsAgree(s: ROState, sc: Scenario, pc: string, p: string, old: number | null, nw: number | null): boolean {
-  const copying = pc === `${p}Start` || pc === `${p}Inv` || pc === `${p}Relock`;
-  const restoring = pc === `${p}XLock` || pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock`;
-  const locked = pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock`;
+  const L = faultPcs(p);
+  const copying = pc === L.start || pc === L.inv || pc === L.relock;
+  const restoring = pc === L.xLock || pc === L.xStart || pc === L.xInv || pc === L.xRestore || pc === L.xUnlock;
+  const locked = pc === L.xStart || pc === L.xInv || pc === L.xRestore || pc === L.xUnlock;
   let ok = true;
-  ok = ok && (inFault(pc, p) && pc !== `${p}XEnd` ? old !== null : old === null);
-  ok = ok && (copying || pc === `${p}End` ? nw !== null : nw === null);
+  ok = ok && (inFault(pc, p) && pc !== L.xEnd ? old !== null : old === null);
+  ok = ok && (copying || pc === L.end ? nw !== null : nw === null);
   ok = ok && !(copying && (old === nw || (nw !== null && ptesMapping(s, nw) > 0)));
   ok = ok && !(restoring && nw !== null);
   ok = ok && !(locked && old !== null && !s.page[old].lock);
@@ -123,8 +183,9 @@ function faultLocalsAgree(s: ROState, sc: Scenario, pc: string, p: string, old: 
  * remove_device_exclusive_entry path.
  */
 function faultStepsExist(pc: string, p: string, nfy: boolean, driver: boolean): boolean {
-  const mn = pc === `${p}Start` || pc === `${p}Inv` || pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XEnd`;
-  const dx = pc === `${p}XLock` || pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock` || pc === `${p}XEnd`;
+  const L = faultPcs(p);
+  const mn = pc === L.start || pc === L.inv || pc === L.xStart || pc === L.xInv || pc === L.xEnd;
+  const dx = pc === L.xLock || pc === L.xStart || pc === L.xInv || pc === L.xRestore || pc === L.xUnlock || pc === L.xEnd;
   return !(mn && !nfy) && !(dx && !driver);
 }
 
@@ -393,10 +454,11 @@ interface Brackets {
 
 /** A fault sub-path with prefix p (fault.ts): the COW bracket and, where the restore notifies, the restore bracket. */
 function faultBrackets(pc: string, p: string, nfy: boolean, xnfy: boolean): Brackets {
-  const cowIn = nfy ? at(pc, [`${p}Inv`, `${p}Relock`, `${p}End`]) : 0;
-  const cowPost = nfy ? at(pc, [`${p}Relock`, `${p}End`]) : 0;
-  const xIn = xnfy ? at(pc, [`${p}XInv`, `${p}XRestore`, `${p}XUnlock`, `${p}XEnd`]) : 0;
-  const xPost = xnfy ? at(pc, [`${p}XRestore`, `${p}XUnlock`, `${p}XEnd`]) : 0;
+  const L = faultPcs(p);
+  const cowIn = nfy ? at(pc, L.cowInside) : 0;
+  const cowPost = nfy ? at(pc, L.cowPost) : 0;
+  const xIn = xnfy ? at(pc, L.xInside) : 0;
+  const xPost = xnfy ? at(pc, L.xPost) : 0;
   return { inside: cowIn + xIn, post: cowPost + xPost };
 }
 
@@ -658,7 +720,8 @@ export function driverAgrees(s: ROState, k: MmConfig): boolean {
 
 /** A fault of this thread (prefix p) holds folio_lock(page) (remove_device_exclusive_entry, XLock to XUnlock). */
 function faultLocks(pc: string, p: string, old: number | null, page: number): number {
-  const locked = pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock`;
+  const L = faultPcs(p);
+  const locked = pc === L.xStart || pc === L.xInv || pc === L.xRestore || pc === L.xUnlock;
   return locked && old === page ? 1 : 0;
 }
 
