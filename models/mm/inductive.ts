@@ -365,7 +365,17 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
  * trace); docs/kernel-induction.md lists where it is inductive.
  */
 export function inductivePinExclusive(s: ROState, sc: Scenario, k: MmConfig): boolean {
-  let ok = inductiveRefcounts(s, sc) && pinnedIsExclusive(s, sc);
+  return inductiveRefcounts(s, sc) && pinExclusiveBeyondRefcounts(s, sc, k);
+}
+
+/**
+ * Conjuncts 5-12 of inductive-pin-exclusive: what it adds to
+ * inductive-refcounts. The property is registered as strengthening
+ * inductive-refcounts (addInductivePinExclusive), so the explicit engine
+ * evaluates inductive-refcounts once per state for both.
+ */
+export function pinExclusiveBeyondRefcounts(s: ROState, sc: Scenario, k: MmConfig): boolean {
+  let ok = pinnedIsExclusive(s, sc);
   const fpc = s.fork.pc;
   const odd = fpc === 'wp' || fpc === 'dup' || fpc === 'copy' || fpc === 'seqEnd';
   const seq = s.mm[PARENT].wpSeq;
@@ -416,9 +426,14 @@ export function inductivePinExclusive(s: ROState, sc: Scenario, k: MmConfig): bo
   return ok;
 }
 
-/** Registers inductive-pin-exclusive on m (specs expect it where they expect P6). */
+/**
+ * Registers inductive-pin-exclusive on m (specs expect it where they expect
+ * P6): inductive-refcounts, registered before (addInductiveRefcounts), and
+ * conjuncts 5-12.
+ */
 export function addInductivePinExclusive(m: MmModel, sc: Scenario, k: MmConfig): void {
-  m.always(INDUCTIVE_PIN_EXCLUSIVE, (s) => inductivePinExclusive(s, sc, k), {
+  m.always(INDUCTIVE_PIN_EXCLUSIVE, (s) => pinExclusiveBeyondRefcounts(s, sc, k), {
+    strengthens: [INDUCTIVE_REFCOUNTS],
     doc: 'inductive strengthening of P6: inductive-refcounts, P6, writable => exclusive, MMF_HAS_PINNED while pinned',
   });
 }
