@@ -71,35 +71,33 @@ function spellFaultPcs(p: string): FaultPcs {
   };
 }
 
-/** The prefixes of state.ts: the user store ('w'), slow GUP ('f'), the driver's GUP ('g'). */
-const FAULT_PCS: { readonly [prefix: string]: FaultPcs } = { w: spellFaultPcs('w'), f: spellFaultPcs('f'), g: spellFaultPcs('g') };
+/** The prefixes of state.ts: the user store's fault ('w'), slow GUP's ('f'), the driver's GUP's ('g'). */
+const W_FAULT = spellFaultPcs('w');
+const F_FAULT = spellFaultPcs('f');
+const G_FAULT = spellFaultPcs('g');
 
-function faultPcs(p: string): FaultPcs {
-  return FAULT_PCS[p] ?? spellFaultPcs(p);
-}
-
-/** A label of an in-fault sub-path (fault.ts) with prefix p. */
-function inFault(pc: string, p: string): boolean {
+/** A label of the in-fault sub-path L (fault.ts). */
+function inFault(pc: string, L: FaultPcs): boolean {
   let found = false;
-  for (const l of faultPcs(p).all) found = found || pc === l;
+  for (const l of L.all) found = found || pc === l;
   return found;
 }
 
 /** Slow GUP steps that run with mmap_read_lock held (slowLock took it, slowUnlock drops it). */
 function holdsMmapRead(pc: string): boolean {
-  return pc === 'follow' || pc === 'fault' || pc === 'slowUnlock' || inFault(pc, 'f');
+  return pc === 'follow' || pc === 'fault' || pc === 'slowUnlock' || inFault(pc, F_FAULT);
 }
 
 /** A user store inside its fault (access took mmap_read_lock, store drops it). */
 function writeHoldsMmapRead(pc: string): boolean {
-  return pc === 'store' || inFault(pc, 'w');
+  return pc === 'store' || inFault(pc, W_FAULT);
 }
 
 /** The driver between mmap_read_lock (mlock) and mmap_read_unlock (munlock). */
 function driverHoldsMmapRead(pc: string): boolean {
   return (
     pc === 'gup' ||
-    inFault(pc, 'g') ||
+    inFault(pc, G_FAULT) ||
     pc === 'flock' ||
     pc === 'xStart' ||
     pc === 'xInv' ||
@@ -150,13 +148,12 @@ function mmapWriters(s: ROState, m: number): number {
  * folio's mapping reference); remove_device_exclusive_entry holds its
  * folio_try_get reference and, from the lock to the unlock, the folio lock.
  */
-function faultLocalsAgree(s: ROState, sc: Scenario, pc: string, p: string, old: number | null, nw: number | null): boolean {
-  const L = faultPcs(p);
+function faultLocalsAgree(s: ROState, sc: Scenario, pc: string, L: FaultPcs, old: number | null, nw: number | null): boolean {
   const copying = pc === L.start || pc === L.inv || pc === L.relock;
   const restoring = pc === L.xLock || pc === L.xStart || pc === L.xInv || pc === L.xRestore || pc === L.xUnlock;
   const locked = pc === L.xStart || pc === L.xInv || pc === L.xRestore || pc === L.xUnlock;
   let ok = true;
-  ok = ok && (inFault(pc, p) && pc !== L.xEnd ? old !== null : old === null);
+  ok = ok && (inFault(pc, L) && pc !== L.xEnd ? old !== null : old === null);
   ok = ok && (copying || pc === L.end ? nw !== null : nw === null);
   ok = ok && !(copying && (old === nw || (nw !== null && ptesMapping(s, nw) > 0)));
   ok = ok && !(restoring && nw !== null);
@@ -182,8 +179,7 @@ function faultLocalsAgree(s: ROState, sc: Scenario, pc: string, p: string, old: 
  * device-exclusive entry exists, so no fault takes the
  * remove_device_exclusive_entry path.
  */
-function faultStepsExist(pc: string, p: string, nfy: boolean, driver: boolean): boolean {
-  const L = faultPcs(p);
+function faultStepsExist(pc: string, L: FaultPcs, nfy: boolean, driver: boolean): boolean {
   const mn = pc === L.start || pc === L.inv || pc === L.xStart || pc === L.xInv || pc === L.xEnd;
   const dx = pc === L.xLock || pc === L.xStart || pc === L.xInv || pc === L.xRestore || pc === L.xUnlock || pc === L.xEnd;
   return !(mn && !nfy) && !(dx && !driver);
@@ -248,9 +244,9 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
     readers = readers + (m === PARENT && driverHoldsMmapRead(s.drv.pc) ? 1 : 0);
     ok = ok && s.mm[m].mmapR === readers && !(s.mm[m].mmapW && readers > 0);
     const w = s.user[m].write;
-    ok = ok && faultLocalsAgree(s, sc, w.pc, 'w', w.old, w.new);
+    ok = ok && faultLocalsAgree(s, sc, w.pc, W_FAULT, w.old, w.new);
   }
-  ok = ok && faultLocalsAgree(s, sc, s.drv.pc, 'g', s.drv.old, s.drv.new);
+  ok = ok && faultLocalsAgree(s, sc, s.drv.pc, G_FAULT, s.drv.old, s.drv.new);
   // The child's mm is used only while the child runs (fork fills in its
   // PTE before it returns): after exit, or a failed fork, which never
   // installed it, no PTE and no mmap_lock holder.
@@ -273,9 +269,9 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
       ok &&
       (nm || !(z === 'zStart' || z === 'zInv' || z === 'zClear' || z === 'zEnd')) &&
       (nm || !(mp === 'mpStart' || mp === 'mpInv' || mp === 'mpEnd')) &&
-      faultStepsExist(s.user[m].write.pc, 'w', nm, nfy);
+      faultStepsExist(s.user[m].write.pc, W_FAULT, nm, nfy);
   }
-  ok = ok && faultStepsExist(s.drv.pc, 'g', nfy, nfy);
+  ok = ok && faultStepsExist(s.drv.pc, G_FAULT, nfy, nfy);
   // Without a driver nothing device-exclusive or notifier-related ever happens.
   if (!sc.driver) {
     ok = ok && s.drv.pc === 'done' && s.drv.page === null && s.drv.leaked === null && s.dev.page === null && s.mn.active === 0;
@@ -286,7 +282,7 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
   for (let h = 0; h < sc.holders.length; h++) {
     const g = s.gup[h];
     const pc = g.pc;
-    ok = ok && faultLocalsAgree(s, sc, pc, 'f', g.old, g.new) && faultStepsExist(pc, 'f', nfy && sc.holders[h].owner === PARENT, nfy);
+    ok = ok && faultLocalsAgree(s, sc, pc, F_FAULT, g.old, g.new) && faultStepsExist(pc, F_FAULT, nfy && sc.holders[h].owner === PARENT, nfy);
     const before =
       pc === 'fastBegin' ||
       pc === 'fastSeq' ||
@@ -294,7 +290,7 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
       pc === 'slowLock' ||
       pc === 'follow' ||
       pc === 'fault' ||
-      inFault(pc, 'f');
+      inFault(pc, F_FAULT);
     const grabbing = pc === 'fastRecheck' || pc === 'fastSeqCheck';
     ok =
       ok &&
@@ -467,9 +463,8 @@ interface Brackets {
   post: number;
 }
 
-/** A fault sub-path with prefix p (fault.ts): the COW bracket and, where the restore notifies, the restore bracket. */
-function faultBrackets(pc: string, p: string, nfy: boolean, xnfy: boolean): Brackets {
-  const L = faultPcs(p);
+/** The fault sub-path L (fault.ts): the COW bracket and, where the restore notifies, the restore bracket. */
+function faultBrackets(pc: string, L: FaultPcs, nfy: boolean, xnfy: boolean): Brackets {
   const cowIn = nfy ? at(pc, L.cowInside) : 0;
   const cowPost = nfy ? at(pc, L.cowPost) : 0;
   const xIn = xnfy ? at(pc, L.xInside) : 0;
@@ -497,12 +492,12 @@ function parentBrackets(s: ROState, sc: Scenario, k: MmConfig): Brackets {
     inside = inside + at(d, ['xInv', 'install', 'xEnd']);
     post = post + (k.ownerFilter ? 0 : at(d, ['install', 'xEnd']));
   }
-  const w = faultBrackets(s.user[PARENT].write.pc, 'w', nfy, xnfy);
-  const g = faultBrackets(s.drv.pc, 'g', nfy, xnfy);
+  const w = faultBrackets(s.user[PARENT].write.pc, W_FAULT, nfy, xnfy);
+  const g = faultBrackets(s.drv.pc, G_FAULT, nfy, xnfy);
   inside = inside + w.inside + g.inside;
   post = post + w.post + g.post;
   for (let h = 0; h < sc.holders.length; h++) {
-    const f = faultBrackets(s.gup[h].pc, 'f', nfy && sc.holders[h].owner === PARENT, xnfy && sc.holders[h].owner === PARENT);
+    const f = faultBrackets(s.gup[h].pc, F_FAULT, nfy && sc.holders[h].owner === PARENT, xnfy && sc.holders[h].owner === PARENT);
     inside = inside + f.inside;
     post = post + f.post;
   }
@@ -564,7 +559,7 @@ function driverInstallsAhead(s: ROState): number {
   const rounds = s.drv.tries < MAX_TRIES ? MAX_TRIES - s.drv.tries : 0;
   if (pc === 'done') return 0;
   if (pc === 'begin') return rounds;
-  const beforeInstall = pc === 'wait' || pc === 'mlock' || pc === 'gup' || inFault(pc, 'g') || pc === 'flock' || pc === 'xStart' || pc === 'xInv' || pc === 'install';
+  const beforeInstall = pc === 'wait' || pc === 'mlock' || pc === 'gup' || inFault(pc, G_FAULT) || pc === 'flock' || pc === 'xStart' || pc === 'xInv' || pc === 'install';
   return (beforeInstall ? 1 : 0) + rounds;
 }
 
@@ -713,7 +708,7 @@ export function notifierAgrees(s: ROState, sc: Scenario, k: MmConfig): boolean {
 export function driverAgrees(s: ROState, k: MmConfig): boolean {
   const d = s.drv;
   const dpc = d.pc;
-  const noFolio = dpc === 'begin' || dpc === 'wait' || dpc === 'mlock' || dpc === 'gup' || inFault(dpc, 'g');
+  const noFolio = dpc === 'begin' || dpc === 'wait' || dpc === 'mlock' || dpc === 'gup' || inFault(dpc, G_FAULT);
   const hasFolio =
     dpc === 'flock' || dpc === 'xStart' || dpc === 'xInv' || dpc === 'install' || dpc === 'lock' || dpc === 'check' || dpc === 'map' || dpc === 'release';
   const lockedPc = hasFolio || dpc === 'xEnd' || dpc === 'munlock';
@@ -733,9 +728,8 @@ export function driverAgrees(s: ROState, k: MmConfig): boolean {
   return ok;
 }
 
-/** A fault of this thread (prefix p) holds folio_lock(page) (remove_device_exclusive_entry, XLock to XUnlock). */
-function faultLocks(pc: string, p: string, old: number | null, page: number): number {
-  const L = faultPcs(p);
+/** A fault of this thread (sub-path L) holds folio_lock(page) (remove_device_exclusive_entry, XLock to XUnlock). */
+function faultLocks(pc: string, L: FaultPcs, old: number | null, page: number): number {
   const locked = pc === L.xStart || pc === L.xInv || pc === L.xRestore || pc === L.xUnlock;
   return locked && old === page ? 1 : 0;
 }
@@ -749,9 +743,9 @@ export function folioLocksHeld(s: ROState, sc: Scenario): boolean {
   let ok = true;
   for (let p = 0; p < s.page.length; p++) {
     let n = (s.drv.locked && s.drv.page === p ? 1 : 0) + (s.drv.leaked === p ? 1 : 0);
-    n = n + faultLocks(s.drv.pc, 'g', s.drv.old, p);
-    for (let m = 0; m < s.user.length; m++) n = n + faultLocks(s.user[m].write.pc, 'w', s.user[m].write.old, p);
-    for (let h = 0; h < sc.holders.length; h++) n = n + faultLocks(s.gup[h].pc, 'f', s.gup[h].old, p);
+    n = n + faultLocks(s.drv.pc, G_FAULT, s.drv.old, p);
+    for (let m = 0; m < s.user.length; m++) n = n + faultLocks(s.user[m].write.pc, W_FAULT, s.user[m].write.old, p);
+    for (let h = 0; h < sc.holders.length; h++) n = n + faultLocks(s.gup[h].pc, F_FAULT, s.gup[h].old, p);
     ok = ok && n === (s.page[p].lock ? 1 : 0);
   }
   return ok;
