@@ -28,16 +28,17 @@
 import { createHash } from 'node:crypto';
 import { isBuiltin } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DYNAMIC_IMPORT } from './code-cache.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = join(ROOT, 'src') + sep;
 const INDEX = join(ROOT, 'src', 'index.ts');
 const CACHE = process.env.MMCHECK_TS_CACHE || join(ROOT, '.tmp', 'ts-cache');
 const BUNDLES = join(CACHE, 'bundles');
-// Bump when the build options below change: old manifests then never match.
-const FORMAT = 'mmcheck-bundle/1';
+// Old manifests never match a new format (and see OWN_CODE below).
+const FORMAT = 'mmcheck-bundle/2';
 // Coarse file times: a file changed this close to a build is checked by content.
 const RACY_NS = 3_000_000_000n;
 
@@ -50,7 +51,10 @@ function esbuildVersion() {
     return '?';
   }
 }
-const TOOLS = `${FORMAT}\0${esbuildVersion()}\0${process.versions.node}\0`;
+// This file and the runner decide what a bundle holds and how it is called:
+// an edit of either is a new key, as a new esbuild or Node is.
+const OWN_CODE = sha1(['bundle.mjs', 'code-cache.mjs'].map((f) => readFileSync(join(ROOT, 'bin', f), 'utf8')).join('\0'));
+const TOOLS = `${FORMAT}\0${esbuildVersion()}\0${process.versions.node}\0${OWN_CODE}\0`;
 
 /**
  * What a bundle was built from: [path, size, mtimeNs, ctimeNs, ino, sha1],
@@ -165,10 +169,11 @@ async function build(options) {
 const inputsOf = (metafile, hashes) => Object.keys(metafile.inputs).map((p) => fingerprint(resolve(ROOT, p), hashes));
 
 /**
- * The CLI bundle, built when missing or stale: { main, index } as file URLs,
- * or undefined when it cannot be built (a syntax error in src/, a read-only
- * tree): the caller then runs the sources through the module hooks, which
- * report such errors as before.
+ * The CLI bundle, built when missing or stale: { main, index }: the path of
+ * the CLI (CommonJS, run by ./code-cache.mjs) and the file URL of the public
+ * API's module; or undefined when it cannot be built (a syntax error in src/,
+ * a read-only tree): the caller then runs the sources
+ * through the module hooks, which report such errors as before.
  */
 export async function cliBundle() {
   // The bundle imports mmcheck's dependencies by name, found from where it lies.
@@ -182,7 +187,7 @@ export async function cliBundle() {
       return undefined;
     }
   }
-  return { main: pathToFileURL(m.outputs.main).href, index: pathToFileURL(m.outputs.index).href };
+  return { main: m.outputs.main, index: pathToFileURL(m.outputs.index).href };
 }
 
 // Small CommonJS packages every run loads: bundled, so Node compiles them in
@@ -192,38 +197,90 @@ const bundleSomePackages = {
   name: 'mmcheck-bundled-packages',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
+      // commander requires child_process (and with it net, dgram, streams:
+      // ~10 ms) only to run executable subcommands, which mmcheck has none of.
+      if (args.path === 'node:child_process' && args.importer.includes(`${sep}commander${sep}`))
+        return { path: 'child_process', namespace: VIRTUAL };
       if (BUNDLED_PACKAGES.has(args.path) || !args.importer.startsWith(ROOT)) return undefined;
       return { path: args.path, external: true };
     });
   },
 };
-// Bundled CommonJS requires Node's built-in modules through `require`.
-const REQUIRE = "import{createRequire as __mmcheckRequire}from'node:module';const require=__mmcheckRequire(import.meta.url);";
+
+// Modules of the CLI bundle that are no file: its entry point, and the
+// child_process that commander gets, loaded when first used.
+const VIRTUAL = 'mmcheck-virtual';
+const API = "Symbol.for('mmcheck.api')";
+const virtualModules = {
+  name: 'mmcheck-virtual-modules',
+  setup(b) {
+    b.onResolve({ filter: /^cli-entry$/ }, () => ({ path: 'cli-entry', namespace: VIRTUAL }));
+    b.onResolve({ filter: /^api$/, namespace: VIRTUAL }, () => ({ path: 'api', namespace: VIRTUAL }));
+    const contents = {
+      // The public API first, as one object the spec bundles' index.mjs reads
+      // (one instance of it: what the CLI uses is what a spec imports), then
+      // the CLI, which runs at once.
+      'cli-entry': `import 'api';\nimport ${JSON.stringify(join(ROOT, 'src/cli/main.ts'))};\n`,
+      api: `import * as api from ${JSON.stringify(INDEX)};\nglobalThis[${API}] = api;\n`,
+      child_process: "let cp;\nmodule.exports = new Proxy({}, { get: (_, k) => (cp ??= require('node:child_process'))[k] });\n",
+    };
+    b.onLoad({ filter: /.*/, namespace: VIRTUAL }, (args) => ({ contents: contents[args.path], resolveDir: ROOT, loader: 'js' }));
+  },
+};
+
+/** The public API as an ES module (what spec bundles import): the CLI bundle's object, under the export names of src/index.ts. */
+async function indexModule() {
+  const r = await build({ entryPoints: [INDEX], outfile: join(BUNDLES, 'index-out.mjs') });
+  const names = Object.values(r.metafile.outputs)[0].exports;
+  const lines = [`const api = globalThis[${API}];`, "if (api === undefined) throw new Error('mmcheck: the CLI bundle is not loaded');"];
+  names.forEach((n, i) => lines.push(`const _${i} = api[${JSON.stringify(n)}];`));
+  lines.push(`export { ${names.map((n, i) => `_${i} as ${JSON.stringify(n)}`).join(', ')} };`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * import() calls the bundle makes (packages, the user's modules by URL) go
+ * through the function ./code-cache.mjs passes in as DYNAMIC_IMPORT: V8 does
+ * not keep a script's dynamic-import callback across its code cache, and a
+ * plain import() in a script compiled from a cache throws "A dynamic import
+ * callback was not specified". What esbuild leaves as import() is only
+ * these calls (it has bundled every import of a file of src/); one that
+ * follows a dot would be a method named import, and then the build fails
+ * (the sources then run through the module hooks).
+ */
+export function routeDynamicImports(text) {
+  if (new RegExp(`\\b${DYNAMIC_IMPORT}\\b`).test(text) || /[.#]\s*import\s*\(/.test(text))
+    throw new Error(`the CLI bundle has ${DYNAMIC_IMPORT} or a method named import`);
+  return text.replace(/(?<![\w$.#])import\s*\(/g, `${DYNAMIC_IMPORT}(`);
+}
 
 async function buildCli(manifestPath) {
   // Before anything is read: an input changed after this is within RACY_NS.
   const builtNs = BigInt(Date.now()) * 1_000_000n;
   const hashes = new Map();
-  const tmpOut = join(BUNDLES, 'cli-out');
-  const r = await build({
-    entryPoints: { main: join(ROOT, 'src/cli/main.ts'), index: INDEX },
-    splitting: true,
-    outdir: tmpOut,
-    chunkNames: 'chunk-[hash]',
-    packages: undefined,
-    banner: { js: REQUIRE },
-    plugins: [bundleSomePackages, readInputs(hashes)],
-  });
-  const inputs = inputsOf(r.metafile, hashes);
-  // Frames in the bundle are mmcheck's own code: named under src/ (which
-  // src/spec/throw-site.ts skips when it looks for the user's line), not
-  // under the cache, where they would pass for user code.
-  const files = r.outputFiles.map((f) => ({
-    name: relative(tmpOut, f.path),
-    text: `${f.text}\n//# sourceURL=${pathToFileURL(join(SRC, `bundled.${basename(f.path)}`)).href}\n`,
-  }));
+  const [r, index] = await Promise.all([
+    build({
+      entryPoints: { main: 'cli-entry' },
+      // CommonJS, for the V8 code cache (./code-cache.mjs). What main.ts
+      // imports lazily stays lazy: esbuild puts it in the same file but
+      // runs it on the first import(); Node compiles a function only when
+      // it is first called.
+      format: 'cjs',
+      outdir: join(BUNDLES, 'cli-out'),
+      packages: undefined,
+      plugins: [virtualModules, bundleSomePackages, readInputs(hashes)],
+    }),
+    indexModule(),
+  ]);
+  const inputs = Object.keys(r.metafile.inputs)
+    .filter((p) => !p.startsWith(`${VIRTUAL}:`))
+    .map((p) => fingerprint(resolve(ROOT, p), hashes));
+  const files = [
+    { name: 'main.cjs', text: routeDynamicImports(r.outputFiles[0].text) },
+    { name: 'index.mjs', text: index },
+  ];
   const dir = join(BUNDLES, `cli-${sha1(files.map((f) => `${f.name}\0${f.text}`).join('\0'))}`);
-  if (!existsSync(join(dir, 'main.js'))) {
+  if (!existsSync(join(dir, 'main.cjs'))) {
     const tmpDir = `${dir}.${process.pid}.tmp`;
     rmSync(tmpDir, { recursive: true, force: true });
     for (const f of files) writeAtomic(join(tmpDir, f.name), f.text);
@@ -234,7 +291,7 @@ async function buildCli(manifestPath) {
       rmSync(tmpDir, { recursive: true, force: true });
     }
   }
-  const m = { format: FORMAT, builtNs: String(builtNs), inputs, outputs: { main: join(dir, 'main.js'), index: join(dir, 'index.js') } };
+  const m = { format: FORMAT, builtNs: String(builtNs), inputs, outputs: { main: join(dir, 'main.cjs'), index: join(dir, 'index.mjs') } };
   writeAtomic(manifestPath, JSON.stringify(m));
   return m;
 }
