@@ -39,6 +39,8 @@ const dynamicImport = (specifier, options) => import(specifier, options);
 // numbers in stack frames stay its own.
 const HEAD = `(function (exports, require, module, __filename, __dirname, ${DYNAMIC_IMPORT}) {\n`;
 const TAIL = '\n})';
+/** What V8 compiles for the bundle `source` (and what its cache is of). */
+export const compiledText = (source) => HEAD + source + TAIL;
 
 
 /** Where the code cache of the bundle `file` lies. */
@@ -76,7 +78,7 @@ export function writeCodeCache(path, textHash, data) {
  * here (Node's ES module loader, with any module hooks registered).
  */
 export function runCommonJs(file, filename) {
-  const text = HEAD + readFileSync(file, 'utf8') + TAIL;
+  const text = compiledText(readFileSync(file, 'utf8'));
   const textHash = sha1(text);
   const path = codeCachePath(file);
   const cachedData = process.env.MMCHECK_CODE_CACHE === '0' ? undefined : readCodeCache(path, textHash);
