@@ -1,4 +1,4 @@
-// bin/code-cache.mjs: the CLI bundle runs with a V8 code cache. What must
+// bin/code-cache.cjs: the CLI bundle runs with a V8 code cache. What must
 // hold: a cache is never used for a text other than the one it was made from
 // (V8's own check compares only the length: an in-place edit of the same
 // length would run the old bytecode, which the test below shows would
@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symli
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript, no declarations
-import { codeCachePath, compiledText, readCodeCache, writeCodeCache } from '../bin/code-cache.mjs';
+import { codeCachePath, compiledText, readCodeCache, writeCodeCache } from '../bin/code-cache.cjs';
 
 const ROOT = join(import.meta.dirname, '..');
 const WORK = mkdtempSync(join(ROOT, '.tmp', 'code-cache-'));
@@ -43,11 +43,16 @@ describe('the cache file', () => {
   });
 });
 
-function mmcheck(root: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function mmcheck(
+  root: string,
+  args: string[],
+  pre: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [join(root, 'bin/mmcheck.js'), ...args], {
+    const child = spawn(process.execPath, [...pre, join(root, 'bin/mmcheck.js'), ...args], {
       cwd: root,
-      env: { ...process.env, NO_COLOR: '1', MMCHECK_TS_CACHE: join(root, '.tmp', 'cache'), MMCHECK_BUNDLE: '1', MMCHECK_CODE_CACHE: '1' },
+      env: { ...process.env, NO_COLOR: '1', MMCHECK_TS_CACHE: join(root, '.tmp', 'cache'), MMCHECK_BUNDLE: '1', MMCHECK_CODE_CACHE: '1', ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -129,4 +134,20 @@ describe('a run of the bundled CLI', () => {
     const again = await run();
     expect(again.stdout).toBe(r.stdout);
   }, 180_000);
+
+  it('a warm default run requires the two bundles and no compiler, solver, esbuild or ES module loader', async () => {
+    const log = join(WORK, 'loaded.txt');
+    expect((await run()).code).toBe(0);
+    const r = await mmcheck(copy, args, ['-r', join(ROOT, 'test/fixtures/code-cache/loaded.cjs')], { MMCHECK_LOADED_LOG: log });
+    expect(r.code, r.stderr).toBe(0);
+    const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    // The log works: the CLI's public API and the spec's bundle were required.
+    expect(loaded.filter((f) => /[\\/]bundles[\\/]cli-[0-9a-f]+[\\/]api\.cjs$/.test(f))).toHaveLength(1);
+    expect(loaded.filter((f) => /[\\/]bundles[\\/]spec-[0-9a-f]+\.cjs$/.test(f))).toHaveLength(1);
+    expect(loaded.filter((f) => /\.[cm]?ts$/.test(f))).toEqual([]);
+    for (const heavy of ['typescript', 'ts-morph', 'z3-solver', 'esbuild', 'log-update'])
+      expect(loaded.filter((f) => f.includes(`node_modules/${heavy}/`)), heavy).toEqual([]);
+    // Node's ES module loader was not started (no module was imported).
+    expect(loaded.filter((m) => /^builtin:NativeModule internal\/modules\/esm\/(translators|module_job|resolve)$/.test(m))).toEqual([]);
+  }, 120_000);
 });
