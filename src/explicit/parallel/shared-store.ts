@@ -1,18 +1,34 @@
 // The state store of the parallel engine: the same layout as StateStore (an
 // arena of packed states, parent index and transition id per state, a
-// visited table of (index + 1, hash) pairs), but in SharedArrayBuffers that
-// every worker maps, with lock-free insertion:
+// visited table of (index + 1, key) pairs), but in SharedArrayBuffers that
+// every thread maps, with lock-free insertion:
 //   - an empty slot is claimed by compareExchange(0 -> BUSY); the winner
-//     takes the next arena index with Atomics.add, writes the state, its
-//     parent and transition, the hash, and then publishes index + 1 with
-//     Atomics.store (sequentially consistent: whoever loads the index sees
-//     the words written before it);
+//     takes the next index of its own block of the arena (below), writes
+//     the state, its parent and transition, the slot's key, and then
+//     publishes index + 1 with Atomics.store (sequentially consistent:
+//     whoever loads the index sees the words written before it);
 //   - a prober that meets BUSY waits for the index (a few stores away), then
-//     compares hash and words as usual.
-// Growth is never concurrent: workers check for room before they take a
-// chunk of the frontier (a chunk adds at most chunk x transitions states),
-// and when there is none they stop; the coordinator grows the buffers
-// between two runs and hands the new ones over.
+//     compares key and words as usual.
+// The key beside the index is the state's hash, or for one-word states the
+// word itself (as in ../state-store.ts): a probe that meets the state
+// decides without reading the arena.
+//
+// Blocks: each thread reserves arena indices `block` at a time (one
+// Atomics.add on the shared count per block, not per state) and fills them
+// alone. With one shared count, every insert of every thread wrote the same
+// cache line, and the two threads' states, parents and transitions sat in
+// the same lines of the arena, which moved between the cores on every
+// insert (1.5x the CPU of one thread on Counters). A thread closes its block
+// when it finishes a level: the indices it did not use are holes, marked by
+// a parent of HOLE, which the next level skips; they are never in the
+// table. A state inserted during level L still has an index above every
+// state of level L (blocks are reserved during L), which is all the level
+// structure needs (explore-parallel.ts).
+//
+// Growth is never concurrent: threads check for room before they take a
+// chunk of the frontier (a chunk adds at most chunk x transitions states,
+// plus one block), and when there is none they stop; the coordinator grows
+// the buffers between two runs and hands the new ones over.
 //
 // Fixed-size SharedArrayBuffers, not growable ones: on Node 20, typed arrays
 // over a growable SharedArrayBuffer were 4x slower in a probe loop.
@@ -23,18 +39,23 @@ export { hashWords };
 
 const EMPTY = 0;
 const BUSY = 0xffffffff;
+/** Parent of an unused index of a closed block (an initial state's parent is 0xffffffff). */
+export const HOLE = 0xfffffffe;
 
 /** Control words shared by all threads (Int32Array over a SharedArrayBuffer). */
-// One cache line (64 B) each: count is written on every insert by every
-// thread, and must not drag the others' lines along.
+// 128 bytes apart: count and cursor are written by every thread, and must
+// not drag the others' lines along (the buffer's start need not be 64-byte
+// aligned, so 64 apart could still share a line).
 export const CTL = {
-  /** Next arena index (= number of states stored). */
+  /** Next free arena index: states stored + holes + indices reserved in open blocks. */
   count: 0,
   /** Next frontier index to claim. */
-  cursor: 16,
+  cursor: 32,
   /** Non-zero: stop at the next chunk (limit, interrupt, error). */
-  stop: 32,
-  size: 48,
+  stop: 64,
+  /** Indices left unused in closed blocks. */
+  holes: 96,
+  size: 128,
 } as const;
 
 export interface StoreBuffers {
@@ -50,17 +71,27 @@ export class SharedStore {
   parents!: Uint32Array;
   actions!: Uint32Array;
   table!: Uint32Array;
+  /** The table as Int32, for Atomics.wait on a BUSY slot. */
+  private table32!: Int32Array;
   ctl: Int32Array;
   /** Slots - 1. */
   mask = 0;
   /** States the arena can hold. */
   capacity = 0;
+  /** One-word states: the slot's key is the word itself. */
+  private readonly oneWord: boolean;
+  /** This thread's open block: indices [blockNext, blockEnd) are its to fill. */
+  private blockNext = 0;
+  private blockEnd = 0;
+  /** Indices reserved per block (1: none wasted, for exact limits). */
+  block = 1;
 
   constructor(
     readonly stateWords: number,
     private buffers: StoreBuffers,
   ) {
     this.ctl = new Int32Array(buffers.ctl);
+    this.oneWord = stateWords === 1;
     this.attach(buffers);
   }
 
@@ -86,19 +117,26 @@ export class SharedStore {
     this.parents = new Uint32Array(b.parents);
     this.actions = new Uint32Array(b.actions);
     this.table = new Uint32Array(b.table);
+    this.table32 = new Int32Array(b.table);
     this.mask = this.table.length / 2 - 1;
     this.capacity = this.parents.length;
   }
 
+  /** Arena indices handed out (states, holes and open blocks): the end of the next level. */
   get count(): number {
     return Atomics.load(this.ctl, CTL.count);
+  }
+
+  /** States stored, once every block is closed (between levels). */
+  get distinct(): number {
+    return Atomics.load(this.ctl, CTL.count) - Atomics.load(this.ctl, CTL.holes);
   }
 
   get bytes(): number {
     return this.words.byteLength + this.parents.byteLength + this.actions.byteLength + this.table.byteLength;
   }
 
-  /** Room for `extra` more states in the arena and under 3/4 table load? */
+  /** Room for `extra` more indices in the arena and under 3/4 table load? */
   hasRoom(extra: number): boolean {
     const n = this.count + extra;
     return n <= this.capacity && n * 4 <= (this.mask + 1) * 3;
@@ -114,11 +152,26 @@ export class SharedStore {
     return this.find(s, h, true, parent, action);
   }
 
+  /**
+   * Ends this thread's block: its unused indices become holes. Every thread
+   * calls it when it finishes its share of a level, before it reports.
+   */
+  closeBlock(): void {
+    const n = this.blockEnd - this.blockNext;
+    if (n > 0) {
+      this.parents.fill(HOLE, this.blockNext, this.blockEnd);
+      Atomics.add(this.ctl, CTL.holes, n);
+    }
+    this.blockNext = this.blockEnd = 0;
+  }
+
   private find(s: Uint32Array, h: number, add: boolean, parent: number, action: number): number {
     const W = this.stateWords;
     const words = this.words;
     const table = this.table;
     const mask = this.mask;
+    const oneWord = this.oneWord;
+    const key = oneWord ? s[0]! : h;
     let slot = h & mask;
     for (;;) {
       const at = slot << 1;
@@ -126,17 +179,23 @@ export class SharedStore {
       if (e === EMPTY) {
         if (!add) return 0; // absent
         if (Atomics.compareExchange(table, at, EMPTY, BUSY) !== EMPTY) continue; // lost the race: look again
-        const idx = Atomics.add(this.ctl, CTL.count, 1);
+        if (this.blockNext === this.blockEnd) {
+          const b = Atomics.add(this.ctl, CTL.count, this.block);
+          this.blockNext = b;
+          this.blockEnd = b + this.block;
+        }
+        const idx = this.blockNext++;
         const base = idx * W;
         for (let k = 0; k < W; k++) words[base + k] = s[k]!;
         this.parents[idx] = parent;
         this.actions[idx] = action;
-        table[at + 1] = h;
+        table[at + 1] = key;
         Atomics.store(table, at, idx + 1);
         return idx;
       }
-      while (e === BUSY) e = Atomics.load(table, at);
-      if (table[at + 1] === h) {
+      if (e === BUSY) e = this.awaitIndex(at);
+      if (table[at + 1] === key) {
+        if (oneWord) return -1;
         const base = (e - 1) * W;
         let k = 0;
         while (k < W && words[base + k] === s[k]) k++;
@@ -147,9 +206,22 @@ export class SharedStore {
   }
 
   /**
+   * A slot claimed by another thread: its index is a few stores away, unless
+   * that thread was descheduled in between (a busy machine); then sleep in
+   * short waits instead of spinning through a time slice.
+   */
+  private awaitIndex(at: number): number {
+    let e = BUSY;
+    for (let spins = 0; (e = Atomics.load(this.table, at)) === BUSY; spins++)
+      if (spins > 100) Atomics.wait(this.table32, at, -1, 0.05);
+    return e;
+  }
+
+  /**
    * Coordinator only, with no worker running: makes room for `extra` more
-   * states. The arena grows by 1.5x (or to fit), the table doubles until
-   * under 3/4 load; entries move by their stored hash.
+   * indices. The arena grows by 1.5x (or to fit), the table doubles until
+   * under 3/4 load; entries move by their stored hash (one-word states: by
+   * the hash of the word in the slot).
    */
   grow(extra: number): void {
     const n = this.count + extra;
@@ -172,13 +244,20 @@ export class SharedStore {
       const t = new Uint32Array(table);
       const old = this.table;
       const mask = slots - 1;
+      const one = new Uint32Array(1);
       for (let i = 0; i < old.length; i += 2) {
         const e = old[i]!;
         if (e === EMPTY) continue;
-        let slot = old[i + 1]! & mask;
+        const key = old[i + 1]!;
+        let h = key;
+        if (this.oneWord) {
+          one[0] = key;
+          h = hashWords(one, 0, 1);
+        }
+        let slot = h & mask;
         while (t[slot << 1] !== EMPTY) slot = (slot + 1) & mask;
         t[slot << 1] = e;
-        t[(slot << 1) + 1] = old[i + 1]!;
+        t[(slot << 1) + 1] = key;
       }
       b.table = table;
     }

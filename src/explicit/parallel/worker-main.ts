@@ -9,6 +9,7 @@ import type { Spec } from '../../spec/spec.ts';
 import { SpecError } from '../../spec/errors.ts';
 import { SharedStore, type StoreBuffers } from './shared-store.ts';
 import { Expander, type LevelReport, type LevelTask } from './expander.ts';
+import { threadCpuMs } from './thread-cpu.ts';
 
 export interface WorkerInit {
   readonly file: string;
@@ -53,8 +54,9 @@ try {
   port.on('message', (m: ToWorker) => {
     try {
       if (m.buffers) store.attach(m.buffers);
-      const report: LevelReport = { generated: 0, hits: [], needRoom: false };
+      const report: LevelReport = { generated: 0, hits: [], needRoom: false, busyMs: 0 };
       expander.run(m.task, report);
+      if (m.task.measureCpu) report.cpuMs = threadCpuMs();
       port.postMessage({ type: 'done', report } satisfies FromWorker);
     } catch (e) {
       fail(e);
