@@ -67,7 +67,7 @@ export interface ParallelTiming {
   busyMs: number;
   /** Thread-milliseconds of the threads present at a level spent waiting for its end. */
   waitMs: number;
-  /** Wall time spent growing the store (one thread, the others idle). */
+  /** Wall time spent growing the store (between levels; ready threads rehash). */
   growMs: number;
   /** CPU time of each thread (coordinator first), start-up included; [] where unknown. */
   threadCpuMs: number[];
@@ -101,7 +101,11 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
   const foundBuf = new SharedArrayBuffer((props.length + 1) * 4);
   const found = new Int32Array(foundBuf);
   const W = layoutOf(built.model.schema).words;
-  const store = SharedStore.create(W, opts.capacity);
+  // The arena's address space is reserved up to half the memory limit
+  // (16 GB at most) and mapped as it fills: it is never copied to grow.
+  const store = opts.capacity
+    ? SharedStore.create(W, opts.capacity, T)
+    : SharedStore.reserve(W, T, Math.min(maxMemoryMB * 2 ** 19, 2 ** 34));
   // The coordinator expands levels itself until the workers are up.
   const local = new Expander(built, store, found, checkDeadlock, !!opts.symmetry);
 
@@ -124,7 +128,10 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
   };
 
   const inits = built.model.inits.length;
-  if (!store.hasRoom(inits)) store.grow(inits);
+  if (!store.hasRoom(inits)) {
+    const old = store.grow(inits);
+    if (old) store.rehash(old);
+  }
   const initHits: Hit[] = [];
   let generated = local.addInitials(initHits);
   take(initHits);
@@ -200,16 +207,27 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
   };
 
   const allReady = () => peers.length > 0 && peers.every((p) => p.ready);
-  const runOn = (peer: Peer, task: LevelTask): Promise<LevelReport> =>
-    new Promise((resolve, reject) => {
+  const send = (peer: Peer, msg: ToWorker): Promise<LevelReport> => {
+    const p = new Promise<LevelReport>((resolve, reject) => {
       peer.pending = { resolve, reject };
-      const msg: ToWorker = { type: 'run', task };
       if (peer.buffers !== store.shared) {
         msg.buffers = store.shared;
         peer.buffers = store.shared;
       }
       peer.worker.postMessage(msg);
     });
+    p.catch(() => {}); // awaited by the caller; not an unhandled rejection meanwhile
+    return p;
+  };
+  const runOn = (peer: Peer, task: LevelTask): Promise<LevelReport> => send(peer, { type: 'run', task });
+  /** Grows the store; a larger table is filled by every ready thread at once. */
+  const growStore = async (extra: number): Promise<void> => {
+    const old = store.grow(extra);
+    if (!old) return;
+    const helping = peers.filter((p) => p.ready).map((p) => send(p, { type: 'rehash', old: old.buffer as SharedArrayBuffer }));
+    store.rehash(old);
+    await Promise.all(helping);
+  };
 
   if (opts.awaitWorkers)
     while (peers.length && !allReady()) {
@@ -245,9 +263,7 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
           for (const p of peers)
             if (p.ready && !joined.has(p)) {
               joined.add(p);
-              const pr = runOn(p, task);
-              pr.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
-              running.push(pr);
+              running.push(runOn(p, task));
             }
         };
         join();
@@ -262,7 +278,7 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
         if (!rs.some((x) => x.needRoom) || Atomics.load(store.ctl, CTL.stop) !== 0) break;
         // Claimed chunks were expanded in full: the run goes on from the cursor.
         const g0 = performance.now();
-        store.grow(margin * 2 + Math.ceil(store.count / 2));
+        await growStore(margin * 2 + Math.ceil(store.count / 2));
         growMs += performance.now() - g0;
       }
       // (Growth is the coordinator's alone, between two runs: counted apart.)

@@ -30,6 +30,13 @@
 // plus one block), and when there is none they stop; the coordinator grows
 // the buffers between two runs and hands the new ones over.
 //
+// The arena is reserved at its largest at once (SharedStore.reserve): a
+// SharedArrayBuffer's pages are mapped lazily, so untouched capacity costs
+// address space, not memory, and the arena never has to be copied. Growth
+// copies were the expensive part: on this machine (a Firecracker VM) the
+// first write to a page costs ~40 us, 10 ms per MB, and each copy wrote a
+// whole new arena while every other thread waited.
+//
 // Fixed-size SharedArrayBuffers, not growable ones: on Node 20, typed arrays
 // over a growable SharedArrayBuffer were 4x slower in a probe loop.
 
@@ -55,7 +62,9 @@ export const CTL = {
   stop: 64,
   /** Indices left unused in closed blocks. */
   holes: 96,
-  size: 128,
+  /** Next slot of the old table to move, while the table grows. */
+  rehash: 128,
+  size: 160,
 } as const;
 
 export interface StoreBuffers {
@@ -69,7 +78,7 @@ export interface StoreBuffers {
 export class SharedStore {
   words!: Uint32Array;
   parents!: Uint32Array;
-  actions!: Uint32Array;
+  actions!: Uint16Array | Uint32Array;
   table!: Uint32Array;
   /** The table as Int32, for Atomics.wait on a BUSY slot. */
   private table32!: Int32Array;
@@ -95,16 +104,40 @@ export class SharedStore {
     this.attach(buffers);
   }
 
-  static create(stateWords: number, capacity = 1 << 14): SharedStore {
+  /**
+   * A store whose arena holds `capacity` states (transition ids of 2 bytes
+   * when there are fewer than 0xffff transitions) and whose table starts
+   * with room for `tableStates`.
+   */
+  static create(stateWords: number, capacity: number, transitions: number, tableStates = Math.min(capacity, 1 << 14)): SharedStore {
     let slots = 4;
-    while (slots * 3 < capacity * 4) slots *= 2;
+    while (slots * 3 < tableStates * 4) slots *= 2;
     return new SharedStore(stateWords, {
       words: new SharedArrayBuffer(capacity * stateWords * 4),
       parents: new SharedArrayBuffer(capacity * 4),
-      actions: new SharedArrayBuffer(capacity * 4),
+      actions: new SharedArrayBuffer(capacity * (transitions < 0xffff ? 2 : 4)),
       table: new SharedArrayBuffer(slots * 8),
       ctl: new SharedArrayBuffer(CTL.size * 4),
     });
+  }
+
+  /**
+   * The largest arena that fits `bytes` of address space (and Node's limits
+   * on one buffer), reserved now and mapped as it fills; a smaller one if
+   * the system refuses the reservation (it then grows by copying).
+   */
+  static reserve(stateWords: number, transitions: number, bytes: number): SharedStore {
+    const perState = stateWords * 4 + 4 + (transitions < 0xffff ? 2 : 4);
+    // A typed array holds at most 2^32 - 1 elements here; keep well below.
+    let capacity = Math.floor(Math.min(bytes / perState, 2 ** 31 / stateWords));
+    for (; capacity > 1 << 14; capacity = Math.floor(capacity / 4)) {
+      try {
+        return SharedStore.create(stateWords, capacity, transitions);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+      }
+    }
+    return SharedStore.create(stateWords, 1 << 14, transitions);
   }
 
   get shared(): StoreBuffers {
@@ -115,7 +148,7 @@ export class SharedStore {
     this.buffers = b;
     this.words = new Uint32Array(b.words);
     this.parents = new Uint32Array(b.parents);
-    this.actions = new Uint32Array(b.actions);
+    this.actions = b.actions.byteLength === this.parents.length * 2 ? new Uint16Array(b.actions) : new Uint32Array(b.actions);
     this.table = new Uint32Array(b.table);
     this.table32 = new Int32Array(b.table);
     this.mask = this.table.length / 2 - 1;
@@ -132,8 +165,10 @@ export class SharedStore {
     return Atomics.load(this.ctl, CTL.count) - Atomics.load(this.ctl, CTL.holes);
   }
 
+  /** Bytes in use: the arena up to its last index (the rest of its reservation is not mapped) and the table. */
   get bytes(): number {
-    return this.words.byteLength + this.parents.byteLength + this.actions.byteLength + this.table.byteLength;
+    const perState = this.stateWords * 4 + 4 + this.actions.BYTES_PER_ELEMENT;
+    return this.count * perState + this.table.byteLength;
   }
 
   /** Room for `extra` more indices in the arena and under 3/4 table load? */
@@ -218,12 +253,14 @@ export class SharedStore {
   }
 
   /**
-   * Coordinator only, with no worker running: makes room for `extra` more
-   * indices. The arena grows by 1.5x (or to fit), the table doubles until
-   * under 3/4 load; entries move by their stored hash (one-word states: by
-   * the hash of the word in the slot).
+   * Coordinator only, with no thread running: makes room for `extra` more
+   * indices. The arena grows by 1.5x (or to fit; only a store made smaller
+   * than its reservation does), the table doubles until under 3/4 load.
+   * Returns the old table when the table grew: its entries are still to be
+   * moved into the new one, by rehash() in every thread, before any thread
+   * probes it.
    */
-  grow(extra: number): void {
+  grow(extra: number): Uint32Array | undefined {
     const n = this.count + extra;
     const W = this.stateWords;
     const b = { ...this.buffers };
@@ -233,34 +270,56 @@ export class SharedStore {
       new Uint32Array(words).set(this.words);
       const parents = new SharedArrayBuffer(cap * 4);
       new Uint32Array(parents).set(this.parents);
-      const actions = new SharedArrayBuffer(cap * 4);
-      new Uint32Array(actions).set(this.actions);
+      const actions = new SharedArrayBuffer(cap * this.actions.BYTES_PER_ELEMENT);
+      new (this.actions.constructor as Uint16ArrayConstructor)(actions).set(this.actions);
       Object.assign(b, { words, parents, actions });
     }
     let slots = this.mask + 1;
     while (n * 4 > slots * 3) slots *= 2;
+    const old = this.table;
     if (slots !== this.mask + 1) {
-      const table = new SharedArrayBuffer(slots * 8);
-      const t = new Uint32Array(table);
-      const old = this.table;
-      const mask = slots - 1;
-      const one = new Uint32Array(1);
-      for (let i = 0; i < old.length; i += 2) {
+      b.table = new SharedArrayBuffer(slots * 8);
+      Atomics.store(this.ctl, CTL.rehash, 0);
+    }
+    this.attach(b);
+    return this.table !== old ? old : undefined;
+  }
+
+  /**
+   * Moves the entries of `old` into this (new, larger) table: every thread
+   * claims chunks of the old table from a shared cursor, so the threads
+   * share the work and the first writes to the new table's pages, which
+   * were most of a growth's time. Entries are distinct, so an entry only
+   * needs an empty slot, claimed by compareExchange; no thread reads a key
+   * until every thread is done (the coordinator's barrier). Entries move by
+   * their stored hash (one-word states: by the hash of the word).
+   */
+  rehash(old: Uint32Array): void {
+    const t = this.table;
+    const mask = this.mask;
+    const one = new Uint32Array(1);
+    const oneWord = this.oneWord;
+    const slots = old.length >> 1;
+    for (;;) {
+      const start = Atomics.add(this.ctl, CTL.rehash, REHASH_CHUNK);
+      if (start >= slots) return;
+      const end = Math.min(start + REHASH_CHUNK, slots);
+      for (let i = start << 1; i < end << 1; i += 2) {
         const e = old[i]!;
         if (e === EMPTY) continue;
         const key = old[i + 1]!;
         let h = key;
-        if (this.oneWord) {
+        if (oneWord) {
           one[0] = key;
           h = hashWords(one, 0, 1);
         }
         let slot = h & mask;
-        while (t[slot << 1] !== EMPTY) slot = (slot + 1) & mask;
-        t[slot << 1] = e;
+        while (Atomics.compareExchange(t, slot << 1, EMPTY, e) !== EMPTY) slot = (slot + 1) & mask;
         t[(slot << 1) + 1] = key;
       }
-      b.table = table;
     }
-    this.attach(b);
   }
 }
+
+/** Old-table slots claimed at a time by a rehashing thread. */
+const REHASH_CHUNK = 1 << 14;

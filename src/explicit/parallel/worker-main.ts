@@ -24,7 +24,10 @@ export interface WorkerInit {
   readonly labels: string;
 }
 
-export type ToWorker = { type: 'run'; task: LevelTask; buffers?: StoreBuffers };
+export type ToWorker =
+  | { type: 'run'; task: LevelTask; buffers?: StoreBuffers }
+  /** The table grew (buffers has the new one): move old's entries, with the other threads. */
+  | { type: 'rehash'; old: SharedArrayBuffer; buffers?: StoreBuffers };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'done'; report: LevelReport }
@@ -55,8 +58,11 @@ try {
     try {
       if (m.buffers) store.attach(m.buffers);
       const report: LevelReport = { generated: 0, hits: [], needRoom: false, busyMs: 0 };
-      expander.run(m.task, report);
-      if (m.task.measureCpu) report.cpuMs = threadCpuMs();
+      if (m.type === 'rehash') store.rehash(new Uint32Array(m.old));
+      else {
+        expander.run(m.task, report);
+        if (m.task.measureCpu) report.cpuMs = threadCpuMs();
+      }
       port.postMessage({ type: 'done', report } satisfies FromWorker);
     } catch (e) {
       fail(e);
