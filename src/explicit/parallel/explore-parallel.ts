@@ -52,6 +52,8 @@ export interface ParallelOptions extends ExploreOptions {
   capacity?: number;
   /** Store one state per orbit of the symmetric domains (src/state/symmetry.ts). */
   symmetry?: boolean;
+  /** Arena indices a thread reserves at a time (tests: force holes on small specs); default by level size. */
+  block?: number;
   /** Filled in when given (bench/parallel.ts): where the threads' time went. */
   timing?: ParallelTiming;
 }
@@ -246,7 +248,9 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
       // Every thread that may join this level (workers that get ready during
       // it join at once: the chunks come from the shared cursor).
       const threads = 1 + peers.length;
-      const block = maxStates !== Infinity ? 1 : Math.max(1, Math.min(MAX_BLOCK, (to - from) >> 4));
+      // Blocks of 1/16 of this level (the next is about as large), so the
+      // holes stay a small share of a small level.
+      const block = maxStates !== Infinity ? 1 : (opts.block ?? Math.max(1, Math.min(MAX_BLOCK, (to - from) >> 4)));
       const margin = (CHUNK * T + block) * threads;
       const task: LevelTask = { from, to, level, noInsert: level >= maxDepth, maxStates, margin, block, measureCpu: !!timing };
       Atomics.store(store.ctl, CTL.cursor, from);
