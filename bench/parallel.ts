@@ -108,7 +108,7 @@ for (const [name, file, variant, peer] of models) {
       const want = peer ?? first;
       if (m.distinct !== want.distinct || m.generated !== want.generated || m.depth !== first.depth || m.status !== 'complete') {
         mismatches++;
-        console.log(`  MISMATCH: ${m.status}, depth ${m.depth}; expected ${f(want.distinct, 0)} / ${f(want.generated, 0)}, depth ${first.depth}`);
+        console.log(`  MISMATCH: ${m.status}, ${f(m.distinct, 0)} / ${f(m.generated, 0)}, depth ${m.depth}; expected ${f(want.distinct, 0)} / ${f(want.generated, 0)}, depth ${first.depth}`);
       }
     }
   });
