@@ -98,11 +98,11 @@ describe('StateStore', () => {
     expect(store.count).toBe(3002);
   });
 
-  it('reserves the arena past 2^20 states: contents kept, memory only as written, putAt and hasAt at an offset', () => {
+  it('reserves the arena once it is large: contents kept, memory only as written, putAt and hasAt at an offset', () => {
     const W = 2;
-    const store = new StateStore(W, 3, 1 << 20);
+    const store = new StateStore(W, 3, 1 << 14, 1 << 14); // reserved at the first growth (2^20 states by default)
     const s = new Uint32Array(3 * W);
-    const n = (1 << 20) + 5000;
+    const n = (1 << 14) + 5000;
     const rss0 = process.memoryUsage.rss();
     let wrong = 0;
     for (let i = 0; i < n; i++) {
@@ -117,7 +117,7 @@ describe('StateStore', () => {
     const arenaBytes = n * (4 * W + 4 + 2);
     expect(store.bytes).toBeLessThan(arenaBytes + 4 * 4096 + n * 2 * 8 * 2);
     expect(process.memoryUsage.rss() - rss0).toBeLessThan(store.words.byteLength / 2);
-    for (const i of [0, 1, (1 << 20) - 1, 1 << 20, n - 1]) {
+    for (const i of [0, 1, (1 << 14) - 1, 1 << 14, n - 1]) {
       expect(store.words[i * W]).toBe(i);
       expect(store.words[i * W + 1]).toBe(i % 7);
       expect(store.parents[i]).toBe(i - 1 >>> 0);

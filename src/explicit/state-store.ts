@@ -104,6 +104,8 @@ export class StateStore implements VisitedStates {
     readonly stateWords: number,
     transitionCount: number,
     initialCapacity = 1 << 12,
+    /** Arena size (states) from which the arena is reserved (growArena); tests lower it. */
+    private readonly reserveFrom = RESERVE_FROM,
   ) {
     this.capacity = initialCapacity;
     this.words = new Uint32Array(initialCapacity * stateWords);
@@ -249,7 +251,7 @@ export class StateStore implements VisitedStates {
    * ulimit -v), growth goes on by 1.5x.
    */
   private growArena(): void {
-    if (this.capacity >= RESERVE_FROM && !this.reserveTried && this.reserve()) return;
+    if (this.capacity >= this.reserveFrom && !this.reserveTried && this.reserve()) return;
     const cap = Math.ceil(this.capacity * 1.5);
     const W = this.stateWords;
     const words = allocate(() => new Uint32Array(cap * W), cap * W * 4);
