@@ -24,7 +24,6 @@
 'use strict';
 
 const { createHash } = require('node:crypto');
-const { isAscii } = require('node:buffer');
 const { readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { dirname } = require('node:path');
 const vm = require('node:vm');
@@ -86,9 +85,7 @@ function writeCodeCache(path, textHash, data) {
  */
 function runCommonJs(file, filename) {
   const bytes = readFileSync(file);
-  // esbuild writes ASCII (its default charset): then a byte is a character,
-  // and a one-byte decode is several times cheaper than UTF-8's.
-  const text = compiledText(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8'));
+  const text = compiledText(bytes.toString('utf8'));
   const textHash = compiledTextHash(bytes);
   const path = codeCachePath(file);
   const cachedData = process.env.MMCHECK_CODE_CACHE === '0' ? undefined : readCodeCache(path, textHash);

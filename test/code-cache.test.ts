@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript, no declarations
 import { codeCachePath, compiledText, readCodeCache, writeCodeCache } from '../bin/code-cache.cjs';
 
@@ -66,9 +66,11 @@ function mmcheck(
 describe('a run of the bundled CLI', () => {
   // A copy of the repository's code, so that src/, the spec and the bundle can be edited.
   const copy = join(WORK, 'copy');
-  for (const d of ['bin', 'src', 'specs']) cpSync(join(ROOT, d), join(copy, d), { recursive: true });
-  for (const f of ['package.json', 'tsconfig.json']) cpSync(join(ROOT, f), join(copy, f));
-  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  beforeAll(() => {
+    for (const d of ['bin', 'src', 'specs']) cpSync(join(ROOT, d), join(copy, d), { recursive: true });
+    for (const f of ['package.json', 'tsconfig.json']) cpSync(join(ROOT, f), join(copy, f));
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  });
   const bundles = join(copy, '.tmp', 'cache', 'bundles');
   const args = ['check', 'lost-update', '--quiet', '--no-typecheck', '--out', join(WORK, 'out')];
   const run = () => mmcheck(copy, args);

@@ -6,7 +6,7 @@ import { count, LINE_WIDTH } from '../report/text.ts';
 
 // log-update and its 20 modules cost ~0.1 s of start-up: load them only when
 // a progress line can be drawn (stderr is a terminal). Not a top-level
-// await: the CLI bundle is CommonJS (bin/code-cache.mjs says why).
+// await: the CLI bundle is CommonJS (bin/code-cache.cjs says why).
 let logUpdate: typeof import('log-update') | undefined;
 /** Call before progressLine(true): loads log-update when stderr is a terminal. */
 export async function loadProgressLine(): Promise<void> {

@@ -1,6 +1,6 @@
 // Importing the user's TypeScript (a spec and what it imports). Under the
 // bundled CLI (bin/mmcheck.js) there are no module hooks to turn .ts into
-// JavaScript, and the CLI's own modules live in a bundle: bin/use-bundles.mjs
+// JavaScript, and the CLI's own modules live in a bundle: bin/use-bundles.cjs
 // then provides the import (a cached bundle of the spec bound to the CLI's
 // public API). Run from the sources (tests, --debug, MMCHECK_BUNDLE=0), a
 // plain import() does.
