@@ -17,7 +17,7 @@ export const parallelEngine: Engine = {
   options: [
     // The explicit engine's limits, and only those this engine implements.
     ...explicitEngine.options.filter((o) => ['maxStates', 'maxDepth', 'maxMemory', 'deadlock', 'symmetry'].includes(o.key)),
-    { key: 'workers', flag: '--workers <n>', description: 'worker threads (default: the machine\'s cores)', value: { kind: 'positive-int' } },
+    { key: 'workers', flag: '--workers <n>', description: 'threads, the main one included (default: the machine\'s cores)', value: { kind: 'positive-int' } },
   ],
   // Imported when this engine runs: the default engine's start-up does not pay for it.
   run: async (built, o, ctx) =>

@@ -16,7 +16,7 @@ import { SpecError } from '../../spec/errors.ts';
 import { throwSiteLine } from '../../spec/throw-site.ts';
 import { codecFor, ValueRangeError, type Codec, type SuccessorEncoder } from '../../state/codec.ts';
 import { symmetryFor, type Symmetry } from '../../state/symmetry.ts';
-import { CTL, hashWords, type SharedStore } from './shared-store.ts';
+import { CTL, HOLE, hashWords, type SharedStore } from './shared-store.ts';
 import { SpecHygiene } from '../hygiene.ts';
 import { errText } from '../property-tracker.ts';
 
@@ -41,8 +41,12 @@ export interface LevelTask {
   /** Generate and check successors but store none (the max-depth level). */
   readonly noInsert: boolean;
   readonly maxStates: number;
-  /** States that may be added while every thread finishes its current chunk. */
+  /** Indices that may be handed out while every thread finishes its current chunk. */
   readonly margin: number;
+  /** Arena indices each thread reserves at a time (shared-store.ts). */
+  readonly block: number;
+  /** Workers report their thread's CPU time (bench/parallel.ts). */
+  readonly measureCpu: boolean;
 }
 
 export interface LevelReport {
@@ -52,6 +56,10 @@ export interface LevelReport {
   needRoom: boolean;
   /** A successor was left out because of a limit. */
   limited?: 'max-depth' | 'max-states';
+  /** Milliseconds this thread spent in run() (the rest of the level it waited at the barrier). */
+  busyMs: number;
+  /** The worker thread's CPU milliseconds so far, when the task asks. */
+  cpuMs?: number;
 }
 
 export class Expander {
@@ -165,6 +173,17 @@ export class Expander {
    * `budget` chunks are done, so the coordinator can yield to its event loop.
    */
   run(task: LevelTask, report: LevelReport, budget = Infinity): boolean {
+    const t0 = performance.now();
+    const store = this.store;
+    store.block = task.block;
+    const done = this.claim(task, report, budget);
+    // Unused reserved indices become holes before the level can end.
+    if (done) store.closeBlock();
+    report.busyMs += performance.now() - t0;
+    return done;
+  }
+
+  private claim(task: LevelTask, report: LevelReport, budget: number): boolean {
     const store = this.store;
     const ctl = store.ctl;
     for (let b = 0; b < budget; b++) {
@@ -177,9 +196,11 @@ export class Expander {
       const start = Atomics.add(ctl, CTL.cursor, CHUNK);
       if (start >= task.to) return true;
       const end = Math.min(start + CHUNK, task.to);
+      const parents = store.parents;
       for (let cur = start; cur < end; cur++) {
         // A limit ends the run after the state being expanded, as in explore.ts.
         if (Atomics.load(ctl, CTL.stop) !== 0) return true;
+        if (parents[cur] === HOLE) continue;
         this.expand(cur, task, report);
       }
     }

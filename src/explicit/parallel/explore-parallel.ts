@@ -5,20 +5,24 @@
 // [from, to) fixed before the level starts; every state inserted while it
 // is expanded gets an index >= to and a parent in [from, to), so it is at
 // level L + 1 and its parent chain has L steps, whichever thread inserted it
-// and in whatever order. The next level starts only when every thread has
-// finished this one (the coordinator's barrier). A property first found at
-// level L is found by some thread before the barrier ends level L, so the
-// run reports a trace of the same length as the one-thread engine. Which of
-// several equally short traces is reported may differ between runs (the
-// lowest arena index among the hits of that level; indices depend on
-// timing), as with TLC's workers. Counts do not depend on timing: every
-// reachable state is inserted exactly once (lock-free insert), and every
-// frontier state is expanded exactly once (chunks claimed by Atomics.add).
+// and in whatever order (threads reserve indices in blocks during level L,
+// and the unused ends of their blocks are holes that no level expands). The
+// next level starts only when every thread has finished this one (the
+// coordinator's barrier). A property first found at level L is found by
+// some thread before the barrier ends level L, so the run reports a trace of
+// the same length as the one-thread engine. Which of several equally short
+// traces is reported may differ between runs (the lowest arena index among
+// the hits of that level; indices depend on timing), as with TLC's workers.
+// Counts do not depend on timing: every reachable state is inserted exactly
+// once (lock-free insert), and every frontier state is expanded exactly once
+// (chunks claimed by Atomics.add).
 //
-// Start-up: a worker rebuilds the model from the spec file (~1 s with tsx),
-// so the coordinator explores alone, in its own thread, until the workers
-// report ready, and hands them whole levels from then on. A run that ends
-// first (any small spec) never waits for a worker.
+// Threads: the coordinator is one of them. `workers: N` starts N - 1 worker
+// threads; each rebuilds the model from the spec file (start-up ~0.5 CPU s),
+// so the coordinator explores alone until a worker reports ready, and a
+// worker that gets ready joins the level under way (its chunks come from the
+// same shared cursor). A run that ends first (any small spec) never waits
+// for a worker.
 
 import { Worker } from 'node:worker_threads';
 import { totalmem } from 'node:os';
@@ -33,6 +37,7 @@ import { buildTrace } from '../trace.ts';
 import { layoutOf } from '../../state/layout.ts';
 import { concreteTrace } from '../concrete-trace.ts';
 import { CTL, SharedStore } from './shared-store.ts';
+import { threadCpuMs } from './thread-cpu.ts';
 import { CHUNK, Expander, type Hit, type LevelReport, type LevelTask } from './expander.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-main.ts';
 
@@ -47,7 +52,32 @@ export interface ParallelOptions extends ExploreOptions {
   capacity?: number;
   /** Store one state per orbit of the symmetric domains (src/state/symmetry.ts). */
   symmetry?: boolean;
+  /** Arena indices a thread reserves at a time (tests: force holes on small specs); default by level size. */
+  block?: number;
+  /** Filled in when given (bench/parallel.ts): where the threads' time went. */
+  timing?: ParallelTiming;
 }
+
+/** Time at the level barrier, summed over levels. */
+export interface ParallelTiming {
+  levels: number;
+  /** Most threads that took part in a level. */
+  threads: number;
+  /** Wall time of the levels (from the first thread's start to the last report). */
+  levelMs: number;
+  /** Thread-milliseconds spent expanding states. */
+  busyMs: number;
+  /** Thread-milliseconds of the threads present at a level spent waiting for its end. */
+  waitMs: number;
+  /** Wall time spent growing the store (between levels; ready threads rehash). */
+  growMs: number;
+  /** CPU time of each thread (coordinator first), start-up included; [] where unknown. */
+  threadCpuMs: number[];
+}
+
+/** Most arena indices a thread reserves at a time (shared-store.ts). */
+const MAX_BLOCK = 256;
+
 
 interface Peer {
   worker: Worker;
@@ -56,6 +86,8 @@ interface Peer {
   pending?: { resolve: (r: LevelReport) => void; reject: (e: Error) => void };
   /** Buffers this worker maps (resent after growth). */
   buffers: unknown;
+  /** The worker's thread CPU time at its last report (with opts.timing). */
+  cpuMs: number;
 }
 
 export async function exploreParallel(built: BuiltModel, opts: ParallelOptions): Promise<RunResult<SearchStats>> {
@@ -71,7 +103,11 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
   const foundBuf = new SharedArrayBuffer((props.length + 1) * 4);
   const found = new Int32Array(foundBuf);
   const W = layoutOf(built.model.schema).words;
-  const store = SharedStore.create(W, opts.capacity);
+  // The arena's address space is reserved up to half the memory limit
+  // (16 GB at most) and mapped as it fills: it is never copied to grow.
+  const store = opts.capacity
+    ? SharedStore.create(W, opts.capacity, T)
+    : SharedStore.reserve(W, T, Math.min(maxMemoryMB * 2 ** 19, 2 ** 34));
   // The coordinator expands levels itself until the workers are up.
   const local = new Expander(built, store, found, checkDeadlock, !!opts.symmetry);
 
@@ -93,6 +129,11 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
     Atomics.store(store.ctl, CTL.stop, 1);
   };
 
+  const inits = built.model.inits.length;
+  if (!store.hasRoom(inits)) {
+    const old = store.grow(inits);
+    if (old) store.rehash(old);
+  }
   const initHits: Hit[] = [];
   let generated = local.addInitials(initHits);
   take(initHits);
@@ -113,24 +154,29 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
       symmetry: !!opts.symmetry,
       labels: built.transitions.map((t) => t.label).join('\n'),
     };
-    for (let i = 0; i < opts.workers; i++) {
+    // The coordinator is one of the threads: N workers are N - 1 worker
+    // threads besides it (each costs a start-up and a JIT warm-up of its own).
+    for (let i = 1; i < opts.workers; i++) {
       const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: init });
-      const peer: Peer = { worker, ready: false, buffers: store.shared };
+      const peer: Peer = { worker, ready: false, buffers: store.shared, cpuMs: NaN };
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'ready') peer.ready = true;
         else if (m.type === 'done') {
           const p = peer.pending;
           peer.pending = undefined;
+          if (m.report.cpuMs !== undefined) peer.cpuMs = m.report.cpuMs;
           p?.resolve(m.report);
         } else {
           const e = m.specError ? new SpecError(m.message) : new Error(`worker: ${m.message}`);
           failure ??= e;
+          Atomics.store(store.ctl, CTL.stop, 1);
           peer.pending?.reject(e);
           peer.pending = undefined;
         }
       });
       worker.on('error', (e) => {
         failure ??= e;
+        Atomics.store(store.ctl, CTL.stop, 1);
         peer.pending?.reject(e);
         peer.pending = undefined;
       });
@@ -142,12 +188,12 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
   const progress = (now: number): ExploreProgress => {
     const seconds = (now - t0) / 1000;
     return {
-      distinct: store.count,
+      distinct: store.distinct,
       generated,
       depth: maxLevel,
       queue: Math.max(0, store.count - Atomics.load(store.ctl, CTL.cursor)),
       seconds,
-      statesPerSecond: store.count / Math.max(seconds, 1e-9),
+      statesPerSecond: store.distinct / Math.max(seconds, 1e-9),
       rssBytes: process.memoryUsage.rss(),
     };
   };
@@ -163,16 +209,27 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
   };
 
   const allReady = () => peers.length > 0 && peers.every((p) => p.ready);
-  const runOn = (peer: Peer, task: LevelTask): Promise<LevelReport> =>
-    new Promise((resolve, reject) => {
+  const send = (peer: Peer, msg: ToWorker): Promise<LevelReport> => {
+    const p = new Promise<LevelReport>((resolve, reject) => {
       peer.pending = { resolve, reject };
-      const msg: ToWorker = { type: 'run', task };
       if (peer.buffers !== store.shared) {
         msg.buffers = store.shared;
         peer.buffers = store.shared;
       }
       peer.worker.postMessage(msg);
     });
+    p.catch(() => {}); // awaited by the caller; not an unhandled rejection meanwhile
+    return p;
+  };
+  const runOn = (peer: Peer, task: LevelTask): Promise<LevelReport> => send(peer, { type: 'run', task });
+  /** Grows the store; a larger table is filled by every ready thread at once. */
+  const growStore = async (extra: number): Promise<void> => {
+    const old = store.grow(extra);
+    if (!old) return;
+    const helping = peers.filter((p) => p.ready).map((p) => send(p, { type: 'rehash', old: old.buffer as SharedArrayBuffer }));
+    store.rehash(old);
+    await Promise.all(helping);
+  };
 
   if (opts.awaitWorkers)
     while (peers.length && !allReady()) {
@@ -184,37 +241,62 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
   let from = 0;
   let to = store.count;
   let maxLevel = 1;
+  const timing = opts.timing;
   try {
     while (status === 'complete' && from < to) {
       if (failure) throw failure;
-      const threads = allReady() ? peers.length : 1;
-      const margin = CHUNK * T * threads;
-      const task: LevelTask = { from, to, level, noInsert: level >= maxDepth, maxStates, margin };
+      // Every thread that may join this level (workers that get ready during
+      // it join at once: the chunks come from the shared cursor).
+      const threads = 1 + peers.length;
+      // Blocks of 1/16 of this level (the next is about as large), so the
+      // holes stay a small share of a small level.
+      const block = maxStates !== Infinity ? 1 : (opts.block ?? Math.max(1, Math.min(MAX_BLOCK, (to - from) >> 4)));
+      const margin = (CHUNK * T + block) * threads;
+      const task: LevelTask = { from, to, level, noInsert: level >= maxDepth, maxStates, margin, block, measureCpu: !!timing };
       Atomics.store(store.ctl, CTL.cursor, from);
+      const distinctBefore = store.distinct;
       const reports: LevelReport[] = [];
+      const levelStart = performance.now();
+      let growMs = 0;
       for (;;) {
-        let needRoom = false;
-        if (threads > 1) {
-          // A keep-alive: the coordinator still reports progress while workers run.
-          const timer = setInterval(() => void tick(), progressEvery);
-          try {
-            const rs = await Promise.all(peers.map((p) => runOn(p, task)));
-            reports.push(...rs);
-            needRoom = rs.some((r) => r.needRoom);
-          } finally {
-            clearInterval(timer);
-          }
-        } else {
-          const r: LevelReport = { generated: 0, hits: [], needRoom: false };
-          while (!local.run(task, r, 16)) {
-            await tick();
-            if (failure) throw failure;
-          }
-          reports.push(r);
-          needRoom = r.needRoom;
+        // The coordinator takes its share of the level in budgets of chunks,
+        // between which it reports progress and lets ready workers join.
+        const running: Promise<LevelReport>[] = [];
+        const joined = new Set<Peer>();
+        const join = (): void => {
+          for (const p of peers)
+            if (p.ready && !joined.has(p)) {
+              joined.add(p);
+              running.push(runOn(p, task));
+            }
+        };
+        join();
+        const r: LevelReport = { generated: 0, hits: [], needRoom: false, busyMs: 0 };
+        while (!local.run(task, r, 16)) {
+          await tick();
+          if (failure) throw failure;
+          join();
         }
-        if (!needRoom || Atomics.load(store.ctl, CTL.stop) !== 0) break;
-        store.grow(margin * 2 + Math.ceil(store.count / 2));
+        const rs = [r, ...(await Promise.all(running))];
+        reports.push(...rs);
+        if (!rs.some((x) => x.needRoom) || Atomics.load(store.ctl, CTL.stop) !== 0) break;
+        // Claimed chunks were expanded in full: the run goes on from the cursor.
+        const g0 = performance.now();
+        await growStore(margin * 2 + Math.ceil(store.count / 2));
+        growMs += performance.now() - g0;
+      }
+      // (Growth is the coordinator's alone, between two runs: counted apart.)
+      const levelMs = performance.now() - levelStart - growMs;
+      if (timing) {
+        timing.levels++;
+        timing.threads = Math.max(timing.threads, 1 + peers.filter((p) => p.ready).length);
+        timing.levelMs += levelMs;
+        // Each thread present for the whole level waited for what it was not busy.
+        const present = 1 + peers.filter((p) => p.ready).length;
+        const busy = reports.reduce((n, x) => n + x.busyMs, 0);
+        timing.waitMs += Math.max(0, present * levelMs - busy);
+        timing.busyMs += busy;
+        timing.growMs += growMs;
       }
       for (const r of reports) {
         generated += r.generated;
@@ -222,11 +304,16 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
         if (r.limited) stopFor(r.limited === 'max-depth' ? { which: 'max-depth', value: maxDepth } : { which: 'max-states', value: maxStates });
       }
       if (failure) throw failure;
-      if (store.count > to) maxLevel = level + 1;
+      // (Holes are not states: a level that only left holes added none.)
+      if (store.distinct > distinctBefore) maxLevel = level + 1;
+      else if (store.count > to) break;
       from = to;
       to = store.count;
       level++;
       await tick();
+    }
+    if (timing) {
+      timing.threadCpuMs = [threadCpuMs(), ...peers.map((p) => p.cpuMs)];
     }
   } finally {
     await Promise.all(peers.map((p) => p.worker.terminate()));
@@ -235,7 +322,7 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
 
   const { rssBytes: _, ...counts } = progress(performance.now());
   const complete = status === 'complete';
-  const coverage: Coverage = complete ? { kind: 'exhaustive', states: store.count, depth: maxLevel } : { kind: 'limit', limit: limit! };
+  const coverage: Coverage = complete ? { kind: 'exhaustive', states: store.distinct, depth: maxLevel } : { kind: 'limit', limit: limit! };
   const view = store as unknown as StateStore;
   const traceOf = (p: number, name: string, kind: Trace['kind']): Trace | undefined => {
     const h = best.get(p);
@@ -271,7 +358,7 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
       kind: 'search',
       ...counts,
       buildSeconds: built.buildSeconds,
-      bytesPerState: store.bytes / Math.max(store.count, 1),
+      bytesPerState: store.bytes / Math.max(store.distinct, 1),
       storeBytes: store.bytes,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       stateWords: W,

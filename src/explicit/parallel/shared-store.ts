@@ -1,18 +1,41 @@
 // The state store of the parallel engine: the same layout as StateStore (an
 // arena of packed states, parent index and transition id per state, a
-// visited table of (index + 1, hash) pairs), but in SharedArrayBuffers that
-// every worker maps, with lock-free insertion:
+// visited table of (index + 1, key) pairs), but in SharedArrayBuffers that
+// every thread maps, with lock-free insertion:
 //   - an empty slot is claimed by compareExchange(0 -> BUSY); the winner
-//     takes the next arena index with Atomics.add, writes the state, its
-//     parent and transition, the hash, and then publishes index + 1 with
-//     Atomics.store (sequentially consistent: whoever loads the index sees
-//     the words written before it);
+//     takes the next index of its own block of the arena (below), writes
+//     the state, its parent and transition, the slot's key, and then
+//     publishes index + 1 with Atomics.store (sequentially consistent:
+//     whoever loads the index sees the words written before it);
 //   - a prober that meets BUSY waits for the index (a few stores away), then
-//     compares hash and words as usual.
-// Growth is never concurrent: workers check for room before they take a
-// chunk of the frontier (a chunk adds at most chunk x transitions states),
-// and when there is none they stop; the coordinator grows the buffers
-// between two runs and hands the new ones over.
+//     compares key and words as usual.
+// The key beside the index is the state's hash, or for one-word states the
+// word itself (as in ../state-store.ts): a probe that meets the state
+// decides without reading the arena.
+//
+// Blocks: each thread reserves arena indices `block` at a time (one
+// Atomics.add on the shared count per block, not per state) and fills them
+// alone. With one shared count, every insert of every thread wrote the same
+// cache line, and the two threads' states, parents and transitions sat in
+// the same lines of the arena, which moved between the cores on every
+// insert (1.5x the CPU of one thread on Counters). A thread closes its block
+// when it finishes a level: the indices it did not use are holes, marked by
+// a parent of HOLE, which the next level skips; they are never in the
+// table. A state inserted during level L still has an index above every
+// state of level L (blocks are reserved during L), which is all the level
+// structure needs (explore-parallel.ts).
+//
+// Growth is never concurrent: threads check for room before they take a
+// chunk of the frontier (a chunk adds at most chunk x transitions states,
+// plus one block), and when there is none they stop; the coordinator grows
+// the buffers between two runs and hands the new ones over.
+//
+// The arena is reserved at its largest at once (SharedStore.reserve): a
+// SharedArrayBuffer's pages are mapped lazily, so untouched capacity costs
+// address space, not memory, and the arena never has to be copied. Growth
+// copies were the expensive part: on this machine (a Firecracker VM) the
+// first write to a page costs ~40 us, 10 ms per MB, and each copy wrote a
+// whole new arena while every other thread waited.
 //
 // Fixed-size SharedArrayBuffers, not growable ones: on Node 20, typed arrays
 // over a growable SharedArrayBuffer were 4x slower in a probe loop.
@@ -23,18 +46,25 @@ export { hashWords };
 
 const EMPTY = 0;
 const BUSY = 0xffffffff;
+/** Parent of an unused index of a closed block (an initial state's parent is 0xffffffff). */
+export const HOLE = 0xfffffffe;
 
 /** Control words shared by all threads (Int32Array over a SharedArrayBuffer). */
-// One cache line (64 B) each: count is written on every insert by every
-// thread, and must not drag the others' lines along.
+// 128 bytes apart: count and cursor are written by every thread, and must
+// not drag the others' lines along (the buffer's start need not be 64-byte
+// aligned, so 64 apart could still share a line).
 export const CTL = {
-  /** Next arena index (= number of states stored). */
+  /** Next free arena index: states stored + holes + indices reserved in open blocks. */
   count: 0,
   /** Next frontier index to claim. */
-  cursor: 16,
+  cursor: 32,
   /** Non-zero: stop at the next chunk (limit, interrupt, error). */
-  stop: 32,
-  size: 48,
+  stop: 64,
+  /** Indices left unused in closed blocks. */
+  holes: 96,
+  /** Next slot of the old table to move, while the table grows. */
+  rehash: 128,
+  size: 160,
 } as const;
 
 export interface StoreBuffers {
@@ -48,32 +78,66 @@ export interface StoreBuffers {
 export class SharedStore {
   words!: Uint32Array;
   parents!: Uint32Array;
-  actions!: Uint32Array;
+  actions!: Uint16Array | Uint32Array;
   table!: Uint32Array;
+  /** The table as Int32, for Atomics.wait on a BUSY slot. */
+  private table32!: Int32Array;
   ctl: Int32Array;
   /** Slots - 1. */
   mask = 0;
   /** States the arena can hold. */
   capacity = 0;
+  /** One-word states: the slot's key is the word itself. */
+  private readonly oneWord: boolean;
+  /** This thread's open block: indices [blockNext, blockEnd) are its to fill. */
+  private blockNext = 0;
+  private blockEnd = 0;
+  /** Indices reserved per block (1: none wasted, for exact limits). */
+  block = 1;
 
   constructor(
     readonly stateWords: number,
     private buffers: StoreBuffers,
   ) {
     this.ctl = new Int32Array(buffers.ctl);
+    this.oneWord = stateWords === 1;
     this.attach(buffers);
   }
 
-  static create(stateWords: number, capacity = 1 << 14): SharedStore {
+  /**
+   * A store whose arena holds `capacity` states (transition ids of 2 bytes
+   * when there are fewer than 0xffff transitions) and whose table starts
+   * with room for `tableStates`.
+   */
+  static create(stateWords: number, capacity: number, transitions: number, tableStates = Math.min(capacity, 1 << 14)): SharedStore {
     let slots = 4;
-    while (slots * 3 < capacity * 4) slots *= 2;
+    while (slots * 3 < tableStates * 4) slots *= 2;
     return new SharedStore(stateWords, {
       words: new SharedArrayBuffer(capacity * stateWords * 4),
       parents: new SharedArrayBuffer(capacity * 4),
-      actions: new SharedArrayBuffer(capacity * 4),
+      actions: new SharedArrayBuffer(capacity * (transitions < 0xffff ? 2 : 4)),
       table: new SharedArrayBuffer(slots * 8),
       ctl: new SharedArrayBuffer(CTL.size * 4),
     });
+  }
+
+  /**
+   * The largest arena that fits `bytes` of address space (and Node's limits
+   * on one buffer), reserved now and mapped as it fills; a smaller one if
+   * the system refuses the reservation (it then grows by copying).
+   */
+  static reserve(stateWords: number, transitions: number, bytes: number): SharedStore {
+    const perState = stateWords * 4 + 4 + (transitions < 0xffff ? 2 : 4);
+    // A typed array holds at most 2^32 - 1 elements here; keep well below.
+    let capacity = Math.floor(Math.min(bytes / perState, 2 ** 31 / stateWords));
+    for (; capacity > 1 << 14; capacity = Math.floor(capacity / 4)) {
+      try {
+        return SharedStore.create(stateWords, capacity, transitions);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+      }
+    }
+    return SharedStore.create(stateWords, 1 << 14, transitions);
   }
 
   get shared(): StoreBuffers {
@@ -84,21 +148,30 @@ export class SharedStore {
     this.buffers = b;
     this.words = new Uint32Array(b.words);
     this.parents = new Uint32Array(b.parents);
-    this.actions = new Uint32Array(b.actions);
+    this.actions = b.actions.byteLength === this.parents.length * 2 ? new Uint16Array(b.actions) : new Uint32Array(b.actions);
     this.table = new Uint32Array(b.table);
+    this.table32 = new Int32Array(b.table);
     this.mask = this.table.length / 2 - 1;
     this.capacity = this.parents.length;
   }
 
+  /** Arena indices handed out (states, holes and open blocks): the end of the next level. */
   get count(): number {
     return Atomics.load(this.ctl, CTL.count);
   }
 
-  get bytes(): number {
-    return this.words.byteLength + this.parents.byteLength + this.actions.byteLength + this.table.byteLength;
+  /** States stored, once every block is closed (between levels). */
+  get distinct(): number {
+    return Atomics.load(this.ctl, CTL.count) - Atomics.load(this.ctl, CTL.holes);
   }
 
-  /** Room for `extra` more states in the arena and under 3/4 table load? */
+  /** Bytes in use: the arena up to its last index (the rest of its reservation is not mapped) and the table. */
+  get bytes(): number {
+    const perState = this.stateWords * 4 + 4 + this.actions.BYTES_PER_ELEMENT;
+    return this.count * perState + this.table.byteLength;
+  }
+
+  /** Room for `extra` more indices in the arena and under 3/4 table load? */
   hasRoom(extra: number): boolean {
     const n = this.count + extra;
     return n <= this.capacity && n * 4 <= (this.mask + 1) * 3;
@@ -114,11 +187,26 @@ export class SharedStore {
     return this.find(s, h, true, parent, action);
   }
 
+  /**
+   * Ends this thread's block: its unused indices become holes. Every thread
+   * calls it when it finishes its share of a level, before it reports.
+   */
+  closeBlock(): void {
+    const n = this.blockEnd - this.blockNext;
+    if (n > 0) {
+      this.parents.fill(HOLE, this.blockNext, this.blockEnd);
+      Atomics.add(this.ctl, CTL.holes, n);
+    }
+    this.blockNext = this.blockEnd = 0;
+  }
+
   private find(s: Uint32Array, h: number, add: boolean, parent: number, action: number): number {
     const W = this.stateWords;
     const words = this.words;
     const table = this.table;
     const mask = this.mask;
+    const oneWord = this.oneWord;
+    const key = oneWord ? s[0]! : h;
     let slot = h & mask;
     for (;;) {
       const at = slot << 1;
@@ -126,17 +214,23 @@ export class SharedStore {
       if (e === EMPTY) {
         if (!add) return 0; // absent
         if (Atomics.compareExchange(table, at, EMPTY, BUSY) !== EMPTY) continue; // lost the race: look again
-        const idx = Atomics.add(this.ctl, CTL.count, 1);
+        if (this.blockNext === this.blockEnd) {
+          const b = Atomics.add(this.ctl, CTL.count, this.block);
+          this.blockNext = b;
+          this.blockEnd = b + this.block;
+        }
+        const idx = this.blockNext++;
         const base = idx * W;
         for (let k = 0; k < W; k++) words[base + k] = s[k]!;
         this.parents[idx] = parent;
         this.actions[idx] = action;
-        table[at + 1] = h;
+        table[at + 1] = key;
         Atomics.store(table, at, idx + 1);
         return idx;
       }
-      while (e === BUSY) e = Atomics.load(table, at);
-      if (table[at + 1] === h) {
+      if (e === BUSY) e = this.awaitIndex(at);
+      if (table[at + 1] === key) {
+        if (oneWord) return -1;
         const base = (e - 1) * W;
         let k = 0;
         while (k < W && words[base + k] === s[k]) k++;
@@ -147,11 +241,26 @@ export class SharedStore {
   }
 
   /**
-   * Coordinator only, with no worker running: makes room for `extra` more
-   * states. The arena grows by 1.5x (or to fit), the table doubles until
-   * under 3/4 load; entries move by their stored hash.
+   * A slot claimed by another thread: its index is a few stores away, unless
+   * that thread was descheduled in between (a busy machine); then sleep in
+   * short waits instead of spinning through a time slice.
    */
-  grow(extra: number): void {
+  private awaitIndex(at: number): number {
+    let e = BUSY;
+    for (let spins = 0; (e = Atomics.load(this.table, at)) === BUSY; spins++)
+      if (spins > 100) Atomics.wait(this.table32, at, -1, 0.05);
+    return e;
+  }
+
+  /**
+   * Coordinator only, with no thread running: makes room for `extra` more
+   * indices. The arena grows by 1.5x (or to fit; only a store made smaller
+   * than its reservation does), the table doubles until under 3/4 load.
+   * Returns the old table when the table grew: its entries are still to be
+   * moved into the new one, by rehash() in every thread, before any thread
+   * probes it.
+   */
+  grow(extra: number): Uint32Array | undefined {
     const n = this.count + extra;
     const W = this.stateWords;
     const b = { ...this.buffers };
@@ -161,27 +270,56 @@ export class SharedStore {
       new Uint32Array(words).set(this.words);
       const parents = new SharedArrayBuffer(cap * 4);
       new Uint32Array(parents).set(this.parents);
-      const actions = new SharedArrayBuffer(cap * 4);
-      new Uint32Array(actions).set(this.actions);
+      const actions = new SharedArrayBuffer(cap * this.actions.BYTES_PER_ELEMENT);
+      new (this.actions.constructor as Uint16ArrayConstructor)(actions).set(this.actions);
       Object.assign(b, { words, parents, actions });
     }
     let slots = this.mask + 1;
     while (n * 4 > slots * 3) slots *= 2;
+    const old = this.table;
     if (slots !== this.mask + 1) {
-      const table = new SharedArrayBuffer(slots * 8);
-      const t = new Uint32Array(table);
-      const old = this.table;
-      const mask = slots - 1;
-      for (let i = 0; i < old.length; i += 2) {
-        const e = old[i]!;
-        if (e === EMPTY) continue;
-        let slot = old[i + 1]! & mask;
-        while (t[slot << 1] !== EMPTY) slot = (slot + 1) & mask;
-        t[slot << 1] = e;
-        t[(slot << 1) + 1] = old[i + 1]!;
-      }
-      b.table = table;
+      b.table = new SharedArrayBuffer(slots * 8);
+      Atomics.store(this.ctl, CTL.rehash, 0);
     }
     this.attach(b);
+    return this.table !== old ? old : undefined;
+  }
+
+  /**
+   * Moves the entries of `old` into this (new, larger) table: every thread
+   * claims chunks of the old table from a shared cursor, so the threads
+   * share the work and the first writes to the new table's pages, which
+   * were most of a growth's time. Entries are distinct, so an entry only
+   * needs an empty slot, claimed by compareExchange; no thread reads a key
+   * until every thread is done (the coordinator's barrier). Entries move by
+   * their stored hash (one-word states: by the hash of the word).
+   */
+  rehash(old: Uint32Array): void {
+    const t = this.table;
+    const mask = this.mask;
+    const one = new Uint32Array(1);
+    const oneWord = this.oneWord;
+    const slots = old.length >> 1;
+    for (;;) {
+      const start = Atomics.add(this.ctl, CTL.rehash, REHASH_CHUNK);
+      if (start >= slots) return;
+      const end = Math.min(start + REHASH_CHUNK, slots);
+      for (let i = start << 1; i < end << 1; i += 2) {
+        const e = old[i]!;
+        if (e === EMPTY) continue;
+        const key = old[i + 1]!;
+        let h = key;
+        if (oneWord) {
+          one[0] = key;
+          h = hashWords(one, 0, 1);
+        }
+        let slot = h & mask;
+        while (Atomics.compareExchange(t, slot << 1, EMPTY, e) !== EMPTY) slot = (slot + 1) & mask;
+        t[(slot << 1) + 1] = key;
+      }
+    }
   }
 }
+
+/** Old-table slots claimed at a time by a rehashing thread. */
+const REHASH_CHUNK = 1 << 14;

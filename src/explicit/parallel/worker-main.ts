@@ -9,6 +9,7 @@ import type { Spec } from '../../spec/spec.ts';
 import { SpecError } from '../../spec/errors.ts';
 import { SharedStore, type StoreBuffers } from './shared-store.ts';
 import { Expander, type LevelReport, type LevelTask } from './expander.ts';
+import { threadCpuMs } from './thread-cpu.ts';
 
 export interface WorkerInit {
   readonly file: string;
@@ -23,7 +24,10 @@ export interface WorkerInit {
   readonly labels: string;
 }
 
-export type ToWorker = { type: 'run'; task: LevelTask; buffers?: StoreBuffers };
+export type ToWorker =
+  | { type: 'run'; task: LevelTask; buffers?: StoreBuffers }
+  /** The table grew (buffers has the new one): move old's entries, with the other threads. */
+  | { type: 'rehash'; old: SharedArrayBuffer; buffers?: StoreBuffers };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'done'; report: LevelReport }
@@ -53,8 +57,12 @@ try {
   port.on('message', (m: ToWorker) => {
     try {
       if (m.buffers) store.attach(m.buffers);
-      const report: LevelReport = { generated: 0, hits: [], needRoom: false };
-      expander.run(m.task, report);
+      const report: LevelReport = { generated: 0, hits: [], needRoom: false, busyMs: 0 };
+      if (m.type === 'rehash') store.rehash(new Uint32Array(m.old));
+      else {
+        expander.run(m.task, report);
+        if (m.task.measureCpu) report.cpuMs = threadCpuMs();
+      }
       port.postMessage({ type: 'done', report } satisfies FromWorker);
     } catch (e) {
       fail(e);
