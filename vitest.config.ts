@@ -9,8 +9,8 @@ export default defineConfig({
     teardownTimeout: 10_000,
     // A file whose thread is blocked (where no timeout can fire) is killed by
     // test/support/watchdog.ts after its budget; the other files go on.
-    setupFiles: ['test/support/watchdog.ts'],
-    globalSetup: ['test/support/dead-fork-shim.ts', 'test/support/warm-typecheck.ts'],
+    setupFiles: ['test/support/watchdog.ts', 'test/support/wasm-cache.ts'],
+    globalSetup: ['test/support/dead-fork-shim.ts', 'test/support/warm-typecheck.ts', 'test/support/main-cpu.ts'],
     // Z3 (WebAssembly, threads) and spawned CLI processes are happier in
     // forks. A fork runs one file at a time and, not isolated, goes on to
     // the next file with the modules it has loaded: a process and its

@@ -5,7 +5,7 @@
 // loops for ever) no timer fires and the file, and with it `npm test`, hangs
 // for ever. So every test file gets a watchdog thread that kills the file's
 // process (vitest then reports that file as failed and goes on with the
-// rest: pool 'forks', isolate, so each file has its own process) when
+// rest: pool 'forks', a process runs one file at a time) when
 //   - it is hung: past its budget of wall time and idle (under 5% of a core
 //     over the last seconds: a blocked thread, a wedged query), or
 //   - it spins: it used its budget in CPU time (a loop that never ends), or
@@ -13,47 +13,17 @@
 // A file that is merely slow because the machine is busy is working (it
 // gets its share of the CPU), so it is not killed at the budget: on a 2-core
 // machine shared with a dozen processes a file of 30 CPU seconds takes
-// minutes, which is no hang.
+// minutes, which is no hang. The thread itself: ./watchdog-thread.ts.
 
 import { appendFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll } from 'vitest';
+import { WATCHDOG_THREAD } from './watchdog-thread.ts';
 
 /** Seconds one test file may take; MMCHECK_TEST_FILE_BUDGET_S overrides it. */
 export const FILE_BUDGET_S = Number(process.env.MMCHECK_TEST_FILE_BUDGET_S) || 300;
 
-const WATCHDOG = `
-const { workerData } = require('node:worker_threads');
-const { writeSync } = require('node:fs');
-const { file, budget } = workerData;
-// The process's CPU time since this file started (its fork's start-up and a
-// file before it in the same process are not this file's).
-const cpu0 = process.cpuUsage();
-const cpu = () => { const u = process.cpuUsage(cpu0); return (u.user + u.system) / 1e6; };
-const t0 = Date.now();
-const window = Math.min(10, budget);
-const samples = [];
-const kill = (why) => {
-  writeSync(2, '\\nwatchdog: ' + file + ' used its ' + budget + ' s budget (MMCHECK_TEST_FILE_BUDGET_S) ' + why +
-    '; killing its process\\n');
-  process.kill(process.pid, 'SIGKILL');
-};
-setInterval(() => {
-  const wall = (Date.now() - t0) / 1000;
-  const used = cpu();
-  samples.push([wall, used]);
-  // Keep the newest sample at least a window old: dropping every sample
-  // older than the window left less than a window of history (the timer
-  // runs late), so a hung file was never seen idle, only killed at 4x.
-  while (samples.length > 1 && samples[1][0] <= wall - window) samples.shift();
-  const [w0, c0] = samples[0];
-  const idle = wall - w0 >= window * 0.9 && (used - c0) < 0.05 * (wall - w0);
-  if (used >= budget) kill('of CPU time (it spins)');
-  else if (wall >= budget && idle) kill('and is idle (hung)');
-  else if (wall >= 4 * budget) kill('four times over');
-}, 500);
-`;
 
 // Where this file's CPU time starts: here, before the test file is imported
 // (vitest runs the setup files again before each test file, also in a
@@ -66,7 +36,7 @@ let watchdog: Worker | undefined;
 beforeAll((suite) => {
   const file = (suite as { filepath?: string }).filepath ?? 'a test file';
   // unref: the watchdog never keeps a finished file's process alive.
-  watchdog = new Worker(WATCHDOG, { eval: true, workerData: { file, budget: FILE_BUDGET_S } });
+  watchdog = new Worker(WATCHDOG_THREAD, { eval: true, workerData: { file, budget: FILE_BUDGET_S } });
   watchdog.unref();
 });
 
