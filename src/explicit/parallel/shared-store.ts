@@ -216,7 +216,7 @@ export class SharedStore {
    * stored (or is being stored by another thread).
    *
    * The probe reads slots with plain loads, not Atomics.load: in a probe
-   * loop over a large table, Atomics.load cost 1.5-2.3x the CPU of plain
+   * loop over a large table, Atomics.load cost 1.3-2.3x the CPU of plain
    * loads (Node 20: the call stops the processor from overlapping the cache
    * misses of successive probes). Why plain loads are sound here: every
    * word of a table is written once after it is allocated (zeroed): a slot's
