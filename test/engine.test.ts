@@ -4,13 +4,14 @@
 // non-deterministic, writing s), several initial states, action properties,
 // vacuous witnesses, determinism and shortest traces.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { array, bool, domain, enumOf, int, model, record, ref, spec, thread, type Model } from '../src/index.ts';
 import { SpecError } from '../src/spec/errors.ts';
 import type { BuiltModel, Verdict } from '../src/spec/spec.ts';
 import type { PropertyResult, RunResult, SearchStats } from '../src/spec/results.ts';
 import { explore, type ExploreOptions } from '../src/explicit/explore.ts';
 import { countersModel } from '../specs/classic/counters.ts';
+import { StateStore } from '../src/explicit/state-store.ts';
 
 /** A one-variant spec named `name` (variant 'v') around a model built here. */
 function build(
@@ -828,5 +829,131 @@ describe('race-diagram columns', () => {
       return m;
     });
     expect(b.transitions.map((t) => t.actor)).toEqual(['env', 'parent', 'child']);
+  });
+});
+
+describe('the batched expansion gives the plain loop its results', () => {
+  // Past the first 2,000 states, an unsampled state's successors are
+  // generated first and looked up together (search.ts, expandGenerated); a
+  // run with an onTransition callback takes the plain loop everywhere, so
+  // the two must agree on everything: counts, verdicts, traces, coverage,
+  // limits and the error a spec throws first.
+  const plain: ExploreOptions = { onTransition: () => {} };
+  /** Counters N=4 K=9 (10,000 states, 37 levels) with the extras given. */
+  const counters4 = (name: string, extra: (m: Model<any, any>) => void, verdicts: Record<string, Verdict> = {}): BuiltModel =>
+    build(
+      name,
+      () => {
+        const m = countersModel({ N: 4, K: 9 });
+        extra(m);
+        return m;
+      },
+      { Bounded: 'holds', AllFull: 'holds', ...verdicts },
+      { deadlock: false },
+    );
+  const summary = (r: Awaited<ReturnType<typeof explore>>) => ({
+    status: r.status,
+    limit: r.limit,
+    distinct: r.stats.distinct,
+    generated: r.stats.generated,
+    depth: r.stats.depth,
+    queue: r.stats.queue,
+    coverage: r.actionCoverage,
+    props: r.properties.map((p) => ({
+      p: p.property,
+      v: p.verdict,
+      initial: p.trace?.initial,
+      steps: p.trace?.steps.map((st) => [st.transition.label, st.state]),
+    })),
+  });
+
+  it('counts, verdicts, traces and coverage are the plain loop', async () => {
+    const touch = vi.spyOn(StateStore.prototype, 'touch');
+    try {
+      const b = counters4(
+        'batched',
+        (m) => {
+          m.always('SumBelow30', (s) => s.c.reduce((a: number, v: number) => a + v, 0) < 30);
+          m.sometimes('Corner', (s) => s.c[0] === 9 && s.c[3] === 8);
+        },
+        { SumBelow30: 'violated', Corner: 'holds' },
+      );
+      const a = await explore(b);
+      expect(touch).toHaveBeenCalled();
+      const calls = touch.mock.calls.length;
+      const p = await explore(b, plain);
+      expect(touch.mock.calls.length).toBe(calls);
+      expect(a.stats.distinct).toBe(10_000);
+      expect(prop(a, 'SumBelow30').verdict).toBe('violated');
+      expect(labels(prop(a, 'SumBelow30'))).toHaveLength(30);
+      expect(summary(a)).toEqual(summary(p));
+    } finally {
+      touch.mockRestore();
+    }
+  });
+
+  it('max-states and max-depth stop it where they stop the plain loop', async () => {
+    const b = counters4('batched-limits', () => {});
+    for (const opts of [{ maxStates: 5003 }, { maxDepth: 20 }]) {
+      const a = await explore(b, opts);
+      expect(a.status).toBe('incomplete');
+      expect(summary(a)).toEqual(summary(await explore(b, { ...opts, ...plain })));
+    }
+  });
+
+  it('an error thrown by a later step is reported after an earlier step found a state whose property throws', async () => {
+    // In the first state where c0 + c1 = sum, inc(c0) or inc(c1) finds a
+    // new state on which P throws, and inc(c3) then throws too: the plain
+    // loop meets P's error first, so the batched one must report it too.
+    for (const sum of [14, 15, 16, 17]) {
+      const b = build(
+        `batched-errors-${sum}`,
+        () => {
+          const Counter = domain('Counter', 4);
+          const m = model(record({ c: array(int(0, 9), Counter) }));
+          m.init({ c: [0, 0, 0, 0] });
+          m.action('inc', {
+            params: { i: Counter },
+            guard: (s, { i }) => s.c[i]! < 9,
+            apply: (s, n, { i }) => {
+              if (i === 3 && s.c[0]! + s.c[1]! === sum) throw new Error('inc(c3) failed');
+              n.c[i] = s.c[i]! + 1;
+            },
+          });
+          m.always('P', (s) => {
+            if (s.c[0]! + s.c[1]! === sum + 1) throw new Error('P failed');
+            return true;
+          });
+          return m;
+        },
+        { P: 'holds' },
+        { deadlock: false },
+      );
+      const a = await specError(b);
+      expect(a).toContain('property P threw');
+      expect(a).toBe(await specError(b, plain));
+    }
+  });
+
+  it('an error in a guard or an apply past the sampled states is reported as by the plain loop', async () => {
+    const guardThrows = build(
+      'batched-guard-throws',
+      () => {
+        const m = countersModel({ N: 4, K: 9 });
+        m.action('odd', {
+          guard: (s) => {
+            if (s.c[0] === 7 && s.c[2] === 8) throw new Error('odd guard failed');
+            return false;
+          },
+          apply: () => {},
+        });
+        return m;
+      },
+      { Bounded: 'holds', AllFull: 'holds' },
+      { deadlock: false },
+    );
+    const a = await specError(guardThrows);
+    expect(a).toContain('odd guard failed');
+    expect(a).toBe(await specError(guardThrows, plain));
   });
 });

@@ -15,7 +15,9 @@ import type { Spec } from '../src/spec/spec.ts';
 import { comparePor, traceProblem } from '../bench/por-compare.ts';
 import { cycleMatters, readsMatter, visibleMatters } from './por-fixtures.ts';
 import lostUpdate from '../specs/classic/lost-update.ts';
-import { runCli } from './support/cli.ts';
+// In process: the same main() as the CLI's, without a spawned process and
+// its front end (test/ts-loader.test.ts runs --por through bin/mmcheck.js).
+import { runCliInProcess as runCli } from './support/cli.ts';
 
 afterAll(() => disposeZ3());
 
@@ -104,12 +106,12 @@ describe('partial-order reduction (--por)', () => {
 
   it('CLI: --por checks, says it reduced, and --replay confirms its counterexample', async () => {
     const out = mkdtempSync(join(tmpdir(), 'mmcheck-por-'));
-    const r = await runCli(['check', 'lost-update', '--variant', 'racy', '--por', '--traces', '--out', out], { timeoutMs: 120_000 });
+    const r = await runCli(['check', 'lost-update', '--variant', 'racy', '--por', '--traces', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/engine: explicit \(breadth-first\s+search with partial-order reduction/);
     expect(r.stdout).toMatch(/a counterexample \(breadth-first search with partial-order\s+reduction/);
     expect(r.stdout).toMatch(/30 distinct states/);
-    const rep = await runCli(['check', '--replay', join(out, 'lost-update/racy/NoLostUpdate.json')], { timeoutMs: 120_000 });
+    const rep = await runCli(['check', '--replay', join(out, 'lost-update/racy/NoLostUpdate.json')]);
     expect(rep.code, rep.stdout + rep.stderr).toBe(0);
   });
 

@@ -97,4 +97,41 @@ describe('StateStore', () => {
     expect(store.add(b, 0, 0)).toBe(-1);
     expect(store.count).toBe(3002);
   });
+
+  it('reserves the arena past 2^20 states: contents kept, memory only as written, putAt and hasAt at an offset', () => {
+    const W = 2;
+    const store = new StateStore(W, 3, 1 << 20);
+    const s = new Uint32Array(3 * W);
+    const n = (1 << 20) + 5000;
+    const rss0 = process.memoryUsage.rss();
+    let wrong = 0;
+    for (let i = 0; i < n; i++) {
+      s[W] = i;
+      s[W + 1] = i % 7;
+      if (store.putAt(s, W, store.hashAt(s, W), i - 1, i % 3) !== i) wrong++;
+    }
+    expect(wrong).toBe(0);
+    // Reserved: room for far more states than stored, but neither the
+    // reported bytes nor the resident memory grew by the reservation.
+    expect(store.words.length).toBeGreaterThan(4 * n * W);
+    const arenaBytes = n * (4 * W + 4 + 2);
+    expect(store.bytes).toBeLessThan(arenaBytes + 4 * 4096 + n * 2 * 8 * 2);
+    expect(process.memoryUsage.rss() - rss0).toBeLessThan(store.words.byteLength / 2);
+    for (const i of [0, 1, (1 << 20) - 1, 1 << 20, n - 1]) {
+      expect(store.words[i * W]).toBe(i);
+      expect(store.words[i * W + 1]).toBe(i % 7);
+      expect(store.parents[i]).toBe(i - 1 >>> 0);
+      expect(store.actions[i]).toBe(i % 3);
+      s[0] = i;
+      s[1] = i % 7;
+      expect(store.hasAt(s, 0, store.hashAt(s, 0))).toBe(true);
+      expect(store.indexOf(s.subarray(0, W))).toBe(i);
+      s[1] = (i + 1) % 7;
+      expect(store.hasAt(s, 0, store.hashAt(s, 0))).toBe(false);
+    }
+    s[W] = 17;
+    s[W + 1] = 3;
+    expect(store.putAt(s, W, store.hashAt(s, W), 0, 0)).toBe(-1);
+    expect(store.count).toBe(n);
+  });
 });

@@ -21,26 +21,83 @@ export const INDUCTIVE_REFCOUNTS = 'inductive-refcounts';
 export const INDUCTIVE_PIN_EXCLUSIVE = 'inductive-pin-exclusive';
 export const INDUCTIVE_DEVICE_EXCLUSIVE = 'inductive-device-exclusive';
 
-/** A label of an in-fault sub-path (fault.ts) with prefix p. */
-function inFault(pc: string, p: string): boolean {
-  return faultLabels(p).some((l) => l === pc);
+/**
+ * The labels of the in-fault sub-path (fault.ts) under prefix p, spelt out
+ * once per prefix. The predicates below compare program counters with them
+ * in every state the explicit engine finds; building the eleven strings
+ * (and an array) anew at every comparison was most of the time the engine
+ * spent on the kernel specs. A table of constants, not a cache: it does not
+ * depend on any state, and the symbolic engine reads it as it reads any
+ * other constant of a model module.
+ */
+interface FaultPcs {
+  readonly all: readonly string[];
+  readonly copy: string;
+  readonly start: string;
+  readonly inv: string;
+  readonly relock: string;
+  readonly end: string;
+  readonly xLock: string;
+  readonly xStart: string;
+  readonly xInv: string;
+  readonly xRestore: string;
+  readonly xUnlock: string;
+  readonly xEnd: string;
+  /** faultBrackets' label sets: the COW bracket and the restore bracket, entered and past the callback. */
+  readonly cowInside: readonly string[];
+  readonly cowPost: readonly string[];
+  readonly xInside: readonly string[];
+  readonly xPost: readonly string[];
+}
+
+function spellFaultPcs(p: string): FaultPcs {
+  return {
+    all: faultLabels(p),
+    copy: `${p}Copy`,
+    start: `${p}Start`,
+    inv: `${p}Inv`,
+    relock: `${p}Relock`,
+    end: `${p}End`,
+    xLock: `${p}XLock`,
+    xStart: `${p}XStart`,
+    xInv: `${p}XInv`,
+    xRestore: `${p}XRestore`,
+    xUnlock: `${p}XUnlock`,
+    xEnd: `${p}XEnd`,
+    cowInside: [`${p}Inv`, `${p}Relock`, `${p}End`],
+    cowPost: [`${p}Relock`, `${p}End`],
+    xInside: [`${p}XInv`, `${p}XRestore`, `${p}XUnlock`, `${p}XEnd`],
+    xPost: [`${p}XRestore`, `${p}XUnlock`, `${p}XEnd`],
+  };
+}
+
+/** The prefixes of state.ts: the user store's fault ('w'), slow GUP's ('f'), the driver's GUP's ('g'). */
+const W_FAULT = spellFaultPcs('w');
+const F_FAULT = spellFaultPcs('f');
+const G_FAULT = spellFaultPcs('g');
+
+/** A label of the in-fault sub-path L (fault.ts). */
+function inFault(pc: string, L: FaultPcs): boolean {
+  let found = false;
+  for (const l of L.all) found = found || pc === l;
+  return found;
 }
 
 /** Slow GUP steps that run with mmap_read_lock held (slowLock took it, slowUnlock drops it). */
 function holdsMmapRead(pc: string): boolean {
-  return pc === 'follow' || pc === 'fault' || pc === 'slowUnlock' || inFault(pc, 'f');
+  return pc === 'follow' || pc === 'fault' || pc === 'slowUnlock' || inFault(pc, F_FAULT);
 }
 
 /** A user store inside its fault (access took mmap_read_lock, store drops it). */
 function writeHoldsMmapRead(pc: string): boolean {
-  return pc === 'store' || inFault(pc, 'w');
+  return pc === 'store' || inFault(pc, W_FAULT);
 }
 
 /** The driver between mmap_read_lock (mlock) and mmap_read_unlock (munlock). */
 function driverHoldsMmapRead(pc: string): boolean {
   return (
     pc === 'gup' ||
-    inFault(pc, 'g') ||
+    inFault(pc, G_FAULT) ||
     pc === 'flock' ||
     pc === 'xStart' ||
     pc === 'xInv' ||
@@ -91,13 +148,13 @@ function mmapWriters(s: ROState, m: number): number {
  * folio's mapping reference); remove_device_exclusive_entry holds its
  * folio_try_get reference and, from the lock to the unlock, the folio lock.
  */
-function faultLocalsAgree(s: ROState, sc: Scenario, pc: string, p: string, old: number | null, nw: number | null): boolean {
-  const copying = pc === `${p}Start` || pc === `${p}Inv` || pc === `${p}Relock`;
-  const restoring = pc === `${p}XLock` || pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock`;
-  const locked = pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock`;
+function faultLocalsAgree(s: ROState, sc: Scenario, pc: string, L: FaultPcs, old: number | null, nw: number | null): boolean {
+  const copying = pc === L.start || pc === L.inv || pc === L.relock;
+  const restoring = pc === L.xLock || pc === L.xStart || pc === L.xInv || pc === L.xRestore || pc === L.xUnlock;
+  const locked = pc === L.xStart || pc === L.xInv || pc === L.xRestore || pc === L.xUnlock;
   let ok = true;
-  ok = ok && (inFault(pc, p) && pc !== `${p}XEnd` ? old !== null : old === null);
-  ok = ok && (copying || pc === `${p}End` ? nw !== null : nw === null);
+  ok = ok && (inFault(pc, L) && pc !== L.xEnd ? old !== null : old === null);
+  ok = ok && (copying || pc === L.end ? nw !== null : nw === null);
   ok = ok && !(copying && (old === nw || (nw !== null && ptesMapping(s, nw) > 0)));
   ok = ok && !(restoring && nw !== null);
   ok = ok && !(locked && old !== null && !s.page[old].lock);
@@ -122,9 +179,9 @@ function faultLocalsAgree(s: ROState, sc: Scenario, pc: string, p: string, old: 
  * device-exclusive entry exists, so no fault takes the
  * remove_device_exclusive_entry path.
  */
-function faultStepsExist(pc: string, p: string, nfy: boolean, driver: boolean): boolean {
-  const mn = pc === `${p}Start` || pc === `${p}Inv` || pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XEnd`;
-  const dx = pc === `${p}XLock` || pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock` || pc === `${p}XEnd`;
+function faultStepsExist(pc: string, L: FaultPcs, nfy: boolean, driver: boolean): boolean {
+  const mn = pc === L.start || pc === L.inv || pc === L.xStart || pc === L.xInv || pc === L.xEnd;
+  const dx = pc === L.xLock || pc === L.xStart || pc === L.xInv || pc === L.xRestore || pc === L.xUnlock || pc === L.xEnd;
   return !(mn && !nfy) && !(dx && !driver);
 }
 
@@ -187,9 +244,9 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
     readers = readers + (m === PARENT && driverHoldsMmapRead(s.drv.pc) ? 1 : 0);
     ok = ok && s.mm[m].mmapR === readers && !(s.mm[m].mmapW && readers > 0);
     const w = s.user[m].write;
-    ok = ok && faultLocalsAgree(s, sc, w.pc, 'w', w.old, w.new);
+    ok = ok && faultLocalsAgree(s, sc, w.pc, W_FAULT, w.old, w.new);
   }
-  ok = ok && faultLocalsAgree(s, sc, s.drv.pc, 'g', s.drv.old, s.drv.new);
+  ok = ok && faultLocalsAgree(s, sc, s.drv.pc, G_FAULT, s.drv.old, s.drv.new);
   // The child's mm is used only while the child runs (fork fills in its
   // PTE before it returns): after exit, or a failed fork, which never
   // installed it, no PTE and no mmap_lock holder.
@@ -212,9 +269,9 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
       ok &&
       (nm || !(z === 'zStart' || z === 'zInv' || z === 'zClear' || z === 'zEnd')) &&
       (nm || !(mp === 'mpStart' || mp === 'mpInv' || mp === 'mpEnd')) &&
-      faultStepsExist(s.user[m].write.pc, 'w', nm, nfy);
+      faultStepsExist(s.user[m].write.pc, W_FAULT, nm, nfy);
   }
-  ok = ok && faultStepsExist(s.drv.pc, 'g', nfy, nfy);
+  ok = ok && faultStepsExist(s.drv.pc, G_FAULT, nfy, nfy);
   // Without a driver nothing device-exclusive or notifier-related ever happens.
   if (!sc.driver) {
     ok = ok && s.drv.pc === 'done' && s.drv.page === null && s.drv.leaked === null && s.dev.page === null && s.mn.active === 0;
@@ -225,7 +282,7 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
   for (let h = 0; h < sc.holders.length; h++) {
     const g = s.gup[h];
     const pc = g.pc;
-    ok = ok && faultLocalsAgree(s, sc, pc, 'f', g.old, g.new) && faultStepsExist(pc, 'f', nfy && sc.holders[h].owner === PARENT, nfy);
+    ok = ok && faultLocalsAgree(s, sc, pc, F_FAULT, g.old, g.new) && faultStepsExist(pc, F_FAULT, nfy && sc.holders[h].owner === PARENT, nfy);
     const before =
       pc === 'fastBegin' ||
       pc === 'fastSeq' ||
@@ -233,7 +290,7 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
       pc === 'slowLock' ||
       pc === 'follow' ||
       pc === 'fault' ||
-      inFault(pc, 'f');
+      inFault(pc, F_FAULT);
     const grabbing = pc === 'fastRecheck' || pc === 'fastSeqCheck';
     ok =
       ok &&
@@ -304,7 +361,17 @@ export function inductiveRefcounts(s: ROState, sc: Scenario): boolean {
  * trace); docs/kernel-induction.md lists where it is inductive.
  */
 export function inductivePinExclusive(s: ROState, sc: Scenario, k: MmConfig): boolean {
-  let ok = inductiveRefcounts(s, sc) && pinnedIsExclusive(s, sc);
+  return inductiveRefcounts(s, sc) && pinExclusiveBeyondRefcounts(s, sc, k);
+}
+
+/**
+ * Conjuncts 5-12 of inductive-pin-exclusive: what it adds to
+ * inductive-refcounts. The property is registered as strengthening
+ * inductive-refcounts (addInductivePinExclusive), so the explicit engine
+ * evaluates inductive-refcounts once per state for both.
+ */
+export function pinExclusiveBeyondRefcounts(s: ROState, sc: Scenario, k: MmConfig): boolean {
+  let ok = pinnedIsExclusive(s, sc);
   const fpc = s.fork.pc;
   const odd = fpc === 'wp' || fpc === 'dup' || fpc === 'copy' || fpc === 'seqEnd';
   const seq = s.mm[PARENT].wpSeq;
@@ -355,9 +422,14 @@ export function inductivePinExclusive(s: ROState, sc: Scenario, k: MmConfig): bo
   return ok;
 }
 
-/** Registers inductive-pin-exclusive on m (specs expect it where they expect P6). */
+/**
+ * Registers inductive-pin-exclusive on m (specs expect it where they expect
+ * P6): inductive-refcounts, registered before (addInductiveRefcounts), and
+ * conjuncts 5-12.
+ */
 export function addInductivePinExclusive(m: MmModel, sc: Scenario, k: MmConfig): void {
-  m.always(INDUCTIVE_PIN_EXCLUSIVE, (s) => inductivePinExclusive(s, sc, k), {
+  m.always(INDUCTIVE_PIN_EXCLUSIVE, (s) => pinExclusiveBeyondRefcounts(s, sc, k), {
+    strengthens: [INDUCTIVE_REFCOUNTS],
     doc: 'inductive strengthening of P6: inductive-refcounts, P6, writable => exclusive, MMF_HAS_PINNED while pinned',
   });
 }
@@ -391,12 +463,12 @@ interface Brackets {
   post: number;
 }
 
-/** A fault sub-path with prefix p (fault.ts): the COW bracket and, where the restore notifies, the restore bracket. */
-function faultBrackets(pc: string, p: string, nfy: boolean, xnfy: boolean): Brackets {
-  const cowIn = nfy ? at(pc, [`${p}Inv`, `${p}Relock`, `${p}End`]) : 0;
-  const cowPost = nfy ? at(pc, [`${p}Relock`, `${p}End`]) : 0;
-  const xIn = xnfy ? at(pc, [`${p}XInv`, `${p}XRestore`, `${p}XUnlock`, `${p}XEnd`]) : 0;
-  const xPost = xnfy ? at(pc, [`${p}XRestore`, `${p}XUnlock`, `${p}XEnd`]) : 0;
+/** The fault sub-path L (fault.ts): the COW bracket and, where the restore notifies, the restore bracket. */
+function faultBrackets(pc: string, L: FaultPcs, nfy: boolean, xnfy: boolean): Brackets {
+  const cowIn = nfy ? at(pc, L.cowInside) : 0;
+  const cowPost = nfy ? at(pc, L.cowPost) : 0;
+  const xIn = xnfy ? at(pc, L.xInside) : 0;
+  const xPost = xnfy ? at(pc, L.xPost) : 0;
   return { inside: cowIn + xIn, post: cowPost + xPost };
 }
 
@@ -420,12 +492,12 @@ function parentBrackets(s: ROState, sc: Scenario, k: MmConfig): Brackets {
     inside = inside + at(d, ['xInv', 'install', 'xEnd']);
     post = post + (k.ownerFilter ? 0 : at(d, ['install', 'xEnd']));
   }
-  const w = faultBrackets(s.user[PARENT].write.pc, 'w', nfy, xnfy);
-  const g = faultBrackets(s.drv.pc, 'g', nfy, xnfy);
+  const w = faultBrackets(s.user[PARENT].write.pc, W_FAULT, nfy, xnfy);
+  const g = faultBrackets(s.drv.pc, G_FAULT, nfy, xnfy);
   inside = inside + w.inside + g.inside;
   post = post + w.post + g.post;
   for (let h = 0; h < sc.holders.length; h++) {
-    const f = faultBrackets(s.gup[h].pc, 'f', nfy && sc.holders[h].owner === PARENT, xnfy && sc.holders[h].owner === PARENT);
+    const f = faultBrackets(s.gup[h].pc, F_FAULT, nfy && sc.holders[h].owner === PARENT, xnfy && sc.holders[h].owner === PARENT);
     inside = inside + f.inside;
     post = post + f.post;
   }
@@ -487,7 +559,7 @@ function driverInstallsAhead(s: ROState): number {
   const rounds = s.drv.tries < MAX_TRIES ? MAX_TRIES - s.drv.tries : 0;
   if (pc === 'done') return 0;
   if (pc === 'begin') return rounds;
-  const beforeInstall = pc === 'wait' || pc === 'mlock' || pc === 'gup' || inFault(pc, 'g') || pc === 'flock' || pc === 'xStart' || pc === 'xInv' || pc === 'install';
+  const beforeInstall = pc === 'wait' || pc === 'mlock' || pc === 'gup' || inFault(pc, G_FAULT) || pc === 'flock' || pc === 'xStart' || pc === 'xInv' || pc === 'install';
   return (beforeInstall ? 1 : 0) + rounds;
 }
 
@@ -636,7 +708,7 @@ export function notifierAgrees(s: ROState, sc: Scenario, k: MmConfig): boolean {
 export function driverAgrees(s: ROState, k: MmConfig): boolean {
   const d = s.drv;
   const dpc = d.pc;
-  const noFolio = dpc === 'begin' || dpc === 'wait' || dpc === 'mlock' || dpc === 'gup' || inFault(dpc, 'g');
+  const noFolio = dpc === 'begin' || dpc === 'wait' || dpc === 'mlock' || dpc === 'gup' || inFault(dpc, G_FAULT);
   const hasFolio =
     dpc === 'flock' || dpc === 'xStart' || dpc === 'xInv' || dpc === 'install' || dpc === 'lock' || dpc === 'check' || dpc === 'map' || dpc === 'release';
   const lockedPc = hasFolio || dpc === 'xEnd' || dpc === 'munlock';
@@ -656,9 +728,9 @@ export function driverAgrees(s: ROState, k: MmConfig): boolean {
   return ok;
 }
 
-/** A fault of this thread (prefix p) holds folio_lock(page) (remove_device_exclusive_entry, XLock to XUnlock). */
-function faultLocks(pc: string, p: string, old: number | null, page: number): number {
-  const locked = pc === `${p}XStart` || pc === `${p}XInv` || pc === `${p}XRestore` || pc === `${p}XUnlock`;
+/** A fault of this thread (sub-path L) holds folio_lock(page) (remove_device_exclusive_entry, XLock to XUnlock). */
+function faultLocks(pc: string, L: FaultPcs, old: number | null, page: number): number {
+  const locked = pc === L.xStart || pc === L.xInv || pc === L.xRestore || pc === L.xUnlock;
   return locked && old === page ? 1 : 0;
 }
 
@@ -671,9 +743,9 @@ export function folioLocksHeld(s: ROState, sc: Scenario): boolean {
   let ok = true;
   for (let p = 0; p < s.page.length; p++) {
     let n = (s.drv.locked && s.drv.page === p ? 1 : 0) + (s.drv.leaked === p ? 1 : 0);
-    n = n + faultLocks(s.drv.pc, 'g', s.drv.old, p);
-    for (let m = 0; m < s.user.length; m++) n = n + faultLocks(s.user[m].write.pc, 'w', s.user[m].write.old, p);
-    for (let h = 0; h < sc.holders.length; h++) n = n + faultLocks(s.gup[h].pc, 'f', s.gup[h].old, p);
+    n = n + faultLocks(s.drv.pc, G_FAULT, s.drv.old, p);
+    for (let m = 0; m < s.user.length; m++) n = n + faultLocks(s.user[m].write.pc, W_FAULT, s.user[m].write.old, p);
+    for (let h = 0; h < sc.holders.length; h++) n = n + faultLocks(s.gup[h].pc, F_FAULT, s.gup[h].old, p);
     ok = ok && n === (s.page[p].lock ? 1 : 0);
   }
   return ok;

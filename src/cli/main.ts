@@ -24,7 +24,7 @@ import { brokenSpecsReport } from './broken-specs.ts';
 import { callerCwd, discoverAll, findSpec, type BrokenSpec } from './discover.ts';
 import { refuseTypeErrors, splitByTypes } from './typecheck.ts';
 import { describeFailure, EXIT, UsageError } from './errors.ts';
-import { progressLine, type Progress } from './progress.ts';
+import { loadProgressLine, progressLine, type Progress } from './progress.ts';
 import { checkSpec, selectVariants, type RunOptions } from './run.ts';
 import { DEFAULT_OUT, GOLDEN_DIR, makeDir } from './trace-files.ts';
 import { engineOptionsOf, traceOutput, type CheckFlags } from './flags.ts';
@@ -142,6 +142,7 @@ async function checkWith(
 ): Promise<number> {
   const specsDir = f.specsDir ? resolve(f.specsDir) : join(ROOT, 'specs');
   const { outDir, writers } = traceOutput(engine, f, specArg, ROOT);
+  if (process.stderr.isTTY && !f.quiet) await loadProgressLine();
   progress = progressLine(!!process.stderr.isTTY && !f.quiet);
   let graph: StateGraph | undefined;
   const Graph = f.dumpGraph === undefined ? undefined : (await import('../report/dot.ts')).StateGraph;
@@ -307,4 +308,4 @@ export async function main(argv: string[], with_: CliIo = PROCESS_IO): Promise<n
 }
 
 // Imported by the tests (test/support/cli.ts sets this flag) it only exports main.
-if (!(globalThis as { [k: symbol]: unknown })[Symbol.for('mmcheck.cli.embedded')]) process.exit(await main(process.argv));
+if (!(globalThis as { [k: symbol]: unknown })[Symbol.for('mmcheck.cli.embedded')]) void main(process.argv).then((code) => process.exit(code));

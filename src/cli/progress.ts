@@ -5,8 +5,13 @@ import type { ExploreProgress } from '../explicit/explore.ts';
 import { count, LINE_WIDTH } from '../report/text.ts';
 
 // log-update and its 20 modules cost ~0.1 s of start-up: load them only when
-// a progress line can be drawn (stderr is a terminal).
-const logUpdate = process.stderr.isTTY ? await import('log-update') : undefined;
+// a progress line can be drawn (stderr is a terminal). Not a top-level
+// await: the CLI bundle is CommonJS (bin/code-cache.mjs says why).
+let logUpdate: typeof import('log-update') | undefined;
+/** Call before progressLine(true): loads log-update when stderr is a terminal. */
+export async function loadProgressLine(): Promise<void> {
+  if (process.stderr.isTTY) logUpdate ??= await import('log-update');
+}
 
 export interface Progress {
   show(spec: string, variant: string, p?: ExploreProgress): void;

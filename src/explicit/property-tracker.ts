@@ -24,8 +24,26 @@ export interface Settled {
   readonly step?: { readonly transition: number; readonly next: Uint32Array };
 }
 
+/**
+ * How an invariant is evaluated in a state: the invariants it strengthens
+ * first (model.ts, `strengthens`), then its own predicate. An invariant that
+ * another includes is evaluated once per state for both: its value is kept
+ * for the state at hand only (`stamp` says which onState call computed it),
+ * so it cannot go stale.
+ */
+interface InvariantCheck {
+  readonly entry: PropertyEntry;
+  /** The invariant's own predicate (all of it, unless it strengthens others). */
+  readonly own: (s: unknown) => unknown;
+  readonly includes: readonly InvariantCheck[];
+  /** Some other invariant includes this one: remember its value for the state. */
+  shared: boolean;
+  stamp: number;
+  value: boolean;
+}
+
 export class PropertyTracker {
-  private always: PropertyEntry[];
+  private always: InvariantCheck[];
   private sometimes: PropertyEntry[];
   private steps: PropertyEntry[];
   private readonly initially: PropertyEntry[];
@@ -38,7 +56,7 @@ export class PropertyTracker {
     /** Prints a state for an error message. */
     private readonly show: (s: unknown) => string,
   ) {
-    this.always = properties.filter((p) => p.kind === 'always');
+    this.always = invariantChecks(properties);
     this.sometimes = properties.filter((p) => p.kind === 'sometimes');
     this.steps = properties.filter((p) => p.kind === 'transition');
     this.initially = properties.filter((p) => p.kind === 'initially');
@@ -58,14 +76,19 @@ export class PropertyTracker {
     for (const p of this.initially) if (!this.settled.has(p.name) && !this.eval(p, s)) this.settled.set(p.name, { idx });
   }
 
+  /** Numbers the onState calls, for InvariantCheck.stamp. */
+  private stateStamp = 0;
+
   /** A newly found state. */
   onState(idx: number, s: unknown): void {
-    if (this.always.length)
-      for (const p of this.always)
-        if (!this.eval(p, s)) {
-          this.settled.set(p.name, { idx });
-          this.always = this.always.filter((q) => q !== p);
+    if (this.always.length) {
+      this.stateStamp++;
+      for (const c of this.always)
+        if (!this.holds(c, s)) {
+          this.settled.set(c.entry.name, { idx });
+          this.always = this.always.filter((q) => q !== c);
         }
+    }
     if (this.sometimes.length)
       for (const p of this.sometimes)
         if (this.eval(p, s)) {
@@ -90,6 +113,28 @@ export class PropertyTracker {
 
   get deadlockFound(): boolean {
     return this.settled.has(DEADLOCK_PROPERTY);
+  }
+
+  /**
+   * An invariant's value in the state of the current onState call: its
+   * included invariants' (each computed once per state, also when it is
+   * settled already and no longer checked for itself), then its own
+   * predicate, the first false deciding, as PropertyEntry.pred does.
+   */
+  private holds(c: InvariantCheck, s: unknown): boolean {
+    if (c.shared && c.stamp === this.stateStamp) return c.value;
+    let v = true;
+    for (const inc of c.includes)
+      if (!this.holds(inc, s)) {
+        v = false;
+        break;
+      }
+    if (v) v = this.call(c.entry.name, c.own, s);
+    if (c.shared) {
+      c.stamp = this.stateStamp;
+      c.value = v;
+    }
+    return v;
   }
 
   /** Evaluates a predicate; a throw or a non-boolean is the spec's error. */
@@ -143,6 +188,25 @@ export class PropertyTracker {
     if (opts.deadlock) out.push(searchResult(DEADLOCK_SUBJECT, traced(DEADLOCK_SUBJECT), opts.coverage));
     return out;
   }
+}
+
+/** The checks of the invariants among properties; an included one is shared (by name: entries may be copies). */
+function invariantChecks(properties: readonly PropertyEntry[]): InvariantCheck[] {
+  const byName = new Map<string, InvariantCheck>();
+  const checkOf = (e: PropertyEntry): InvariantCheck => {
+    const known = byName.get(e.name);
+    if (known) return known;
+    const includes = (e.strengthens ?? []).map((inc) => {
+      const ic = checkOf(properties.find((x) => x.name === inc.name) ?? inc);
+      ic.shared = true;
+      return ic;
+    });
+    const own = (e.strengthens ? e.own! : e.pred) as (s: unknown) => unknown;
+    const c: InvariantCheck = { entry: e, own, includes, shared: false, stamp: 0, value: false };
+    byName.set(e.name, c);
+    return c;
+  };
+  return properties.filter((p) => p.kind === 'always').map(checkOf);
 }
 
 export function errText(e: unknown): string {

@@ -19,7 +19,17 @@
 // a BFS are states already stored) decides without reading the arena at
 // all, and growth recomputes the hash from the word in the slot.
 
+import { totalmem } from 'node:os';
+
 const EMPTY = 0; // table slots hold index + 1
+
+/** Arena size (states) from which the arena is reserved instead of grown (growArena). */
+const RESERVE_FROM = 1 << 20;
+/** Indices stay below NO_PARENT, and the table holds index + 1 in 32 bits. */
+const MAX_STATES = 0xfffffffe;
+/** The most elements a typed array may have here (Node 20, 64-bit). */
+const MAX_ELEMENTS = 2 ** 32 - 1;
+const PAGE = 4096;
 
 /** Parent of an initial state. */
 export const NO_PARENT = 0xffffffff;
@@ -86,6 +96,8 @@ export class StateStore implements VisitedStates {
   /** Slots - 1 (slots are a power of two). */
   private mask: number;
   private capacity: number;
+  /** The arena was reserved (or the reservation refused): it is tried once. */
+  private reserveTried = false;
   count = 0;
 
   constructor(
@@ -103,25 +115,30 @@ export class StateStore implements VisitedStates {
     this.mask = slots - 1;
   }
 
-  /** Bytes held by the store (allocated capacity, not just what is used). */
+  /**
+   * Bytes of memory the store holds: the whole table (its slots are touched
+   * at random), and the arena's arrays up to the last state stored, rounded
+   * up to pages. The arrays' tails past that are address space only: large
+   * typed arrays come zeroed from mmap, and the kernel backs a page with
+   * memory when it is first written (see growArena), so counting them would
+   * report capacity, not memory. Peak RSS (the bench prints it) checks this.
+   */
   get bytes(): number {
-    return this.words.byteLength + this.parents.byteLength + this.actions.byteLength + this.table.byteLength;
+    const used = (a: Uint32Array | Uint16Array): number =>
+      Math.min(a.byteLength, Math.ceil((this.count * a.BYTES_PER_ELEMENT * (a === this.words ? this.stateWords : 1)) / PAGE) * PAGE);
+    return used(this.words) + used(this.parents) + used(this.actions) + this.table.byteLength;
   }
 
   has(s: Uint32Array): boolean {
-    return this.table[this.find(s, hashWords(s, 0, this.stateWords)) << 1] !== EMPTY;
+    return this.table[this.findAt(s, 0, hashWords(s, 0, this.stateWords)) << 1] !== EMPTY;
   }
 
   indexOf(s: Uint32Array): number {
-    return this.table[this.find(s, hashWords(s, 0, this.stateWords)) << 1]! - 1;
-  }
-
-  private find(s: Uint32Array, h: number): number {
-    return this.stateWords === 1 ? this.probeWord(s[0]!, h) : this.probe(s, h);
+    return this.table[this.findAt(s, 0, hashWords(s, 0, this.stateWords)) << 1]! - 1;
   }
 
   put(s: Uint32Array, parent: number, action: number): number {
-    return this.add(s, parent, action);
+    return this.putAt(s, 0, hashWords(s, 0, this.stateWords), parent, action);
   }
 
   /**
@@ -129,28 +146,67 @@ export class StateStore implements VisitedStates {
    * if it was already stored.
    */
   add(s: Uint32Array, parent: number, action: number): number {
+    return this.putAt(s, 0, hashWords(s, 0, this.stateWords), parent, action);
+  }
+
+  /** The hash putAt and hasAt expect for the state at s[off ..]. */
+  hashAt(s: Uint32Array, off: number): number {
+    return hashWords(s, off, this.stateWords);
+  }
+
+  /** has() for the state at s[off ..], whose hash (hashAt) is h. */
+  hasAt(s: Uint32Array, off: number, h: number): boolean {
+    return this.table[this.findAt(s, off, h) << 1] !== EMPTY;
+  }
+
+  private findAt(s: Uint32Array, off: number, h: number): number {
+    return this.stateWords === 1 ? this.probeWord(s[off]!, h) : this.probe(s, off, h);
+  }
+
+  /**
+   * Reads the table slot where each of the states with hashes h[0..m) would
+   * be looked up first. The loads are independent of each other, so the
+   * processor has them all in flight at once (memory-level parallelism);
+   * the lookups that follow (putAt) then find their slots in the cache
+   * instead of waiting for one random memory read after another. JavaScript
+   * has no prefetch instruction: this is one.
+   */
+  touch(h: Uint32Array, m: number): void {
+    const table = this.table;
+    const mask = this.mask;
+    let acc = 0;
+    for (let j = 0; j < m; j++) acc |= table[(h[j]! & mask) << 1]!;
+    this.touched = acc;
+  }
+  /** Keeps touch()'s loads observable, so the compiler cannot drop them. */
+  touched = 0;
+
+  /**
+   * add() for the state at s[off ..] whose hash (hashAt) is h: the search
+   * hashes a state's successors before it looks any of them up.
+   */
+  putAt(s: Uint32Array, off: number, h: number, parent: number, action: number): number {
     const W = this.stateWords;
-    const h = hashWords(s, 0, W);
-    const slot = W === 1 ? this.probeWord(s[0]!, h) : this.probe(s, h);
+    const slot = W === 1 ? this.probeWord(s[off]!, h) : this.probe(s, off, h);
     const table = this.table;
     if (table[slot << 1] !== EMPTY) return -1;
     const idx = this.count;
     if (idx === this.capacity) this.growArena();
     const words = this.words;
     const base = idx * W;
-    for (let k = 0; k < W; k++) words[base + k] = s[k]!;
+    for (let k = 0; k < W; k++) words[base + k] = s[off + k]!;
     this.parents[idx] = parent;
     this.actions[idx] = action;
     table[slot << 1] = idx + 1;
-    table[(slot << 1) + 1] = W === 1 ? s[0]! : h;
+    table[(slot << 1) + 1] = W === 1 ? s[off]! : h;
     this.count = idx + 1;
     // Grow at 3/4 full: linear probing degrades fast beyond that.
     if (this.count * 4 > (this.mask + 1) * 3) this.growTable();
     return idx;
   }
 
-  /** The slot holding s, or the empty slot where it belongs (linear probing). */
-  private probe(s: Uint32Array, h: number): number {
+  /** The slot holding the state at s[off ..], or the empty slot where it belongs (linear probing). */
+  private probe(s: Uint32Array, off: number, h: number): number {
     const W = this.stateWords;
     const words = this.words;
     const table = this.table;
@@ -162,7 +218,7 @@ export class StateStore implements VisitedStates {
       if (table[(slot << 1) + 1] === h) {
         const base = (e - 1) * W;
         let k = 0;
-        while (k < W && words[base + k] === s[k]) k++;
+        while (k < W && words[base + k] === s[off + k]) k++;
         if (k === W) return slot;
       }
       slot = (slot + 1) & mask;
@@ -181,8 +237,19 @@ export class StateStore implements VisitedStates {
     }
   }
 
-  /** Grows by 1.5x: keeps peak memory (and bytes/state) lower than doubling. */
+  /**
+   * Grows the arena: by 1.5x while it is small, and once it holds
+   * RESERVE_FROM states, to the most the machine could hold, in one step.
+   * Why: each growth copied the arena into fresh memory (8% of Counters
+   * N=7's time, the copies and the page faults of the new arrays; at 10^8
+   * states a copy is gigabytes). A reservation costs address space, not
+   * memory: a typed array this large is mapped zeroed and each page gets
+   * memory when a state is first written there, as the arena fills in
+   * order. If the system refuses the mapping (a strict overcommit policy,
+   * ulimit -v), growth goes on by 1.5x.
+   */
   private growArena(): void {
+    if (this.capacity >= RESERVE_FROM && !this.reserveTried && this.reserve()) return;
     const cap = Math.ceil(this.capacity * 1.5);
     const W = this.stateWords;
     const words = allocate(() => new Uint32Array(cap * W), cap * W * 4);
@@ -196,6 +263,33 @@ export class StateStore implements VisitedStates {
     this.parents = parents;
     this.actions = actions;
     this.capacity = cap;
+  }
+
+  /** Allocates the arena for 3/4 of the machine's memory in states (see growArena); false if refused. */
+  private reserve(): boolean {
+    this.reserveTried = true;
+    const W = this.stateWords;
+    const wide = this.actions instanceof Uint32Array;
+    const perState = 4 * W + 4 + (wide ? 4 : 2);
+    const cap = Math.min(MAX_STATES, Math.floor(MAX_ELEMENTS / W), Math.floor((totalmem() * 0.75) / perState));
+    if (cap <= this.capacity * 1.5) return false;
+    let words: Uint32Array, parents: Uint32Array, actions: Uint16Array | Uint32Array;
+    try {
+      words = new Uint32Array(cap * W);
+      parents = new Uint32Array(cap);
+      actions = wide ? new Uint32Array(cap) : new Uint16Array(cap);
+    } catch (e) {
+      if (e instanceof RangeError) return false;
+      throw e;
+    }
+    words.set(this.words);
+    parents.set(this.parents);
+    actions.set(this.actions);
+    this.words = words;
+    this.parents = parents;
+    this.actions = actions;
+    this.capacity = cap;
+    return true;
   }
 
   /**

@@ -93,6 +93,24 @@ export interface PropertyEntry {
   /** leadsTo(p, q): q. */
   readonly to?: (s: any) => boolean;
   readonly site?: SourceSite;
+  /**
+   * An invariant declared with `strengthens` (Model.always): the invariants
+   * it includes, and its own predicate. `pred` is then their conjunction,
+   * built here; engines that evaluate the parts may share the included
+   * invariants' values with their own verdicts (the explicit engine does).
+   */
+  readonly strengthens?: readonly PropertyEntry[];
+  readonly own?: (s: any) => boolean;
+}
+
+/**
+ * The predicates whose conjunction is property p, in the order they are
+ * evaluated: those of the invariants it strengthens (theirs first,
+ * recursively), then its own. A property without `strengthens` is its pred.
+ */
+export function predicateParts(p: PropertyEntry): ((s: any, n?: any) => unknown)[] {
+  if (!p.strengthens) return [p.pred];
+  return [...p.strengthens.flatMap(predicateParts), p.own!];
 }
 
 export interface ActionEntry {
@@ -231,9 +249,42 @@ export class Model<T extends RecordType = RecordType, S = Infer<T>> {
     return this;
   }
 
-  /** Invariant: holds in every reachable state. */
-  always(name: string, pred: (s: DeepReadonly<S>) => boolean, opts: { doc?: string } = {}): this {
-    return this.property(name, 'always', pred, opts.doc);
+  /**
+   * Invariant: holds in every reachable state. With `strengthens`, the
+   * invariant is the conjunction of the invariants named there (declared
+   * before it) and `pred`, which then states only what it adds: an
+   * inductive strengthening that includes the invariant it strengthens
+   * need not call its predicate again, and the explicit engine evaluates
+   * each included invariant once per state for both verdicts.
+   */
+  always(
+    name: string,
+    pred: (s: DeepReadonly<S>) => boolean,
+    opts: { doc?: string; strengthens?: readonly string[] } = {},
+  ): this {
+    if (opts.strengthens === undefined) return this.property(name, 'always', pred, opts.doc);
+    if (!Array.isArray(opts.strengthens) || opts.strengthens.length === 0)
+      throw new SchemaError(`property ${name}: 'strengthens' must list the names of invariants declared before it`);
+    const included = opts.strengthens.map((q) => {
+      const e = this.properties.find((x) => x.name === q);
+      if (!e) throw new SchemaError(`property ${name} strengthens '${q}', which is not a property declared before it`);
+      if (e.kind !== 'always') throw new SchemaError(`property ${name} strengthens '${q}', which is not an invariant (always)`);
+      return e;
+    });
+    if (new Set(opts.strengthens).size !== included.length)
+      throw new SchemaError(`property ${name}: 'strengthens' names a property twice`);
+    if (typeof pred !== 'function') throw new SchemaError(`property ${name}: the predicate must be a function`);
+    const parts = [...included.flatMap(predicateParts), pred as (s: any) => unknown];
+    // The first part that is not true decides: false, or a value that is
+    // no boolean (which every engine reports), as one predicate would.
+    const conjunction = (s: any): any => {
+      for (const f of parts) {
+        const r = f(s);
+        if (r !== true) return r;
+      }
+      return true;
+    };
+    return this.property(name, 'always', conjunction, opts.doc, undefined, { strengthens: included, own: pred });
   }
 
   /** Witness: some reachable state satisfies it, else the spec is vacuous there. */
@@ -301,12 +352,19 @@ export class Model<T extends RecordType = RecordType, S = Infer<T>> {
     return this;
   }
 
-  private property(name: string, kind: PropertyKind, pred: any, doc?: string, to?: any): this {
+  private property(
+    name: string,
+    kind: PropertyKind,
+    pred: any,
+    doc?: string,
+    to?: any,
+    parts?: Pick<PropertyEntry, 'strengthens' | 'own'>,
+  ): this {
     this.claim(name, PROPERTY_NAME, 'property');
     if (name === DEADLOCK_PROPERTY) throw new SchemaError(`'${DEADLOCK_PROPERTY}' is built in`);
     if (typeof pred !== 'function' || (kind === 'leadsTo' && typeof to !== 'function'))
       throw new SchemaError(`property ${name}: the predicate must be a function`);
-    this.properties.push({ name, kind, pred, to, doc, site: callSite(2) });
+    this.properties.push({ name, kind, pred, to, doc, site: callSite(2), ...parts });
     return this;
   }
 

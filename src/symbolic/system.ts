@@ -7,7 +7,7 @@
 
 import type { BuiltModel } from '../spec/spec.ts';
 import type { Transition } from '../spec/transitions.ts';
-import type { PropertyEntry } from '../spec/model.ts';
+import { predicateParts, type PropertyEntry } from '../spec/model.ts';
 import { SpecError } from '../spec/errors.ts';
 import { matchType, typesIn } from '../spec/schema-fold.ts';
 import { loadInstrumented } from './instrument.ts';
@@ -230,7 +230,8 @@ async function translate(built: BuiltModel, opts: SystemOptions, bits: number | 
     if (!built.properties.some((x) => x.name === p.name)) continue;
     const entry = built.properties.find((x) => x.name === p.name)!;
     const args = p.kind === 'transition' ? [sTree(), enc.tree(X2)] : [sTree()];
-    const v = interp.run(p.pred, args, `predicate of property ${p.name}`);
+    const what = `predicate of property ${p.name}`;
+    const v = p.strengthens ? runConjunction(interp, predicateParts(p), args, what) : interp.run(p.pred, args, what);
     // A property must return a boolean (the explicit engine's rule); anything else is an error where it happens.
     const notBool = notBoolean(alg, v);
     const err = alg.or(notBool, interp.throws);
@@ -341,6 +342,29 @@ function orTree(z: Z3, xs: readonly ZBool[]): ZBool {
   const parts: ZBool[] = [];
   for (let i = 0; i < xs.length; i += 64) parts.push(orTree(z, xs.slice(i, i + 64)));
   return orTree(z, parts);
+}
+
+/**
+ * A property declared with `strengthens` (model.ts) is the conjunction of
+ * its parts; as in JavaScript the first part that is not true decides, so a
+ * part's error counts where the parts before it hold. Leaves the error
+ * condition in interp.throws, as run() does.
+ */
+function runConjunction(interp: Interpreter, parts: readonly unknown[], args: SVal[], what: string): SVal {
+  const alg = interp.alg;
+  let holds: BoolLike = true;
+  let errors: BoolLike = false;
+  let site: string | undefined;
+  for (const f of parts) {
+    const v = interp.run(f, args, what);
+    const err = alg.or(notBoolean(alg, v), interp.throws);
+    if (err !== false) site ??= interp.throws !== false ? interp.throwSite : 'returns a value that is not a boolean';
+    errors = alg.or(errors, alg.and(holds, err));
+    holds = alg.and(holds, alg.truthy(v));
+  }
+  interp.throws = errors;
+  interp.throwSite = site;
+  return holds;
 }
 
 /** Where v is not a boolean (a property's result). */
