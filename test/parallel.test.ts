@@ -73,6 +73,21 @@ describe('parallel engine (2 workers) equals the one-thread engine', () => {
       for (const p of par.properties) if (p.trace) replayTrace(built, p.trace);
     }, 60_000);
 
+  // Past the first 2,000 states, an unsampled state without transition
+  // properties takes the batched path (expander.ts, expandBatched).
+  it('bench/counters-bench.ts N=5 K=5 (7,776 states, most expanded in batches): as one thread', async () => {
+    process.env.BENCH_N = '5'; // read when the spec module loads, here and in the worker
+    process.env.BENCH_K = '5';
+    const file = fileURLToPath(new URL('../bench/counters-bench.ts', import.meta.url));
+    const spec = (await import(file)).default as Spec<any>;
+    const one = await explore(spec.build('bench'));
+    expect(one.stats.distinct).toBe(6 ** 5);
+    const built = spec.build('bench');
+    const par = await exploreParallel(built, { workers: 2, specFile: file, awaitWorkers: true, capacity: 64 });
+    expect(summary(par)).toEqual(summary(one));
+    for (const p of par.properties) if (p.trace) replayTrace(built, p.trace);
+  }, 60_000);
+
   it('classic/lost-update.ts racy under symmetry: counts, verdicts and trace lengths as one thread', async () => {
     const file = specFile('classic/lost-update.ts');
     const spec = (await import(file)).default as Spec<any>;

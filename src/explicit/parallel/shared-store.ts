@@ -199,6 +199,22 @@ export class SharedStore {
   }
 
   /**
+   * Reads the home slot of each of the first m hashes, all at once, so that
+   * the inserts that follow find them in the cache (independent loads are
+   * in flight together; a probe's first read is otherwise a cache miss).
+   * Plain loads: the values are not used.
+   */
+  touch(h: Uint32Array, m: number): void {
+    const table = this.table;
+    const mask = this.mask;
+    let acc = 0;
+    for (let j = 0; j < m; j++) acc |= table[(h[j]! & mask) << 1]!;
+    this.touched = acc;
+  }
+  /** Keeps touch()'s loads observable, so the compiler cannot drop them. */
+  touched = 0;
+
+  /**
    * Ends this thread's block: its unused indices become holes. Every thread
    * calls it when it finishes its share of a level, before it reports.
    */
@@ -212,7 +228,7 @@ export class SharedStore {
   }
 
   /**
-   * Inserts s (with hash h) unless present: its new index, or -1 if it was
+   * Inserts the state at s[off ..] (with hash h) unless present: its new index, or -1 if it was
    * stored (or is being stored by another thread).
    *
    * The probe reads slots with plain loads, not Atomics.load: in a probe
@@ -232,13 +248,13 @@ export class SharedStore {
    * A non-zero key that differs from ours is final: a different state. A
    * one-word state equal to a non-zero key is ours (the key is the state).
    */
-  insert(s: Uint32Array, h: number, parent: number, action: number): number {
+  insert(s: Uint32Array, h: number, parent: number, action: number, off = 0): number {
     const W = this.stateWords;
     const words = this.words;
     const table = this.table;
     const mask = this.mask;
     const oneWord = this.oneWord;
-    const key = oneWord ? s[0]! : h;
+    const key = oneWord ? s[off]! : h;
     let slot = h & mask;
     for (;;) {
       const at = slot << 1;
@@ -252,7 +268,7 @@ export class SharedStore {
         }
         const idx = this.blockNext++;
         const base = idx * W;
-        for (let k = 0; k < W; k++) words[base + k] = s[k]!;
+        for (let k = 0; k < W; k++) words[base + k] = s[off + k]!;
         this.parents[idx] = parent;
         this.actions[idx] = action;
         table[at + 1] = key;
@@ -268,7 +284,7 @@ export class SharedStore {
         if (oneWord) return -1;
         const base = (Atomics.load(table, at) - 1) * W;
         let i = 0;
-        while (i < W && words[base + i] === s[i]) i++;
+        while (i < W && words[base + i] === s[off + i]) i++;
         if (i === W) return -1;
       }
       slot = (slot + 1) & mask;
