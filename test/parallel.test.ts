@@ -73,6 +73,30 @@ describe('parallel engine (2 workers) equals the one-thread engine', () => {
       for (const p of par.properties) if (p.trace) replayTrace(built, p.trace);
     }, 60_000);
 
+  // Past the first 2,000 states, an unsampled state without transition
+  // properties takes the batched path (expander.ts, expandBatched).
+  it('bench/counters-bench.ts N=5 K=5 (7,776 states, most expanded in batches): as one thread', async () => {
+    // Read when the spec module loads, here and in the worker (which copies
+    // process.env when it starts); restored after, as test files share a process.
+    const saved = [process.env.BENCH_N, process.env.BENCH_K];
+    process.env.BENCH_N = '5';
+    process.env.BENCH_K = '5';
+    try {
+      const file = fileURLToPath(new URL('../bench/counters-bench.ts', import.meta.url));
+      const spec = (await import(file)).default as Spec<any>;
+      const one = await explore(spec.build('bench'));
+      expect(one.stats.distinct).toBe(6 ** 5);
+      const built = spec.build('bench');
+      const par = await exploreParallel(built, { workers: 2, specFile: file, awaitWorkers: true, capacity: 64 });
+      expect(summary(par)).toEqual(summary(one));
+      for (const p of par.properties) if (p.trace) replayTrace(built, p.trace);
+    } finally {
+      for (const [k, v] of [['BENCH_N', saved[0]], ['BENCH_K', saved[1]]] as const)
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    }
+  }, 60_000);
+
   it('classic/lost-update.ts racy under symmetry: counts, verdicts and trace lengths as one thread', async () => {
     const file = specFile('classic/lost-update.ts');
     const spec = (await import(file)).default as Spec<any>;

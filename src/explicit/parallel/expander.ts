@@ -75,6 +75,13 @@ export class Expander {
   /** Under symmetry: the canonical form of next, the store's key. */
   private readonly key: Uint32Array;
   private readonly hygiene: SpecHygiene;
+  /** The batched expansion: one state's successors, their hashes and transitions. */
+  private readonly batchWords: Uint32Array;
+  private readonly batchHash: Uint32Array;
+  private readonly batchVia: Uint32Array;
+  /** A new state handed to the properties, loaded incrementally from the batch. */
+  private readonly M: any;
+  private readonly succM: SuccessorEncoder;
   private readonly transitions: readonly Transition[];
   /** always, sometimes, transition properties, in model order; deadlock is props.length. */
   readonly props: readonly PropertyEntry[];
@@ -104,6 +111,12 @@ export class Expander {
     this.next = new Uint32Array(this.W);
     this.key = new Uint32Array(this.W);
     this.transitions = built.transitions;
+    const T = Math.max(1, built.transitions.length);
+    this.batchWords = new Uint32Array(T * this.W);
+    this.batchHash = new Uint32Array(T);
+    this.batchVia = new Uint32Array(T);
+    this.M = this.codec.create();
+    this.succM = this.codec.bindSuccessor(this.M);
     this.props = model.properties;
     this.stateProps = [];
     this.actionProps = [];
@@ -218,6 +231,7 @@ export class Expander {
     // ones, where the checks below also catch a property that wrote into N.
     if (sample) succ.loadAll(words, base);
     else succ.load(words, base);
+    if (!sample && !this.symmetry && this.actionProps.length === 0) return this.expandBatched(cur, task, report);
     let enabled = 0;
     let tr: Transition | undefined;
     let phase = 'guard';
@@ -277,6 +291,90 @@ export class Expander {
       tr = undefined;
       phase = 'state';
       if (sample) hygiene.unchanged(words, base);
+      const dl = this.props.length;
+      if (enabled === 0 && this.checkDeadlock && this.found[dl] === 0) {
+        phase = 'terminal';
+        if (!this.built.isIntendedEnd(S)) {
+          Atomics.store(this.found, dl, 1);
+          report.hits.push({ prop: dl, idx: cur, steps: task.level - 1 });
+        }
+      }
+    } catch (e) {
+      throw this.runtimeError(e, cur, tr, phase);
+    }
+  }
+
+  /**
+   * expand() for the common case (an unsampled state, no symmetry, no
+   * transition property), as ../search.ts's expandGenerated: every enabled
+   * transition's successor is packed into a batch and hashed, the home
+   * slots of all are read together (independent loads, all in flight at
+   * once: JavaScript's stand-in for a prefetch, since a probe's first read
+   * is a cache miss in a large table), then the successors are inserted and
+   * checked in transition order. Same counts and outcomes as the plain
+   * loop; a spec error in the first pass is thrown after the successors
+   * generated before it were inserted and checked, as the plain loop would.
+   */
+  private expandBatched(cur: number, task: LevelTask, report: LevelReport): void {
+    const { W, S, N, next, transitions, store, succ, batchWords, batchHash, batchVia } = this;
+    const words = store.words;
+    const base = cur * W;
+    const T = transitions.length;
+    let m = 0;
+    let enabled = 0;
+    let tr: Transition | undefined;
+    let phase = 'guard';
+    let failure: unknown;
+    let failed = false;
+    try {
+      for (let t = 0; t < T; t++) {
+        tr = transitions[t]!;
+        phase = 'guard';
+        const en: unknown = tr.enabled(S);
+        if (en !== true) {
+          if (en === false) continue;
+          throw new SpecError(`${this.where}: the guard of ${tr.label} returned ${String(en)}, not a boolean`);
+        }
+        enabled++;
+        phase = 'apply';
+        succ.reset(words, base);
+        tr.fire(S, N);
+        phase = 'encode';
+        succ.pack(words, base, next);
+        report.generated++;
+        const off = m * W;
+        for (let k = 0; k < W; k++) batchWords[off + k] = next[k]!;
+        batchHash[m] = hashWords(next, 0, W);
+        batchVia[m] = t;
+        m++;
+      }
+    } catch (e) {
+      failed = true;
+      failure = e;
+    }
+    try {
+      store.touch(batchHash, m);
+      const limited = task.noInsert || task.maxStates !== Infinity;
+      for (let j = 0; j < m; j++) {
+        const off = j * W;
+        tr = transitions[batchVia[j]!]!;
+        phase = 'property';
+        if (limited && (task.noInsert || store.count >= task.maxStates)) {
+          if (!store.has(batchWords.subarray(off, off + W), batchHash[j]!)) {
+            report.limited = task.noInsert ? 'max-depth' : 'max-states';
+            Atomics.store(store.ctl, CTL.stop, 1);
+          }
+          continue;
+        }
+        const idx = store.insert(batchWords, batchHash[j]!, cur, batchVia[j]!, off);
+        if (idx >= 0) {
+          this.succM.load(batchWords, off);
+          this.checkState(idx, this.M, task.level, report.hits);
+        }
+      }
+      if (failed) throw failure;
+      tr = undefined;
+      phase = 'state';
       const dl = this.props.length;
       if (enabled === 0 && this.checkDeadlock && this.found[dl] === 0) {
         phase = 'terminal';

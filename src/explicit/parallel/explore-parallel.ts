@@ -132,7 +132,7 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
   const inits = built.model.inits.length;
   if (!store.hasRoom(inits)) {
     const old = store.grow(inits);
-    if (old) store.rehash(old);
+    if (old) store.rehash(old, true);
   }
   const initHits: Hit[] = [];
   let generated = local.addInitials(initHits);
@@ -227,7 +227,7 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
     const old = store.grow(extra);
     if (!old) return;
     const helping = peers.filter((p) => p.ready).map((p) => send(p, { type: 'rehash', old: old.buffer as SharedArrayBuffer }));
-    store.rehash(old);
+    store.rehash(old, helping.length === 0);
     await Promise.all(helping);
   };
 
