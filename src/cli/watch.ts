@@ -5,7 +5,10 @@
 //
 // Each check runs in a child process (`check <file> --json`): a fresh module
 // graph sees the edited files (ES modules cannot be unloaded), and a spec
-// that loops or crashes cannot take the watcher with it.
+// that loops or crashes cannot take the watcher with it. The child is the
+// mmcheck command itself (bin/mmcheck.js), so a re-check starts from the
+// cached bundles (rebuilt for what was edited, bin/bundle.cjs) instead of
+// transforming every source file again: ~0.2 s of start-up instead of ~1 s.
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
@@ -13,7 +16,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { specFiles } from './discover.ts';
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/mmcheck.js', import.meta.url));
 const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 /** The file an import specifier names, as Node with tsx resolves relative ones. */
@@ -69,7 +72,7 @@ export interface WatchOptions {
 
 function checkOnce(file: string, args: readonly string[]): Promise<SpecState> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'check', file, ...args, '--json', '--quiet'], {
+    const child = spawn(process.execPath, [BIN, 'check', file, ...args, '--json', '--quiet'], {
       env: { ...process.env, NO_COLOR: '1' },
     });
     let stdout = '';
