@@ -24,6 +24,12 @@ export default defineConfig({
     // 2-core machine, so the suite ran file after file while the CPU-light
     // files (the watchdog's, the CLI's spawned runs, the browser's) waited
     // for nothing. Two forks overlap them with the CPU-bound ones.
-    poolOptions: { forks: { minForks: 1, maxForks: 2, isolate: false } },
+    //
+    // CI's MMCHECK_PROOFS=1 steps (.ci/run) run isolated, a process per
+    // file, as before: their kernel proofs and BMC cross-checks grow Z3's
+    // WebAssembly heap toward its 2 GB limit, and files sharing a fork ran
+    // it out (Aborted: Cannot enlarge memory arrays, in a fresh-clone CI
+    // run at 11:16 on 2026-11-30), after which the fork hung.
+    poolOptions: { forks: { minForks: 1, maxForks: 2, isolate: process.env.MMCHECK_PROOFS === '1' } },
   },
 });
