@@ -100,7 +100,7 @@ describe('StateStore', () => {
 
   it('reserves the arena once it is large: contents kept, memory only as written, putAt and hasAt at an offset', () => {
     const W = 2;
-    const store = new StateStore(W, 3, 1 << 14, 1 << 14); // reserved at the first growth (2^20 states by default)
+    const store = new StateStore(W, 3, 1 << 14, 1 << 14, 2 ** 27); // reserved at the first growth (2^20 states by default), 128 MB
     const s = new Uint32Array(3 * W);
     const n = (1 << 14) + 5000;
     const rss0 = process.memoryUsage.rss();

@@ -106,6 +106,9 @@ export class StateStore implements VisitedStates {
     initialCapacity = 1 << 12,
     /** Arena size (states) from which the arena is reserved (growArena); tests lower it. */
     private readonly reserveFrom = RESERVE_FROM,
+    /** Bytes the reservation may take (3/4 of the machine's memory); tests lower it, so that
+     *  a test process that goes on to spawn others is not refused by the overcommit check. */
+    private readonly reserveBytes = totalmem() * 0.75,
   ) {
     this.capacity = initialCapacity;
     this.words = new Uint32Array(initialCapacity * stateWords);
@@ -273,7 +276,7 @@ export class StateStore implements VisitedStates {
     const W = this.stateWords;
     const wide = this.actions instanceof Uint32Array;
     const perState = 4 * W + 4 + (wide ? 4 : 2);
-    const cap = Math.min(MAX_STATES, Math.floor(MAX_ELEMENTS / W), Math.floor((totalmem() * 0.75) / perState));
+    const cap = Math.min(MAX_STATES, Math.floor(MAX_ELEMENTS / W), Math.floor(this.reserveBytes / perState));
     if (cap <= this.capacity * 1.5) return false;
     let words: Uint32Array, parents: Uint32Array, actions: Uint16Array | Uint32Array;
     try {

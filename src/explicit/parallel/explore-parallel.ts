@@ -103,11 +103,15 @@ export async function exploreParallel(built: BuiltModel, opts: ParallelOptions):
   const foundBuf = new SharedArrayBuffer((props.length + 1) * 4);
   const found = new Int32Array(foundBuf);
   const W = layoutOf(built.model.schema).words;
-  // The arena's address space is reserved up to half the memory limit
-  // (16 GB at most) and mapped as it fills: it is never copied to grow.
+  // The arena's address space is reserved up to half the memory limit,
+  // 1 GB at most, and mapped as it fills; past that it grows by copying.
+  // Why the cap: a reservation is committed memory to the kernel's
+  // overcommit check, so a process holding several of 9 GB (one per run:
+  // a test process runs many) could no longer fork: spawn failed with
+  // ENOMEM in a CI run.
   const store = opts.capacity
     ? SharedStore.create(W, opts.capacity, T)
-    : SharedStore.reserve(W, T, Math.min(maxMemoryMB * 2 ** 19, 2 ** 34));
+    : SharedStore.reserve(W, T, Math.min(maxMemoryMB * 2 ** 19, 2 ** 30));
   // The coordinator expands levels itself until the workers are up.
   const local = new Expander(built, store, found, checkDeadlock, !!opts.symmetry);
 
