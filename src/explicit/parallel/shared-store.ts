@@ -30,9 +30,10 @@
 // plus one block), and when there is none they stop; the coordinator grows
 // the buffers between two runs and hands the new ones over.
 //
-// The arena is reserved at its largest at once (SharedStore.reserve): a
-// SharedArrayBuffer's pages are mapped lazily, so untouched capacity costs
-// address space, not memory, and the arena never has to be copied. Growth
+// The arena is reserved at once (SharedStore.reserve; up to 1 GB, see
+// explore-parallel.ts): a SharedArrayBuffer's pages are mapped lazily, so
+// untouched capacity costs address space, not memory, and up to that size
+// the arena never has to be copied. Growth
 // copies were the expensive part: on this machine (a Firecracker VM) the
 // first write to a page costs ~40 us, 10 ms per MB, and each copy wrote a
 // whole new arena while every other thread waited.
